@@ -1,0 +1,1 @@
+"""PKI for sovanban: demo CA, trust store, timestamp/OCSP/CRL services. Imports nothing of ours."""

@@ -1,0 +1,1 @@
+"""The document registry: configuration, database, numbering, storage and use cases."""

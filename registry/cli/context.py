@@ -1,0 +1,81 @@
+"""What every command shares: the instance it works on and one unit of work per command."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+from sqlalchemy.orm import Session
+
+from ..db import require_current_schema
+from ..instance import Instance, open_instance
+from ..models import Issuer
+from ..services.setup import current_issuer
+
+__all__ = ["AppContext", "echo_json", "pass_app", "write_file_atomically"]
+
+
+class AppContext:
+    def __init__(self, instance_dir: str, config_path: str | None) -> None:
+        self.folder = Path(instance_dir)
+        self.config_path = Path(config_path) if config_path else None
+        self._instance: Instance | None = None
+        self._schema_checked = False
+
+    def instance(self, *, require_schema: bool = True) -> Instance:
+        if self._instance is None:
+            self._instance = open_instance(self.folder, self.config_path)
+        if require_schema and not self._schema_checked:
+            require_current_schema(self._instance.engine)
+            self._schema_checked = True
+        return self._instance
+
+    @property
+    def actor(self) -> str:
+        """Who acts, for the audit trail: the operating-system account at the terminal."""
+        try:
+            return f"cli:{getpass.getuser()}"
+        except (KeyError, OSError):
+            return "cli"
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[Session]:
+        """One transaction for the whole command: committed at the end, or not at all."""
+        with self.instance().sessions.begin() as session:
+            yield session
+
+    def issuer(self, session: Session) -> Issuer:
+        return current_issuer(session, self.instance().config)
+
+
+pass_app = click.make_pass_decorator(AppContext)
+
+
+def echo_json(value: Any) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def write_file_atomically(target: str, data: bytes) -> None:
+    """Write ``data`` to ``target`` (``-`` for stdout); a failure leaves no partial file."""
+    if target == "-":
+        click.get_binary_stream("stdout").write(data)
+        return
+    path = Path(target)
+    try:
+        handle, temp_name = tempfile.mkstemp(dir=path.parent or Path("."), prefix=".sovanban-")
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {path}: {exc.strerror}") from exc
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temp_name, path)
+    except OSError as exc:
+        Path(temp_name).unlink(missing_ok=True)
+        raise click.ClickException(f"cannot write {path}: {exc.strerror}") from exc

@@ -1,0 +1,289 @@
+"""The configuration file, read into frozen dataclasses that refuse what they do not know.
+
+Every key of ``config.example.toml`` has a field here; a value of the wrong type, an
+unknown key or a missing required value raises :class:`ConfigError` naming the key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from signing.text import OffsetStyle, nfc
+
+from .errors import ConfigError
+
+__all__ = [
+    "ComposerConfig",
+    "Config",
+    "DatabaseConfig",
+    "DocumentTypeConfig",
+    "IssuerConfig",
+    "KeyConfig",
+    "NumberingConfig",
+    "SigningConfig",
+    "StorageConfig",
+    "TermConfig",
+    "TimestampingConfig",
+    "TrustConfig",
+    "WebConfig",
+    "example_config_path",
+    "load_config",
+    "parse_config",
+]
+
+
+@dataclass(frozen=True)
+class IssuerConfig:
+    name: str
+    header_name: str
+    abbreviation: str
+    superior_body: str
+    place: str
+    email: str = ""
+    organ_id: str = ""
+    archive_line: str = ""
+
+
+@dataclass(frozen=True)
+class TermConfig:
+    label: str
+    starts_on: date
+    ends_on: date
+
+
+@dataclass(frozen=True)
+class DocumentTypeConfig:
+    code: str
+    name: str
+    series: str = ""
+
+
+@dataclass(frozen=True)
+class NumberingConfig:
+    scheme: Literal["party", "state"]
+    register_book: Literal["shared", "per_type"] = "shared"
+    terms: tuple[TermConfig, ...] = ()
+    types: tuple[DocumentTypeConfig, ...] = ()
+
+
+@dataclass(frozen=True)
+class DatabaseConfig:
+    url: str = ""
+    url_env: str = "SOVANBAN_DATABASE_URL"
+
+
+@dataclass(frozen=True)
+class StorageConfig:
+    path: str = "blobs"
+
+
+@dataclass(frozen=True)
+class ComposerConfig:
+    font_regular: str = ""
+    font_bold: str = ""
+    font_italic: str = ""
+    font_bold_italic: str = ""
+
+
+@dataclass(frozen=True)
+class KeyConfig:
+    name: str
+    role: Literal["personal", "organisation"]
+    kind: Literal["pkcs12", "pkcs11"]
+    path: str = ""
+    passphrase_env: str = ""
+    module: str = ""
+    token_label: str = ""
+    key_label: str = ""
+    cert_label: str = ""
+    pin_env: str = ""
+
+
+@dataclass(frozen=True)
+class SigningConfig:
+    time_offset_style: OffsetStyle = "+07:00"
+    signature_image: str = ""
+    seal_image: str = ""
+    stamp_font: str = ""
+    keys: tuple[KeyConfig, ...] = ()
+
+
+@dataclass(frozen=True)
+class TimestampingConfig:
+    url: str = ""
+    timeout: float = 10.0
+    retries: int = 2
+
+
+@dataclass(frozen=True)
+class TrustConfig:
+    anchors: tuple[str, ...] = ()
+    intermediates: tuple[str, ...] = ()
+    folders: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    bind: str = "127.0.0.1"
+    port: int = 8080
+    max_upload_mb: int = 25
+    public_lookup: Literal["issued", "none"] = "issued"
+    secret_key_env: str = "SOVANBAN_SECRET_KEY"
+
+
+@dataclass(frozen=True)
+class Config:
+    issuer: IssuerConfig
+    numbering: NumberingConfig
+    database: DatabaseConfig = field(default_factory=DatabaseConfig)
+    storage: StorageConfig = field(default_factory=StorageConfig)
+    composer: ComposerConfig = field(default_factory=ComposerConfig)
+    signing: SigningConfig = field(default_factory=SigningConfig)
+    timestamping: TimestampingConfig = field(default_factory=TimestampingConfig)
+    trust: TrustConfig = field(default_factory=TrustConfig)
+    web: WebConfig = field(default_factory=WebConfig)
+    source: str = field(default="", compare=False)
+
+    def database_url(self, instance: Path) -> str:
+        """The database URL: the environment override, the file's, or the embedded SQLite."""
+        from_env = os.environ.get(self.database.url_env, "") if self.database.url_env else ""
+        if from_env:
+            return from_env
+        if self.database.url:
+            return self.database.url
+        return f"sqlite:///{(instance / 'sovanban.sqlite3').resolve()}"
+
+
+def example_config_path() -> Path:
+    """The documented example, which is also the built-in default configuration."""
+    package_copy = Path(__file__).with_name("config.example.toml")  # inside a wheel
+    if package_copy.is_file():
+        return package_copy
+    return Path(__file__).resolve().parent.parent / "config.example.toml"  # source checkout
+
+
+def load_config(path: Path | None) -> Config:
+    """Read ``path``, or the built-in defaults when it is ``None``."""
+    source = path if path is not None else example_config_path()
+    try:
+        raw = source.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{source}: cannot read the configuration ({exc.strerror})") from exc
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{source}: the configuration is not UTF-8 text") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source}: not valid TOML: {exc}") from exc
+    return parse_config(data, source=str(source))
+
+
+def parse_config(data: dict[str, Any], *, source: str = "config") -> Config:
+    """Turn parsed TOML into a :class:`Config`, checking every key and value."""
+    config = _build(Config, data, path="", source=source)
+    config = dataclasses.replace(config, source=source)
+    _check_consistency(config, source)
+    return config
+
+
+def _build(cls: type[Any], data: object, *, path: str, source: str) -> Any:
+    where = path or "the top level"
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: {where} must be a table")
+    hints = typing.get_type_hints(cls)
+    known = {f.name: f for f in dataclasses.fields(cls) if f.name != "source"}
+    unknown = sorted(set(data) - set(known))
+    if unknown:
+        name = f"{path}.{unknown[0]}" if path else unknown[0]
+        raise ConfigError(f"{source}: unknown key '{name}'")
+    values: dict[str, Any] = {}
+    for name, spec in known.items():
+        key = f"{path}.{name}" if path else name
+        if name not in data:
+            no_default = dataclasses.MISSING
+            if spec.default is no_default and spec.default_factory is no_default:
+                raise ConfigError(f"{source}: missing value '{key}'")
+            continue
+        values[name] = _convert(hints[name], data[name], path=key, source=source)
+    return cls(**values)
+
+
+def _convert(hint: Any, value: object, *, path: str, source: str) -> Any:
+    origin = typing.get_origin(hint)
+    if dataclasses.is_dataclass(hint):
+        return _build(typing.cast(type[Any], hint), value, path=path, source=source)
+    if origin is tuple:
+        (item_hint, _ellipsis) = typing.get_args(hint)
+        if not isinstance(value, list):
+            raise ConfigError(f"{source}: '{path}' must be a list")
+        return tuple(
+            _convert(item_hint, item, path=f"{path}[{index}]", source=source)
+            for index, item in enumerate(value)
+        )
+    if origin is Literal:
+        allowed = typing.get_args(hint)
+        if value not in allowed:
+            choices = ", ".join(repr(choice) for choice in allowed)
+            raise ConfigError(f"{source}: '{path}' must be one of {choices}, not {value!r}")
+        return value
+    if origin in (types.UnionType, typing.Union):
+        raise TypeError(f"unsupported configuration type {hint}")  # pragma: no cover
+    expected: dict[Any, tuple[type, ...]] = {
+        str: (str,),
+        int: (int,),
+        float: (int, float),
+        bool: (bool,),
+        date: (date,),
+    }
+    accepted = expected[hint]
+    # bool is an int in Python; a TOML true is never a number here.
+    if isinstance(value, bool) and hint is not bool:
+        accepted = ()
+    if isinstance(value, accepted) and not (hint is date and type(value) is not date):
+        if hint is str:
+            return nfc(typing.cast(str, value))
+        if hint is float:
+            return float(typing.cast(float, value))
+        return value
+    names = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
+    wanted = names.get(hint, "a date (YYYY-MM-DD, unquoted)")
+    raise ConfigError(f"{source}: '{path}' must be {wanted}, not {value!r}")
+
+
+def _check_consistency(config: Config, source: str) -> None:
+    if not config.issuer.abbreviation.strip():
+        raise ConfigError(f"{source}: 'issuer.abbreviation' must not be empty")
+    if config.issuer.organ_id and len(config.issuer.organ_id) != 13:
+        raise ConfigError(f"{source}: 'issuer.organ_id' must have 13 characters (000.00.00.H41)")
+    terms = sorted(config.numbering.terms, key=lambda term: term.starts_on)
+    if config.numbering.scheme == "party" and not terms:
+        raise ConfigError(f"{source}: 'numbering.terms' must list the committee terms")
+    for index, term in enumerate(config.numbering.terms):
+        if term.ends_on < term.starts_on:
+            raise ConfigError(
+                f"{source}: 'numbering.terms[{index}]' ends ({term.ends_on}) "
+                f"before it starts ({term.starts_on})"
+            )
+    for earlier, later in zip(terms, terms[1:], strict=False):
+        if later.starts_on <= earlier.ends_on:
+            raise ConfigError(
+                f"{source}: the terms '{earlier.label}' and '{later.label}' overlap"
+            )
+    labels = [term.label for term in terms]
+    if len(set(labels)) != len(labels):
+        raise ConfigError(f"{source}: two terms in 'numbering.terms' share a label")
+    for index, key in enumerate(config.signing.keys):
+        if key.kind == "pkcs12" and not key.path:
+            raise ConfigError(f"{source}: 'signing.keys[{index}].path' is required for pkcs12")
+        if key.kind == "pkcs11" and not (key.module and key.token_label and key.key_label):
+            raise ConfigError(
+                f"{source}: 'signing.keys[{index}]' needs module, token_label and key_label"
+            )

@@ -1,0 +1,103 @@
+"""Engines, sessions and migrations for SQLite (embedded) and PostgreSQL.
+
+On SQLite every transaction starts with ``BEGIN IMMEDIATE``: writers queue on the
+database lock (busy timeout) instead of failing when a read lock cannot be upgraded,
+which is what makes number allocation safe across processes. WAL keeps readers
+unblocked; ``synchronous=FULL`` because a committed number must survive a power cut.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from .errors import ConfigError, NotInitialisedError, RegistryError
+
+__all__ = ["make_engine", "make_session_factory", "migrate", "require_current_schema"]
+
+SQLITE_BUSY_TIMEOUT_MS = 60_000
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine for ``url`` with the connection settings the registry relies on."""
+    try:
+        if url.startswith("sqlite"):
+            engine = create_engine(url, connect_args={"timeout": 60}, **kwargs)
+            _tune_sqlite(engine)
+        else:
+            engine = create_engine(url, pool_pre_ping=True, **kwargs)
+    except (ArgumentError, NoSuchModuleError) as exc:
+        raise ConfigError(f"database URL {_redact(url)!r} cannot be used: {exc}") from exc
+    except ModuleNotFoundError as exc:
+        raise ConfigError(
+            f"the database driver '{exc.name}' is not installed "
+            "(PostgreSQL needs: pip install 'sovanban[postgres]')"
+        ) from exc
+    return engine
+
+
+def _redact(url: str) -> str:
+    scheme, sep, rest = url.partition("://")
+    if "@" in rest:
+        rest = "***@" + rest.rsplit("@", 1)[1]
+    return scheme + sep + rest
+
+
+def _tune_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take transaction control away from pysqlite so that BEGIN IMMEDIATE is ours.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def _alembic_config(engine: Engine) -> AlembicConfig:
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(resources.files("registry") / "migrations"))
+    config.attributes["engine"] = engine
+    return config
+
+
+def migrate(engine: Engine) -> None:
+    """Create or upgrade the schema to the newest migration (idempotent)."""
+    try:
+        command.upgrade(_alembic_config(engine), "head")
+    except OperationalError as exc:
+        raise RegistryError(f"cannot migrate the database: {exc.orig}") from exc
+
+
+def require_current_schema(engine: Engine) -> None:
+    """Refuse to work on a database that ``sovanban init`` has not brought up to date."""
+    head = ScriptDirectory.from_config(_alembic_config(engine)).get_current_head()
+    try:
+        with engine.connect() as connection:
+            current = MigrationContext.configure(connection).get_current_revision()
+    except OperationalError as exc:
+        raise NotInitialisedError(f"cannot open the database: {exc.orig}") from exc
+    if current is None:
+        raise NotInitialisedError("the instance has no database yet: run 'sovanban init'")
+    if current != head:
+        raise NotInitialisedError(
+            f"the database schema is {current}, this version needs {head}: run 'sovanban init'"
+        )

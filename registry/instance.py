@@ -1,0 +1,51 @@
+"""An instance: its folder, configuration, database and blob store, opened together."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from .config import Config, load_config
+from .db import make_engine, make_session_factory
+from .storage import LocalBlobStore
+
+__all__ = ["Instance", "open_instance", "resolve_config_path"]
+
+
+@dataclass(frozen=True)
+class Instance:
+    folder: Path
+    config: Config
+    engine: Engine
+    sessions: sessionmaker[Session]
+    blobs: LocalBlobStore
+
+    def path(self, configured: str) -> Path:
+        """A configured path, relative to the instance folder unless absolute."""
+        candidate = Path(configured).expanduser()
+        return candidate if candidate.is_absolute() else self.folder / candidate
+
+
+def resolve_config_path(folder: Path, config_path: Path | None) -> Path | None:
+    """``--config`` / ``SOVANBAN_CONFIG``, else ``<instance>/config.toml`` if present."""
+    if config_path is not None:
+        return config_path
+    from_env = os.environ.get("SOVANBAN_CONFIG")
+    if from_env:
+        return Path(from_env)
+    candidate = folder / "config.toml"
+    return candidate if candidate.is_file() else None
+
+
+def open_instance(folder: Path, config_path: Path | None = None) -> Instance:
+    """Open (without creating anything) the instance in ``folder``."""
+    folder = folder.expanduser().resolve()
+    config = load_config(resolve_config_path(folder, config_path))
+    engine = make_engine(config.database_url(folder))
+    storage = Path(config.storage.path).expanduser()
+    blobs = LocalBlobStore(storage if storage.is_absolute() else folder / storage)
+    return Instance(folder, config, engine, make_session_factory(engine), blobs)

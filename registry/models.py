@@ -1,0 +1,414 @@
+"""The registry's tables (SQLAlchemy 2, ``Mapped[]``); the schema lives in Alembic migrations."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+__all__ = [
+    "AuditEvent",
+    "Base",
+    "Document",
+    "DocumentFile",
+    "DocumentReference",
+    "DocumentStatus",
+    "DocumentType",
+    "FileKind",
+    "Issuer",
+    "NumberEntry",
+    "Recipient",
+    "Secrecy",
+    "Series",
+    "SeriesPeriod",
+    "Term",
+    "Urgency",
+    "User",
+    "utc_now",
+]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on SQLite as on PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError("naive datetimes are not stored; attach a timezone")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class DocumentStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PREPARED = "prepared"
+    SIGNED = "signed"
+    ISSUED = "issued"
+    WITHDRAWN = "withdrawn"
+
+
+class Urgency(enum.StrEnum):
+    """Độ khẩn (edXML Priority 0–3)."""
+
+    NORMAL = "normal"
+    URGENT = "khan"
+    VERY_URGENT = "thuong_khan"
+    FLASH = "hoa_toc"
+
+
+class Secrecy(enum.StrEnum):
+    """Độ mật."""
+
+    NONE = "none"
+    SECRET = "mat"
+    TOP_SECRET = "toi_mat"
+    ABSOLUTE = "tuyet_mat"
+
+
+class FileKind(enum.StrEnum):
+    DRAFT = "draft"
+    PREPARED = "prepared"
+    SIGNED = "signed"
+    ISSUED = "issued"
+    ARCHIVE = "archive"
+    ATTACHMENT = "attachment"
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    # Stored by value, as plain strings with a CHECK, so SQLite and PostgreSQL agree.
+    return Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=16,
+        values_callable=lambda members: [member.value for member in members],
+    )
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON()}
+
+
+class Issuer(Base):
+    __tablename__ = "issuers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    abbreviation: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    header_name: Mapped[str] = mapped_column(String(300))
+    superior_body: Mapped[str] = mapped_column(String(300))
+    place: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str] = mapped_column(String(200), default="")
+    organ_id: Mapped[str] = mapped_column(String(13), default="")
+    archive_line: Mapped[str] = mapped_column(String(300), default="")
+    scheme: Mapped[str] = mapped_column(String(8))
+    register_book: Mapped[str] = mapped_column(String(16), default="shared")
+    closed_at: Mapped[datetime | None]
+
+    terms: Mapped[list[Term]] = relationship(back_populates="issuer", order_by="Term.starts_on")
+
+    __table_args__ = (
+        CheckConstraint("scheme IN ('party', 'state')", name="scheme"),
+        CheckConstraint("register_book IN ('shared', 'per_type')", name="register_book"),
+    )
+
+
+class Term(Base):
+    """A committee term (nhiệm kỳ cấp ủy): the period of a Party numbering series."""
+
+    __tablename__ = "terms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issuer_id: Mapped[int] = mapped_column(ForeignKey("issuers.id"))
+    label: Mapped[str] = mapped_column(String(40))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+
+    issuer: Mapped[Issuer] = relationship(back_populates="terms")
+
+    __table_args__ = (
+        UniqueConstraint("issuer_id", "label"),
+        CheckConstraint("ends_on >= starts_on", name="dates"),
+    )
+
+
+class DocumentType(Base):
+    """A document type and its abbreviation (ký hiệu), per family (party or state)."""
+
+    __tablename__ = "document_types"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    family: Mapped[str] = mapped_column(String(8))
+    code: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(100))
+    # What the notation carries; "" for a State công văn, whose notation is the issuer's.
+    abbreviation: Mapped[str] = mapped_column(String(16))
+    series_key: Mapped[str] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(default=True)
+
+    __table_args__ = (
+        UniqueConstraint("family", "code"),
+        CheckConstraint("family IN ('party', 'state')", name="family"),
+    )
+
+
+class Series(Base):
+    """A numbering series of an issuer: a type's (party), a book's (state) or secret one."""
+
+    __tablename__ = "series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issuer_id: Mapped[int] = mapped_column(ForeignKey("issuers.id"))
+    key: Mapped[str] = mapped_column(String(40))
+    period_kind: Mapped[str] = mapped_column(String(8))
+    secret: Mapped[bool] = mapped_column(default=False)
+    closed_at: Mapped[datetime | None]
+    closed_reason: Mapped[str] = mapped_column(Text, default="")
+
+    issuer: Mapped[Issuer] = relationship()
+    periods: Mapped[list[SeriesPeriod]] = relationship(back_populates="series")
+
+    __table_args__ = (
+        UniqueConstraint("issuer_id", "key"),
+        CheckConstraint("period_kind IN ('term', 'year')", name="period_kind"),
+    )
+
+
+class SeriesPeriod(Base):
+    """One term or calendar year of a series, holding the last number it gave."""
+
+    __tablename__ = "series_periods"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int] = mapped_column(ForeignKey("series.id"))
+    period_key: Mapped[str] = mapped_column(String(40))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+    closed_at: Mapped[datetime | None]
+
+    series: Mapped[Series] = relationship(back_populates="periods")
+
+    __table_args__ = (
+        UniqueConstraint("series_id", "period_key"),
+        CheckConstraint("last_number >= 0", name="last_number"),
+    )
+
+
+class NumberEntry(Base):
+    """A number given (or recorded): the spine of the register book. Never deleted."""
+
+    __tablename__ = "numbers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_period_id: Mapped[int] = mapped_column(ForeignKey("series_periods.id"))
+    issuer_id: Mapped[int] = mapped_column(ForeignKey("issuers.id"))
+    period_key: Mapped[str] = mapped_column(String(40))
+    secret_series: Mapped[bool] = mapped_column(default=False)
+    number: Mapped[int] = mapped_column(Integer)
+    notation: Mapped[str] = mapped_column(String(60))
+    rendered: Mapped[str] = mapped_column(String(80))
+    given_at: Mapped[datetime] = mapped_column(default=utc_now)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), unique=True)
+    void_reason: Mapped[str] = mapped_column(Text, default="")
+
+    series_period: Mapped[SeriesPeriod] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("series_period_id", "number"),
+        UniqueConstraint("issuer_id", "period_key", "notation", "number", "secret_series"),
+        CheckConstraint("number >= 1", name="number"),
+        Index("ix_numbers_rendered", "rendered"),
+    )
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str] = mapped_column(String(200), default="")
+    position: Mapped[str] = mapped_column(String(100), default="")
+    authority: Mapped[str] = mapped_column(String(100), default="")
+    roles: Mapped[str] = mapped_column(String(100), default="")
+    password_hash: Mapped[str] = mapped_column(String(200), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    @property
+    def role_set(self) -> frozenset[str]:
+        return frozenset(role for role in self.roles.split(",") if role)
+
+
+class Document(Base):
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issuer_id: Mapped[int] = mapped_column(ForeignKey("issuers.id"))
+    type_id: Mapped[int] = mapped_column(ForeignKey("document_types.id"))
+    subject: Mapped[str] = mapped_column(Text)
+    signer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    signer_name: Mapped[str] = mapped_column(String(100))
+    signer_position: Mapped[str] = mapped_column(String(100), default="")
+    signer_authority: Mapped[str] = mapped_column(String(100), default="")
+    place: Mapped[str] = mapped_column(String(100))
+    urgency: Mapped[Urgency] = mapped_column(_enum(Urgency, "urgency"), default=Urgency.NORMAL)
+    secrecy: Mapped[Secrecy] = mapped_column(_enum(Secrecy, "secrecy"), default=Secrecy.NONE)
+    status: Mapped[DocumentStatus] = mapped_column(
+        _enum(DocumentStatus, "status"), default=DocumentStatus.DRAFT
+    )
+    drafting_unit: Mapped[str] = mapped_column(String(40), default="")
+    page_count: Mapped[int] = mapped_column(Integer, default=0)
+    body_text: Mapped[str] = mapped_column(Text, default="")
+    registered_by: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    document_date: Mapped[date | None] = mapped_column(Date)
+    issued_at: Mapped[datetime | None]
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_reason: Mapped[str] = mapped_column(Text, default="")
+
+    issuer: Mapped[Issuer] = relationship()
+    type: Mapped[DocumentType] = relationship()
+    signer: Mapped[User | None] = relationship()
+    number: Mapped[NumberEntry | None] = relationship(
+        primaryjoin="NumberEntry.document_id == Document.id", viewonly=True
+    )
+    recipients: Mapped[list[Recipient]] = relationship(
+        back_populates="document", order_by="Recipient.position"
+    )
+    files: Mapped[list[DocumentFile]] = relationship(
+        back_populates="document", order_by="DocumentFile.id"
+    )
+    references: Mapped[list[DocumentReference]] = relationship(
+        back_populates="document",
+        order_by="DocumentReference.id",
+        foreign_keys="DocumentReference.document_id",
+    )
+
+    __table_args__ = (Index("ix_documents_status", "status"),)
+
+
+class Recipient(Base):
+    """One line of the Nơi nhận list."""
+
+    __tablename__ = "recipients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(300))
+    organ_id: Mapped[str] = mapped_column(String(13), default="")
+    purpose: Mapped[str] = mapped_column(String(100), default="")
+    is_archive_copy: Mapped[bool] = mapped_column(default=False)
+    copies: Mapped[int] = mapped_column(Integer, default=1)
+    delivery_status: Mapped[str] = mapped_column(String(16), default="")
+    delivered_at: Mapped[datetime | None]
+
+    document: Mapped[Document] = relationship(back_populates="recipients")
+
+    __table_args__ = (
+        UniqueConstraint("document_id", "position"),
+        CheckConstraint("copies >= 1", name="copies"),
+    )
+
+
+class DocumentFile(Base):
+    """One stored revision of a document (the bytes are in the blob store, by SHA-256)."""
+
+    __tablename__ = "files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    kind: Mapped[FileKind] = mapped_column(_enum(FileKind, "file_kind"))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    media_type: Mapped[str] = mapped_column(String(100), default="application/pdf")
+    original_name: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    document: Mapped[Document] = relationship(back_populates="files")
+
+    __table_args__ = (
+        Index("ix_files_sha256", "sha256"),
+        CheckConstraint("length(sha256) = 64", name="sha256"),
+        CheckConstraint("size >= 0", name="size"),
+    )
+
+
+class DocumentReference(Base):
+    """A document this one cites ("Kế hoạch số 49-KH/ĐUK, ngày 06/3/2023")."""
+
+    __tablename__ = "document_references"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    type_name: Mapped[str] = mapped_column(String(100), default="")
+    number_text: Mapped[str] = mapped_column(String(80))
+    cited_date: Mapped[date | None] = mapped_column(Date)
+    cited_document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+
+    document: Mapped[Document] = relationship(
+        back_populates="references", foreign_keys=[document_id]
+    )
+
+    __table_args__ = (UniqueConstraint("document_id", "number_text"),)
+
+
+class AuditEvent(Base):
+    """One action, appended in the same transaction as the change it records."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(default=utc_now)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    prev_hash: Mapped[str] = mapped_column(String(64), default="")
+    hash: Mapped[str] = mapped_column(String(64), default="")
+
+    __table_args__ = (Index("ix_audit_events_document_id", "document_id"),)

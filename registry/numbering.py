@@ -1,0 +1,305 @@
+"""Document numbers: which series and period a document draws from, atomic allocation, rendering.
+
+Party scheme (36-HD/VPTW): one series per type (ký hiệu group) per committee term, from
+01, not reset each year; secret documents continue their type's series. ``17-CTr/ĐUK``.
+State scheme (NĐ 30): one series per register book per calendar year; secret
+documents get their own series. ``05/QĐ-UBND``.
+
+Allocation is one ``UPDATE … SET last_number = last_number + 1 … RETURNING`` in the
+caller's transaction: the row lock (PostgreSQL) or the database lock (SQLite, BEGIN
+IMMEDIATE) serialises issuers, and a rolled-back transaction gives its number back,
+so numbers are neither reused nor skipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, Literal
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from .errors import DuplicateNumberError, NumberingError, SeriesClosedError
+from .models import DocumentType, Issuer, NumberEntry, Series, SeriesPeriod, Term
+
+__all__ = [
+    "DocumentNumber",
+    "Period",
+    "allocate_number",
+    "close_series",
+    "notation_for",
+    "period_for",
+    "record_number",
+    "series_key_for",
+]
+
+Scheme = Literal["party", "state"]
+
+
+@dataclass(frozen=True)
+class DocumentNumber:
+    """A number as the register keeps it: the integer, the notation, and how it is written."""
+
+    scheme: Scheme
+    number: int
+    notation: str
+
+    @property
+    def rendered(self) -> str:
+        """``17-CTr/ĐUK`` (party) or ``05/QĐ-UBND`` (state); leading zero below 10."""
+        separator = "-" if self.scheme == "party" else "/"
+        return f"{self.number:02d}{separator}{self.notation}"
+
+    @property
+    def so_line(self) -> str:
+        """The number line of the document: ``Số 17-CTr/ĐUK`` or ``Số: 05/QĐ-UBND``."""
+        return f"Số {self.rendered}" if self.scheme == "party" else f"Số: {self.rendered}"
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: Literal["term", "year"]
+    key: str
+    starts_on: date
+    ends_on: date
+
+
+def notation_for(issuer: Issuer, doc_type: DocumentType, drafting_unit: str = "") -> str:
+    """The ký hiệu: ``TB/ĐUK`` (party), ``QĐ-UBND`` or ``UBND-VP`` for a State công văn."""
+    if issuer.scheme == "party":
+        return f"{doc_type.abbreviation}/{issuer.abbreviation}"
+    if doc_type.abbreviation:
+        return f"{doc_type.abbreviation}-{issuer.abbreviation}"
+    return f"{issuer.abbreviation}-{drafting_unit}" if drafting_unit else issuer.abbreviation
+
+
+def series_key_for(issuer: Issuer, doc_type: DocumentType, secret: bool) -> str:
+    """The key of the series a document draws from (see the module docstring)."""
+    if issuer.scheme == "party":
+        return doc_type.series_key
+    base = "book" if issuer.register_book == "shared" else doc_type.series_key
+    return f"{base}/secret" if secret else base
+
+
+def period_for(session: Session, issuer: Issuer, on: date) -> Period:
+    """The term (party) or calendar year (state) that ``on`` falls in."""
+    if issuer.scheme == "state":
+        return Period("year", str(on.year), date(on.year, 1, 1), date(on.year, 12, 31))
+    term = session.scalars(
+        select(Term).where(Term.issuer_id == issuer.id, Term.starts_on <= on, Term.ends_on >= on)
+    ).first()
+    if term is None:
+        raise NumberingError(
+            f"no committee term of {issuer.abbreviation} covers {on:%d/%m/%Y}; "
+            "add it to [[numbering.terms]] and run 'sovanban init'"
+        )
+    return Period("term", term.label, term.starts_on, term.ends_on)
+
+
+def _insert_ignoring_conflict(session: Session, model: Any, values: dict[str, Any]) -> None:
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        session.execute(pg_insert(model).values(**values).on_conflict_do_nothing())
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        session.execute(sqlite_insert(model).values(**values).on_conflict_do_nothing())
+    else:  # pragma: no cover - only the two tested databases are supported
+        raise NumberingError(f"numbering is not supported on {dialect}")
+
+
+def _series_period(
+    session: Session, issuer: Issuer, key: str, secret: bool, period: Period
+) -> SeriesPeriod:
+    if issuer.closed_at is not None:
+        raise SeriesClosedError(f"the issuer {issuer.abbreviation} is closed and gives no numbers")
+    _insert_ignoring_conflict(
+        session,
+        Series,
+        {
+            "issuer_id": issuer.id,
+            "key": key,
+            "period_kind": period.kind,
+            "secret": secret,
+            "closed_reason": "",
+        },
+    )
+    series = session.scalars(
+        select(Series).where(Series.issuer_id == issuer.id, Series.key == key)
+    ).one()
+    if series.closed_at is not None:
+        raise SeriesClosedError(
+            f"the series {key} of {issuer.abbreviation} was closed on "
+            f"{series.closed_at:%d/%m/%Y}: {series.closed_reason or 'no reason given'}"
+        )
+    _insert_ignoring_conflict(
+        session,
+        SeriesPeriod,
+        {
+            "series_id": series.id,
+            "period_key": period.key,
+            "starts_on": period.starts_on,
+            "ends_on": period.ends_on,
+            "last_number": 0,
+        },
+    )
+    series_period = session.scalars(
+        select(SeriesPeriod).where(
+            SeriesPeriod.series_id == series.id, SeriesPeriod.period_key == period.key
+        )
+    ).one()
+    if series_period.closed_at is not None:
+        raise SeriesClosedError(
+            f"the series {key} of {issuer.abbreviation} for {period.key} is closed"
+        )
+    return series_period
+
+
+def allocate_number(
+    session: Session,
+    *,
+    issuer: Issuer,
+    doc_type: DocumentType,
+    on: date,
+    secret: bool = False,
+    drafting_unit: str = "",
+    document_id: int | None = None,
+) -> NumberEntry:
+    """Give the next number of the right series, inside the caller's transaction."""
+    key = series_key_for(issuer, doc_type, secret)
+    period = period_for(session, issuer, on)
+    series_period = _series_period(session, issuer, key, secret, period)
+    next_number = session.execute(
+        update(SeriesPeriod)
+        .where(SeriesPeriod.id == series_period.id, SeriesPeriod.closed_at.is_(None))
+        .values(last_number=SeriesPeriod.last_number + 1)
+        .returning(SeriesPeriod.last_number)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    if next_number is None:  # closed between our read and our update
+        raise SeriesClosedError(f"the series {key} of {issuer.abbreviation} was just closed")
+    return _add_entry(
+        session, issuer, doc_type, series_period, secret, next_number, drafting_unit, document_id
+    )
+
+
+def record_number(
+    session: Session,
+    *,
+    issuer: Issuer,
+    doc_type: DocumentType,
+    on: date,
+    number: int,
+    secret: bool = False,
+    drafting_unit: str = "",
+    document_id: int | None = None,
+) -> NumberEntry:
+    """Register a number given outside the system (an imported archive); refuse duplicates.
+
+    The series counter moves up to ``number`` so that the next allocation follows it.
+    """
+    if number < 1:
+        raise NumberingError(f"a document number starts at 01, not {number}")
+    key = series_key_for(issuer, doc_type, secret)
+    period = period_for(session, issuer, on)
+    series_period = _series_period(session, issuer, key, secret, period)
+    notation = notation_for(issuer, doc_type, drafting_unit)
+    taken = session.scalars(
+        select(NumberEntry).where(
+            NumberEntry.issuer_id == issuer.id,
+            NumberEntry.period_key == period.key,
+            NumberEntry.secret_series == _secret_series(issuer, secret),
+            NumberEntry.number == number,
+            or_(NumberEntry.series_period_id == series_period.id, NumberEntry.notation == notation),
+        )
+    ).first()
+    if taken is not None:
+        raise _duplicate(taken)
+    session.execute(
+        update(SeriesPeriod)
+        .where(SeriesPeriod.id == series_period.id, SeriesPeriod.last_number < number)
+        .values(last_number=number)
+        .execution_options(synchronize_session=False)
+    )
+    return _add_entry(
+        session, issuer, doc_type, series_period, secret, number, drafting_unit, document_id
+    )
+
+
+def _secret_series(issuer: Issuer, secret: bool) -> bool:
+    return secret and issuer.scheme == "state"
+
+
+def _duplicate(entry: NumberEntry) -> DuplicateNumberError:
+    owner = f"document #{entry.document_id}" if entry.document_id else "no document"
+    return DuplicateNumberError(
+        f"số {entry.rendered} ({entry.period_key}) is already in the register, given to {owner}"
+    )
+
+
+def _add_entry(
+    session: Session,
+    issuer: Issuer,
+    doc_type: DocumentType,
+    series_period: SeriesPeriod,
+    secret: bool,
+    number: int,
+    drafting_unit: str,
+    document_id: int | None,
+) -> NumberEntry:
+    scheme: Scheme = "party" if issuer.scheme == "party" else "state"
+    value = DocumentNumber(scheme, number, notation_for(issuer, doc_type, drafting_unit))
+    entry = NumberEntry(
+        series_period_id=series_period.id,
+        issuer_id=issuer.id,
+        period_key=series_period.period_key,
+        secret_series=_secret_series(issuer, secret),
+        number=number,
+        notation=value.notation,
+        rendered=value.rendered,
+        given_at=datetime.now(UTC),
+        document_id=document_id,
+    )
+    session.add(entry)
+    try:
+        with session.begin_nested():
+            session.flush([entry])
+    except IntegrityError as exc:
+        raise DuplicateNumberError(
+            f"số {value.rendered} ({series_period.period_key}) of {issuer.abbreviation} "
+            "is already in the register"
+        ) from exc
+    return entry
+
+
+def close_series(
+    session: Session,
+    *,
+    issuer: Issuer,
+    key: str,
+    reason: str,
+    period_key: str | None = None,
+) -> None:
+    """Close a series (or one period of it): it gives no more numbers; nothing is deleted."""
+    series = session.scalars(
+        select(Series).where(Series.issuer_id == issuer.id, Series.key == key)
+    ).first()
+    if series is None:
+        raise NumberingError(f"{issuer.abbreviation} has no series {key!r}")
+    now = datetime.now(UTC)
+    if period_key is None:
+        series.closed_at = now
+        series.closed_reason = reason
+        return
+    period = session.scalars(
+        select(SeriesPeriod).where(
+            SeriesPeriod.series_id == series.id, SeriesPeriod.period_key == period_key
+        )
+    ).first()
+    if period is None:
+        raise NumberingError(f"the series {key} has no period {period_key!r}")
+    period.closed_at = now

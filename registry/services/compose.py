@@ -1,0 +1,69 @@
+"""Compose a notice PDF from its TOML file, with the instance's issuer and fonts."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from signing.fonts import FontFaces, font_faces
+
+from ..composer import Notice, load_notice, render_notice
+from ..config import Config
+from .setup import builtin_document_types
+
+__all__ = [
+    "SEED_NOTICE",
+    "compose_file",
+    "configured_fonts",
+    "load_configured_notice",
+    "seed_notice_path",
+    "type_names",
+]
+
+SEED_NOTICE = "thong-bao-ket-luan-2023-04-11.toml"
+
+
+def seed_notice_path() -> Path:
+    """The reference notice of the product, shipped with the package."""
+    return Path(str(resources.files("registry") / "data" / "samples" / SEED_NOTICE))
+
+
+def type_names(config: Config) -> dict[str, str]:
+    """Type code → name for the configured scheme (built-in table plus configured types)."""
+    names = {row["code"]: row["name"] for row in builtin_document_types()[config.numbering.scheme]}
+    names.update({override.code: override.name for override in config.numbering.types})
+    return names
+
+
+def configured_fonts(config: Config, base: Path) -> FontFaces:
+    def resolve(value: str) -> str:
+        return str(base / value) if value and not Path(value).is_absolute() else value
+
+    composer = config.composer
+    return font_faces(
+        resolve(composer.font_regular),
+        resolve(composer.font_bold),
+        resolve(composer.font_italic),
+        resolve(composer.font_bold_italic),
+    )
+
+
+def load_configured_notice(config: Config, path: Path) -> Notice:
+    issuer = config.issuer
+    return load_notice(
+        path,
+        scheme=config.numbering.scheme,
+        issuer_defaults={
+            "superior_body": issuer.superior_body,
+            "header_name": issuer.header_name,
+            "abbreviation": issuer.abbreviation,
+            "place": issuer.place,
+        },
+        type_names=type_names(config),
+    )
+
+
+def compose_file(config: Config, base: Path, path: Path) -> tuple[Notice, bytes]:
+    """The notice in ``path`` and its PDF."""
+    notice = load_configured_notice(config, path)
+    return notice, render_notice(notice, configured_fonts(config, base))

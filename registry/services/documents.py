@@ -1,0 +1,242 @@
+"""Registering drafts, finding documents and reading their stored revisions."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from signing.errors import UnusablePdfError
+from signing.inspect import inspect_pdf
+from signing.text import fold, nfc
+
+from ..audit import record_event
+from ..errors import InputError, NotFoundError
+from ..models import (
+    Document,
+    DocumentFile,
+    DocumentReference,
+    DocumentStatus,
+    DocumentType,
+    FileKind,
+    Issuer,
+    NumberEntry,
+    Recipient,
+    Secrecy,
+    Urgency,
+)
+from ..recipients import RecipientLine
+from ..references import find_citations
+from ..storage import BlobStore
+from .users import get_user
+
+__all__ = [
+    "MAX_SUBJECT",
+    "DraftRequest",
+    "find_document",
+    "get_type",
+    "list_documents",
+    "read_revision",
+    "register_draft",
+]
+
+MAX_SUBJECT = 1000
+REVISION_ORDER = (
+    FileKind.ARCHIVE,
+    FileKind.ISSUED,
+    FileKind.SIGNED,
+    FileKind.PREPARED,
+    FileKind.DRAFT,
+)
+
+
+@dataclass(frozen=True)
+class DraftRequest:
+    """What the clerk gives when registering a draft."""
+
+    pdf: bytes
+    type_code: str
+    subject: str
+    signer_login: str
+    recipients: tuple[RecipientLine, ...] = ()
+    urgency: Urgency = Urgency.NORMAL
+    secrecy: Secrecy = Secrecy.NONE
+    drafting_unit: str = ""
+    file_name: str = ""
+
+
+def get_type(session: Session, issuer: Issuer, code: str) -> DocumentType:
+    doc_type = session.scalars(
+        select(DocumentType).where(
+            DocumentType.family == issuer.scheme,
+            DocumentType.code == nfc(code.strip()),
+            DocumentType.active.is_(True),
+        )
+    ).first()
+    if doc_type is None:
+        known = session.scalars(
+            select(DocumentType.code)
+            .where(DocumentType.family == issuer.scheme, DocumentType.active.is_(True))
+            .order_by(DocumentType.code)
+        ).all()
+        raise InputError(f"unknown document type {code!r} (known: {', '.join(known)})")
+    return doc_type
+
+
+def register_draft(
+    session: Session, blobs: BlobStore, issuer: Issuer, request: DraftRequest, *, actor: str
+) -> Document:
+    """Register a draft PDF with its metadata; the blob is stored before the caller commits."""
+    subject = nfc(" ".join(request.subject.split()))
+    if not subject:
+        raise InputError("the subject (trích yếu) must not be empty")
+    if len(subject) > MAX_SUBJECT:
+        raise InputError(f"the subject is longer than {MAX_SUBJECT} characters")
+    doc_type = get_type(session, issuer, request.type_code)
+    signer = get_user(session, request.signer_login)
+    if "signer" not in signer.role_set:
+        raise InputError(f"{signer.login} ({signer.full_name}) is not a signer")
+    name = request.file_name or "the draft"
+    try:
+        facts = inspect_pdf(request.pdf)
+    except UnusablePdfError as exc:
+        raise InputError(f"{name}: {exc.message}") from exc
+    if facts.signature_fields:
+        raise InputError(
+            f"{name} is already signed ({', '.join(facts.signature_fields)}); "
+            "register the unsigned draft"
+        )
+    blob = blobs.put(request.pdf)
+    document = Document(
+        issuer_id=issuer.id,
+        type_id=doc_type.id,
+        subject=subject,
+        signer_id=signer.id,
+        signer_name=signer.full_name,
+        signer_position=signer.position,
+        signer_authority=signer.authority,
+        place=issuer.place,
+        urgency=request.urgency,
+        secrecy=request.secrecy,
+        status=DocumentStatus.DRAFT,
+        drafting_unit=nfc(request.drafting_unit.strip()),
+        page_count=facts.page_count,
+        body_text=facts.text,
+        registered_by=actor,
+        created_at=datetime.now(UTC),
+    )
+    session.add(document)
+    session.flush()
+    session.add(
+        DocumentFile(
+            document_id=document.id,
+            kind=FileKind.DRAFT,
+            sha256=blob.sha256,
+            size=blob.size,
+            original_name=request.file_name[:255],
+        )
+    )
+    for position, line in enumerate(request.recipients, start=1):
+        session.add(
+            Recipient(
+                document_id=document.id,
+                position=position,
+                name=line.name,
+                organ_id=line.organ_id,
+                purpose=line.purpose,
+                is_archive_copy=line.is_archive_copy,
+                copies=line.copies,
+            )
+        )
+    type_names = session.scalars(select(DocumentType.name).distinct()).all()
+    for citation in find_citations(facts.text, type_names):
+        cited = session.scalars(
+            select(NumberEntry.document_id).where(
+                NumberEntry.issuer_id == issuer.id, NumberEntry.rendered == citation.number_text
+            )
+        ).first()
+        session.add(
+            DocumentReference(
+                document_id=document.id,
+                type_name=citation.type_name,
+                number_text=citation.number_text,
+                cited_date=citation.cited_date,
+                cited_document_id=cited,
+            )
+        )
+    record_event(
+        session,
+        actor=actor,
+        action="document:register",
+        document=document,
+        details={"sha256": blob.sha256, "size": blob.size, "type": doc_type.code},
+    )
+    session.flush()
+    return document
+
+
+def _number_key(text: str) -> str:
+    """``17-CTr/ĐUK``, ``Số 17 CTr DUK`` and ``17-ctr/đuk`` all give ``17 ctr duk``."""
+    folded = fold(nfc(text)).strip()
+    folded = re.sub(r"^so\s*:?\s*", "", folded)
+    return " ".join(re.findall(r"[0-9a-z]+", folded)).lstrip("0")
+
+
+def find_document(session: Session, key: str) -> Document:
+    """A document by its id (``12`` or ``#12``) or by its number (``25-TB/ĐUK``)."""
+    text = key.strip()
+    if re.fullmatch(r"#?\d+", text):
+        document = session.get(Document, int(text.lstrip("#")))
+        if document is None:
+            raise NotFoundError(f"no document with id {text.lstrip('#')}")
+        return document
+    wanted = _number_key(text)
+    digits = re.match(r"\d+", wanted)
+    if digits is None:
+        raise NotFoundError(f"{key!r} is neither a document id nor a number like 25-TB/ĐUK")
+    candidates = session.scalars(
+        select(NumberEntry).where(
+            NumberEntry.number == int(digits.group()), NumberEntry.document_id.is_not(None)
+        )
+    ).all()
+    matches = [entry for entry in candidates if _number_key(entry.rendered) == wanted]
+    if not matches:
+        raise NotFoundError(f"no document is registered under the number {key!r}")
+    if len(matches) > 1:
+        which = ", ".join(f"#{entry.document_id} ({entry.period_key})" for entry in matches)
+        raise InputError(f"{key!r} was given in several periods: {which}; use the id")
+    document = session.get(Document, matches[0].document_id)
+    assert document is not None  # the foreign key guarantees it
+    return document
+
+
+def list_documents(
+    session: Session, *, status: DocumentStatus | None = None, limit: int = 100
+) -> Sequence[Document]:
+    query = select(Document).order_by(Document.id.desc()).limit(limit)
+    if status is not None:
+        query = query.where(Document.status == status)
+    return session.scalars(query).all()
+
+
+def read_revision(
+    document: Document, blobs: BlobStore, kind: FileKind | None = None
+) -> tuple[DocumentFile, bytes]:
+    """The newest stored revision of ``kind`` (or the newest of all), hash-checked."""
+    by_kind: dict[FileKind, DocumentFile] = {}
+    for stored in document.files:  # ordered by id: later rows replace earlier ones
+        by_kind[stored.kind] = stored
+    if kind is not None:
+        chosen = by_kind.get(kind)
+        if chosen is None:
+            have = ", ".join(sorted({stored.kind.value for stored in document.files}))
+            raise NotFoundError(f"document #{document.id} has no {kind.value} revision ({have})")
+    else:
+        chosen = next((by_kind[each] for each in REVISION_ORDER if each in by_kind), None)
+        if chosen is None:
+            raise NotFoundError(f"document #{document.id} has no stored revision")
+    return chosen, blobs.get(chosen.sha256)

@@ -1,0 +1,122 @@
+"""Content-addressed blob storage: every revision of every document, kept by its SHA-256.
+
+Blobs are immutable. A write goes to a temporary file in the same folder, is flushed
+to disk, then renamed into place, so a reader never sees half a blob. A read checks
+the hash, so a corrupted or altered blob is reported instead of served.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from .errors import StorageError, StorageIntegrityError, StorageKeyError
+
+__all__ = ["BlobRef", "BlobStore", "LocalBlobStore", "sha256_hex"]
+
+_KEY = re.compile(r"[0-9a-f]{64}")
+
+
+@dataclass(frozen=True)
+class BlobRef:
+    sha256: str
+    size: int
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@runtime_checkable
+class BlobStore(Protocol):
+    """What the registry needs of a store; another backend implements the same four calls."""
+
+    def put(self, data: bytes) -> BlobRef: ...
+
+    def get(self, sha256: str) -> bytes: ...
+
+    def exists(self, sha256: str) -> bool: ...
+
+    def verify(self, sha256: str) -> bool: ...
+
+
+class LocalBlobStore:
+    """Blobs as files under ``root``: ``ab/cd/abcd…`` (two levels keep folders small)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+
+    def path_for(self, sha256: str) -> Path:
+        """The file of ``sha256``; refuses anything but a lower-case hex digest."""
+        if not isinstance(sha256, str) or _KEY.fullmatch(sha256) is None:
+            raise StorageKeyError(f"not a blob key (64 lower-case hex digits): {sha256!r:.80}")
+        path = (self.root / sha256[:2] / sha256[2:4] / sha256).resolve()
+        # Belt and braces: even a valid key must not resolve outside the root (symlinks).
+        if os.path.commonpath([self.root, path]) != str(self.root):
+            raise StorageKeyError(f"blob key {sha256} leads outside the store")
+        return path
+
+    def put(self, data: bytes) -> BlobRef:
+        digest = sha256_hex(data)
+        path = self.path_for(digest)
+        ref = BlobRef(digest, len(data))
+        if path.is_file() and self.verify(digest):
+            return ref
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=".incoming-")
+            try:
+                with os.fdopen(handle, "wb") as stream:
+                    stream.write(data)
+                    stream.flush()
+                    os.fsync(stream.fileno())
+                os.replace(temp_name, path)
+            except BaseException:
+                Path(temp_name).unlink(missing_ok=True)
+                raise
+            _fsync_dir(path.parent)
+        except OSError as exc:
+            raise StorageError(f"cannot store blob {digest}: {exc.strerror or exc}") from exc
+        return ref
+
+    def get(self, sha256: str) -> bytes:
+        path = self.path_for(sha256)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError as exc:
+            raise StorageError(f"blob {sha256} is missing from the store") from exc
+        except OSError as exc:
+            raise StorageError(f"cannot read blob {sha256}: {exc.strerror or exc}") from exc
+        if sha256_hex(data) != sha256:
+            raise StorageIntegrityError(
+                f"blob {sha256} is corrupted: its content no longer matches its SHA-256"
+            )
+        return data
+
+    def exists(self, sha256: str) -> bool:
+        return self.path_for(sha256).is_file()
+
+    def verify(self, sha256: str) -> bool:
+        """True when the blob is present and intact."""
+        try:
+            self.get(sha256)
+        except StorageError:  # missing, unreadable or corrupted
+            return False
+        return True
+
+
+def _fsync_dir(folder: Path) -> None:
+    # The rename itself must reach the disk, or a crash can forget the new name.
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

@@ -1,0 +1,1 @@
+"""pyHanko wrappers for sovanban: bytes in, bytes out; no database, no web framework."""

@@ -1,0 +1,60 @@
+"""First look at an uploaded PDF: is it one we can sign later, how many pages, what text."""
+
+from __future__ import annotations
+
+import io
+import logging
+from dataclasses import dataclass
+
+from .errors import UnusablePdfError
+from .text import nfc
+
+__all__ = ["PdfFacts", "inspect_pdf"]
+
+
+@dataclass(frozen=True)
+class PdfFacts:
+    page_count: int
+    text: str
+    signature_fields: tuple[str, ...]
+
+
+def inspect_pdf(data: bytes) -> PdfFacts:
+    """Check ``data`` the way the signer will read it, and extract its text.
+
+    Refuses what cannot be signed later: not a PDF, damaged, encrypted, no pages.
+    """
+    from pyhanko.pdf_utils.misc import PdfError
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    if b"%PDF-" not in data[:1024]:
+        raise UnusablePdfError("not a PDF file (no %PDF- header)")
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        if reader.encrypted:
+            raise UnusablePdfError("the PDF is encrypted; export it again without a password")
+        page_count = int(reader.root["/Pages"]["/Count"])
+        signature_fields = tuple(
+            str(signature.field_name) for signature in reader.embedded_signatures
+        )
+    except UnusablePdfError:
+        raise
+    except (PdfError, KeyError, TypeError, ValueError, IndexError, RecursionError) as exc:
+        raise UnusablePdfError(f"the PDF is damaged and cannot be read: {exc}") from exc
+    if page_count < 1:
+        raise UnusablePdfError("the PDF has no pages")
+    return PdfFacts(page_count, _extract_text(data), signature_fields)
+
+
+def _extract_text(data: bytes) -> str:
+    """The text for search; a PDF whose text cannot be extracted still registers (empty)."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # damaged drafts are common, not news
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except (PyPdfError, KeyError, TypeError, ValueError, IndexError, RecursionError):
+        return ""
+    return nfc("\n".join(pages))
