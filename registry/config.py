@@ -7,6 +7,7 @@ unknown key or a missing required value raises :class:`ConfigError` naming the k
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import os
 import tomllib
 import types
@@ -188,8 +189,8 @@ def load_config(path: Path | None) -> Config:
 
 def parse_config(data: dict[str, Any], *, source: str = "config") -> Config:
     """Turn parsed TOML into a :class:`Config`, checking every key and value."""
-    config = _build(Config, data, path="", source=source)
-    config = dataclasses.replace(config, source=source)
+    built: Config = _build(Config, data, path="", source=source)
+    config = dataclasses.replace(built, source=source)
     _check_consistency(config, source)
     return config
 
@@ -272,11 +273,9 @@ def _check_consistency(config: Config, source: str) -> None:
                 f"{source}: 'numbering.terms[{index}]' ends ({term.ends_on}) "
                 f"before it starts ({term.starts_on})"
             )
-    for earlier, later in zip(terms, terms[1:], strict=False):
+    for earlier, later in itertools.pairwise(terms):
         if later.starts_on <= earlier.ends_on:
-            raise ConfigError(
-                f"{source}: the terms '{earlier.label}' and '{later.label}' overlap"
-            )
+            raise ConfigError(f"{source}: the terms '{earlier.label}' and '{later.label}' overlap")
     labels = [term.label for term in terms]
     if len(set(labels)) != len(labels):
         raise ConfigError(f"{source}: two terms in 'numbering.terms' share a label")

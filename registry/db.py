@@ -9,6 +9,7 @@ unblocked; ``synchronous=FULL`` because a committed number must survive a power 
 from __future__ import annotations
 
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from alembic import command
@@ -90,6 +91,10 @@ def migrate(engine: Engine) -> None:
 def require_current_schema(engine: Engine) -> None:
     """Refuse to work on a database that ``sovanban init`` has not brought up to date."""
     head = ScriptDirectory.from_config(_alembic_config(engine)).get_current_head()
+    database = engine.url.database
+    if engine.dialect.name == "sqlite" and database and not Path(database).is_file():
+        # Connecting would create an empty file: say so instead, and write nothing.
+        raise NotInitialisedError("the instance has no database yet: run 'sovanban init'")
     try:
         with engine.connect() as connection:
             current = MigrationContext.configure(connection).get_current_revision()

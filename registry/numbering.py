@@ -98,7 +98,16 @@ def period_for(session: Session, issuer: Issuer, on: date) -> Period:
     return Period("term", term.label, term.starts_on, term.ends_on)
 
 
-def _insert_ignoring_conflict(session: Session, model: Any, values: dict[str, Any]) -> None:
+def _get_or_create(session: Session, model: Any, values: dict[str, Any], *keys: str) -> Any:
+    """The row of ``model`` matching ``keys`` of ``values``, inserted if missing.
+
+    The insert ignores a conflict, so two transactions creating the same series at
+    once both end up reading the one row that won.
+    """
+    query = select(model).where(*(getattr(model, key) == values[key] for key in keys))
+    row = session.scalars(query).one_or_none()
+    if row is not None:
+        return row
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -110,6 +119,7 @@ def _insert_ignoring_conflict(session: Session, model: Any, values: dict[str, An
         session.execute(sqlite_insert(model).values(**values).on_conflict_do_nothing())
     else:  # pragma: no cover - only the two tested databases are supported
         raise NumberingError(f"numbering is not supported on {dialect}")
+    return session.scalars(query).one()
 
 
 def _series_period(
@@ -117,7 +127,7 @@ def _series_period(
 ) -> SeriesPeriod:
     if issuer.closed_at is not None:
         raise SeriesClosedError(f"the issuer {issuer.abbreviation} is closed and gives no numbers")
-    _insert_ignoring_conflict(
+    series: Series = _get_or_create(
         session,
         Series,
         {
@@ -127,16 +137,15 @@ def _series_period(
             "secret": secret,
             "closed_reason": "",
         },
+        "issuer_id",
+        "key",
     )
-    series = session.scalars(
-        select(Series).where(Series.issuer_id == issuer.id, Series.key == key)
-    ).one()
     if series.closed_at is not None:
         raise SeriesClosedError(
             f"the series {key} of {issuer.abbreviation} was closed on "
             f"{series.closed_at:%d/%m/%Y}: {series.closed_reason or 'no reason given'}"
         )
-    _insert_ignoring_conflict(
+    series_period: SeriesPeriod = _get_or_create(
         session,
         SeriesPeriod,
         {
@@ -146,12 +155,9 @@ def _series_period(
             "ends_on": period.ends_on,
             "last_number": 0,
         },
+        "series_id",
+        "period_key",
     )
-    series_period = session.scalars(
-        select(SeriesPeriod).where(
-            SeriesPeriod.series_id == series.id, SeriesPeriod.period_key == period.key
-        )
-    ).one()
     if series_period.closed_at is not None:
         raise SeriesClosedError(
             f"the series {key} of {issuer.abbreviation} for {period.key} is closed"
@@ -264,10 +270,10 @@ def _add_entry(
         given_at=datetime.now(UTC),
         document_id=document_id,
     )
-    session.add(entry)
     try:
+        # Pending changes are flushed before the savepoint, so only this row can fail in it.
         with session.begin_nested():
-            session.flush([entry])
+            session.add(entry)
     except IntegrityError as exc:
         raise DuplicateNumberError(
             f"số {value.rendered} ({series_period.period_key}) of {issuer.abbreviation} "

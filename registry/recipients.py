@@ -179,7 +179,9 @@ def recipients_from_toml(data: dict[str, Any], source: str) -> tuple[RecipientLi
             raise InputError(f"{where}: 'copies' must be a whole number of at least 1")
         if len(name) > MAX_NAME:
             raise InputError(f"{where}: 'name' is longer than {MAX_NAME} characters")
-        result.append(RecipientLine(nfc(name.strip()), nfc(purpose.strip()), organ_id, archive, copies))
+        result.append(
+            RecipientLine(nfc(name.strip()), nfc(purpose.strip()), organ_id, archive, copies)
+        )
     return tuple(result)
 
 

@@ -1,4 +1,4 @@
-"""Citations of other documents found in a notice's text: "Kế hoạch số 49-KH/ĐUK, ngày 06/3/2023"."""
+"""Citations of other documents in a notice's text: "Kế hoạch số 49-KH/ĐUK, ngày 06/3/2023"."""
 
 from __future__ import annotations
 

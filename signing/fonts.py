@@ -21,11 +21,14 @@ __all__ = ["VIETNAMESE_SAMPLE", "FontFaces", "default_font_faces", "font_faces",
 # Every Vietnamese letter with every tone, upper and lower case, and the đ.
 _VOWELS = "aăâeêioôơuưy"
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
-VIETNAMESE_SAMPLE = "".join(
-    unicodedata.normalize("NFC", base + tone)
-    for base in _VOWELS + _VOWELS.upper()
-    for tone in ("", *_TONES)
-) + "đĐ"
+VIETNAMESE_SAMPLE = (
+    "".join(
+        unicodedata.normalize("NFC", base + tone)
+        for base in _VOWELS + _VOWELS.upper()
+        for tone in ("", *_TONES)
+    )
+    + "đĐ"
+)
 
 
 @dataclass(frozen=True)
@@ -46,9 +49,9 @@ def missing_glyphs(path: Path, text: str = VIETNAMESE_SAMPLE) -> str:
     from fontTools.ttLib import TTFont, TTLibError
 
     try:
-        with TTFont(str(path), lazy=True) as font:
+        with path.open("rb") as stream, TTFont(stream, lazy=True) as font:
             cmap = font.getBestCmap() or {}
-    except (OSError, TTLibError) as exc:
+    except (OSError, TTLibError, AssertionError, KeyError) as exc:  # fontTools asserts on junk
         raise FontError(f"{path}: not a readable TrueType/OpenType font ({exc})") from exc
     return "".join(sorted({ch for ch in text if ord(ch) not in cmap}))
 

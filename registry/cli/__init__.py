@@ -18,8 +18,13 @@ from signing.errors import SigningError
 from ..errors import RegistryError
 from .admin import demo_command, init_command, series_group, users_group
 from .context import AppContext
-from .documents import compose_command, download_command, list_command, register_command
-from .documents import show_command
+from .documents import (
+    compose_command,
+    download_command,
+    list_command,
+    register_command,
+    show_command,
+)
 
 __all__ = ["cli", "main"]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from typing import Any
 
 import click
 from sqlalchemy import select
@@ -25,7 +26,9 @@ def _initialise(app: AppContext) -> dict[str, object]:
     try:
         app.folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise RegistryError(f"cannot create the instance folder {app.folder}: {exc.strerror}")
+        raise RegistryError(
+            f"cannot create the instance folder {app.folder}: {exc.strerror}"
+        ) from exc
     instance = app.instance(require_schema=False)
     migrate(instance.engine)
     with app.unit_of_work() as session:
@@ -107,8 +110,13 @@ def users_group() -> None:
 @users_group.command("add")
 @click.argument("login")
 @click.option("--name", "full_name", required=True, help="Full name, as printed.")
-@click.option("--role", "roles", multiple=True, required=True,
-              type=click.Choice(["clerk", "signer", "auditor", "admin"]))
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    type=click.Choice(["clerk", "signer", "auditor", "admin"]),
+)
 @click.option("--email", default="")
 @click.option("--position", default="", help="Chức vụ, e.g. Phó Bí thư Thường trực.")
 @click.option("--authority", default="", help="Thẩm quyền ký, e.g. T/M Ban Chấp hành.")
@@ -141,9 +149,14 @@ def users_add(
 def users_list(app: AppContext, as_json: bool) -> None:
     """List accounts."""
     with app.unit_of_work() as session:
-        rows = [
-            {"login": user.login, "name": user.full_name, "roles": sorted(user.role_set),
-             "position": user.position, "active": user.active}
+        rows: list[dict[str, Any]] = [
+            {
+                "login": user.login,
+                "name": user.full_name,
+                "roles": sorted(user.role_set),
+                "position": user.position,
+                "active": user.active,
+            }
             for user in session.scalars(select(User).order_by(User.login))
         ]
     if as_json:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import json
 import os
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -65,11 +66,12 @@ def echo_json(value: Any) -> None:
 def write_file_atomically(target: str, data: bytes) -> None:
     """Write ``data`` to ``target`` (``-`` for stdout); a failure leaves no partial file."""
     if target == "-":
-        click.get_binary_stream("stdout").write(data)
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
         return
     path = Path(target)
     try:
-        handle, temp_name = tempfile.mkstemp(dir=path.parent or Path("."), prefix=".sovanban-")
+        handle, temp_name = tempfile.mkstemp(dir=path.parent or Path(), prefix=".sovanban-")
     except OSError as exc:
         raise click.ClickException(f"cannot write {path}: {exc.strerror}") from exc
     try:

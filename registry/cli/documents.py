@@ -47,8 +47,12 @@ def compose_command(app: AppContext, notice: str, output: str) -> None:
 @click.option("--type", "type_code", required=True, help="Document type code, e.g. TB.")
 @click.option("--subject", required=True, help="Trích yếu: what the document is about.")
 @click.option("--signer", "signer_login", required=True, help="Login of the person who signs.")
-@click.option("--recipients", "recipients_file", type=click.Path(dir_okay=False),
-              help="Nơi nhận: pasted text, or a TOML file with [[recipients]].")
+@click.option(
+    "--recipients",
+    "recipients_file",
+    type=click.Path(dir_okay=False),
+    help="Nơi nhận: pasted text, or a TOML file with [[recipients]].",
+)
 @click.option("--urgency", type=click.Choice([u.value for u in Urgency]), default="normal")
 @click.option("--secrecy", type=click.Choice([s.value for s in Secrecy]), default="none")
 @click.option("--unit", "drafting_unit", default="", help="Drafting unit (State công văn).")
@@ -127,19 +131,27 @@ def list_command(app: AppContext, status: str | None, limit: int, as_json: bool)
     """List documents, newest first."""
     with app.unit_of_work() as session:
         wanted = DocumentStatus(status) if status else None
-        rows = [document_summary(doc) for doc in list_documents(session, status=wanted, limit=limit)]
+        rows = [
+            document_summary(doc) for doc in list_documents(session, status=wanted, limit=limit)
+        ]
     if as_json:
         echo_json(rows)
         return
     for row in rows:
         number = row["number"] or "—"
-        click.echo(f"#{row['id']:<5} {number:<16} {row['status']:<9} {row['type']:<4} {row['subject']}")
+        click.echo(
+            f"#{row['id']:<5} {number:<16} {row['status']:<9} {row['type']:<4} {row['subject']}"
+        )
 
 
 @click.command("download")
 @click.argument("key")
-@click.option("--revision", type=click.Choice([k.value for k in FileKind]), default=None,
-              help="Which revision (default: the newest).")
+@click.option(
+    "--revision",
+    type=click.Choice([k.value for k in FileKind]),
+    default=None,
+    help="Which revision (default: the newest).",
+)
 @click.option("-o", "--output", required=True, help="Where to write it ('-': stdout).")
 @pass_app
 def download_command(app: AppContext, key: str, revision: str | None, output: str) -> None:

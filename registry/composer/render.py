@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from functools import cache
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
@@ -18,8 +19,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table
-from reportlab.platypus import TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from signing.fonts import FontFaces
 from signing.text import vietnamese_date_line
@@ -55,7 +55,9 @@ def _register_family(faces: FontFaces) -> str:
 
 
 def _styles(family: str) -> dict[str, ParagraphStyle]:
-    def style(name: str, size: float, *, bold: bool = False, italic: bool = False, **kw: object):
+    def style(
+        name: str, size: float, *, bold: bool = False, italic: bool = False, **kw: Any
+    ) -> ParagraphStyle:
         face = family + {(False, False): "", (True, False): "-Bold", (False, True): "-Italic"}.get(
             (bold, italic), "-BoldItalic"
         )
@@ -69,10 +71,18 @@ def _styles(family: str) -> dict[str, ParagraphStyle]:
         "title": style("title", 15, bold=True, alignment=TA_CENTER, spaceBefore=18),
         "subject": style("subject", 14, bold=True, alignment=TA_CENTER, spaceAfter=14),
         "body": style("body", 14, alignment=TA_JUSTIFY, firstLineIndent=10 * mm, spaceAfter=6),
-        "heading": style("heading", 14, bold=True, alignment=TA_JUSTIFY, spaceAfter=6,
-                         firstLineIndent=10 * mm),
-        "subheading": style("subheading", 14, bold=True, italic=True, alignment=TA_JUSTIFY,
-                            spaceAfter=6, firstLineIndent=10 * mm),
+        "heading": style(
+            "heading", 14, bold=True, alignment=TA_JUSTIFY, spaceAfter=6, firstLineIndent=10 * mm
+        ),
+        "subheading": style(
+            "subheading",
+            14,
+            bold=True,
+            italic=True,
+            alignment=TA_JUSTIFY,
+            spaceAfter=6,
+            firstLineIndent=10 * mm,
+        ),
         "recipients_title": style("recipients_title", 12, bold=True, italic=True),
         "recipients": style("recipients", 11, alignment=TA_LEFT),
         "signer": style("signer", 14, bold=True, alignment=TA_CENTER),
@@ -80,7 +90,9 @@ def _styles(family: str) -> dict[str, ParagraphStyle]:
 
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(text), style)
+    # A spaced dash is bound to both neighbours: a line ending on "-" reads as a
+    # hyphenation to text extractors (pdftotext drops it), one starting with it as a list.
+    return Paragraph(escape(text.replace(" - ", "\u00a0-\u00a0")), style)
 
 
 def render_notice(notice: Notice, faces: FontFaces) -> bytes:
@@ -106,7 +118,11 @@ def render_notice(notice: Notice, faces: FontFaces) -> bytes:
         ],
         colWidths=[width * 0.46, width * 0.54],
     )
-    header.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    # Tables set their own cell font (Helvetica, never embedded) unless told otherwise.
+    cell_style = TableStyle(
+        [("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONT", (0, 0), (-1, -1), family)]
+    )
+    header.setStyle(cell_style)
     story: list[object] = [
         header,
         _p(notice.title, styles["title"]),
@@ -131,7 +147,7 @@ def render_notice(notice: Notice, faces: FontFaces) -> bytes:
         ],
         colWidths=[width * 0.5, width * 0.5],
     )
-    foot.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    foot.setStyle(cell_style)
     story.extend([Spacer(1, 12), KeepTogether([foot])])
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
@@ -145,7 +161,7 @@ def render_notice(notice: Notice, faces: FontFaces) -> bytes:
         author=notice.issuer_header,
         creator="sovanban",
         invariant=True,
-        initialFontName=family,  # otherwise an unused, unembedded Helvetica is declared
+        initialFontName=family,
     )
     document.build(story)
     return buffer.getvalue()

@@ -1,0 +1,52 @@
+"""Running the real ``sovanban`` entry point in-process, with its exit status and streams."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from registry.cli import main
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+
+class Sovanban:
+    def __init__(self, instance: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        self.instance = instance
+        self.capsys = capsys
+
+    def __call__(self, *args: str) -> Result:
+        self.capsys.readouterr()
+        try:
+            main(["--instance", str(self.instance), *args])
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        captured = self.capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    def ok(self, *args: str) -> Result:
+        result = self(*args)
+        assert result.code == 0, result.err
+        return result
+
+
+@pytest.fixture
+def sovanban(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Sovanban:
+    monkeypatch.delenv("SOVANBAN_CONFIG", raising=False)
+    monkeypatch.delenv("SOVANBAN_DATABASE_URL", raising=False)
+    return Sovanban(tmp_path / "instance", capsys)
