@@ -270,15 +270,17 @@ def _add_entry(
         given_at=datetime.now(UTC),
         document_id=document_id,
     )
+    # Written now: a failed flush expires every loaded object.
+    refusal = (
+        f"số {value.rendered} ({series_period.period_key}) of {issuer.abbreviation} "
+        "is already in the register"
+    )
+    session.flush()  # the caller's pending rows first, so that a failure below is ours
+    session.add(entry)
     try:
-        # Pending changes are flushed before the savepoint, so only this row can fail in it.
-        with session.begin_nested():
-            session.add(entry)
-    except IntegrityError as exc:
-        raise DuplicateNumberError(
-            f"số {value.rendered} ({series_period.period_key}) of {issuer.abbreviation} "
-            "is already in the register"
-        ) from exc
+        session.flush()
+    except IntegrityError as exc:  # the transaction is lost; the caller rolls back
+        raise DuplicateNumberError(refusal) from exc
     return entry
 
 

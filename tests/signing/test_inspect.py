@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from pypdf import PdfWriter
 
 from signing.errors import UnusablePdfError
 from signing.inspect import inspect_pdf
-
-
-def blank_pdf(pages: int = 1, password: str | None = None) -> bytes:
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=595, height=842)
-    if password:
-        writer.encrypt(password, algorithm="AES-256")
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
+from tests.pdfs import blank_pdf, self_signed_pdf
 
 
 def test_a_plain_pdf_is_accepted() -> None:
@@ -50,3 +37,7 @@ def test_a_truncated_pdf_is_refused() -> None:
 def test_an_encrypted_pdf_is_refused() -> None:
     with pytest.raises(UnusablePdfError, match="encrypted"):
         inspect_pdf(blank_pdf(password="secret"))
+
+
+def test_signature_fields_are_reported() -> None:
+    assert inspect_pdf(self_signed_pdf("chu_ky_lanh_dao")).signature_fields == ("chu_ky_lanh_dao",)

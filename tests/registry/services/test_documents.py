@@ -1,0 +1,88 @@
+"""Registering drafts on both databases, and reading revisions back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from registry.config import load_config
+from registry.errors import InputError, NotFoundError
+from registry.models import AuditEvent, DocumentFile, FileKind
+from registry.recipients import parse_distribution
+from registry.services.compose import compose_file, seed_notice_path
+from registry.services.documents import DraftRequest, find_document, read_revision, register_draft
+from registry.services.users import add_user
+from registry.storage import LocalBlobStore
+from tests.conftest import Database, issuer_of, seed_issuer
+from tests.pdfs import self_signed_pdf
+
+
+@pytest.fixture(scope="module")
+def seed_pdf() -> bytes:
+    return compose_file(load_config(None), Path("."), seed_notice_path())[1]
+
+
+def test_a_draft_registers_with_its_file_recipients_and_audit_event(
+    database: Database, tmp_path: Path, seed_pdf: bytes
+) -> None:
+    issuer_id = seed_issuer(database, load_config(None))
+    blobs = LocalBlobStore(tmp_path / "blobs")
+    with database.sessions.begin() as session:
+        add_user(session, login="van", full_name="Nguyễn Trọng Vân", roles={"signer"})
+        document = register_draft(
+            session,
+            blobs,
+            issuer_of(session, issuer_id),
+            DraftRequest(
+                pdf=seed_pdf,
+                type_code="TB",
+                subject="  Thông báo   kết luận  ",
+                signer_login="van",
+                recipients=parse_distribution("- Thường trực Tỉnh ủy,\n- Lưu Văn phòng."),
+            ),
+            actor="cli:test",
+        )
+        document_id = document.id
+    with database.sessions() as session:
+        document = find_document(session, str(document_id))
+        assert document.subject == "Thông báo kết luận"
+        assert document.page_count >= 5
+        assert "Nguyễn Trọng Vân" in document.body_text
+        assert [r.is_archive_copy for r in document.recipients] == [False, True]
+        stored, data = read_revision(document, blobs)
+        assert (stored.kind, data) == (FileKind.DRAFT, seed_pdf)
+        events = session.scalars(select(AuditEvent)).all()
+        assert [(e.action, e.actor, e.document_id) for e in events] == [
+            ("document:register", "cli:test", document_id)
+        ]
+        with pytest.raises(NotFoundError, match="no signed revision"):
+            read_revision(document, blobs, FileKind.SIGNED)
+
+
+def test_a_signed_pdf_is_refused_as_a_draft(database: Database, tmp_path: Path) -> None:
+    issuer_id = seed_issuer(database, load_config(None))
+    blobs = LocalBlobStore(tmp_path / "blobs")
+    with database.sessions() as session:
+        add_user(session, login="van", full_name="Nguyễn Trọng Vân", roles={"signer"})
+        request = DraftRequest(
+            pdf=self_signed_pdf("chu_ky"), type_code="TB", subject="x", signer_login="van"
+        )
+        with pytest.raises(InputError, match=r"already signed \(chu_ky\)"):
+            register_draft(session, blobs, issuer_of(session, issuer_id), request, actor="t")
+    assert not blobs.root.exists()
+
+
+def test_nothing_is_written_when_the_pdf_is_refused(database: Database, tmp_path: Path) -> None:
+    issuer_id = seed_issuer(database, load_config(None))
+    blobs = LocalBlobStore(tmp_path / "blobs")
+    with database.sessions() as session:
+        add_user(session, login="van", full_name="Nguyễn Trọng Vân", roles={"signer"})
+        request = DraftRequest(
+            pdf=b"%PDF-1.4 junk", type_code="TB", subject="x", signer_login="van"
+        )
+        with pytest.raises(InputError, match="the draft: the PDF is damaged"):
+            register_draft(session, blobs, issuer_of(session, issuer_id), request, actor="t")
+        assert session.scalar(select(func.count()).select_from(DocumentFile)) == 0
+    assert not blobs.root.exists()

@@ -1,0 +1,66 @@
+"""The database layer on both engines: aware datetimes, schema checks, migrations."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from registry.db import make_engine, migrate, require_current_schema
+from registry.errors import ConfigError, NotInitialisedError
+from registry.models import AuditEvent
+from tests.conftest import Database
+
+
+def test_datetimes_come_back_aware_and_in_utc(database: Database) -> None:
+    moment = datetime(2023, 4, 20, 14, 34, 9, tzinfo=timezone(timedelta(hours=7)))
+    with database.sessions.begin() as session:
+        session.add(AuditEvent(actor="test", action="test:time", occurred_at=moment, details={}))
+    with database.sessions() as session:
+        stored = session.query(AuditEvent).one().occurred_at
+    assert stored == moment
+    assert stored.utcoffset() == timedelta(0)
+    assert stored == datetime(2023, 4, 20, 7, 34, 9, tzinfo=UTC)
+
+
+def test_naive_datetimes_are_not_stored(database: Database) -> None:
+    with database.sessions() as session:
+        session.add(
+            AuditEvent(actor="t", action="t", occurred_at=datetime(2023, 1, 1), details={})  # noqa: DTZ001
+        )
+        with pytest.raises(Exception, match="naive datetimes"):
+            session.flush()
+
+
+def test_migrating_twice_changes_nothing(database: Database) -> None:
+    migrate(database.engine)
+    require_current_schema(database.engine)
+
+
+def test_an_old_schema_is_refused(database: Database) -> None:
+    with database.engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0000'"))
+    with pytest.raises(NotInitialisedError, match=r"schema is 0000.*run 'sovanban init'"):
+        require_current_schema(database.engine)
+
+
+def test_a_missing_sqlite_file_is_not_created(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'absent.sqlite3'}")
+    with pytest.raises(NotInitialisedError, match="no database yet"):
+        require_current_schema(engine)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_unusable_url_is_a_configuration_error() -> None:
+    with pytest.raises(ConfigError, match="cannot be used"):
+        make_engine("nosuchdb://user:secret@host/db")
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_url: str) -> None:
+    engine = make_engine(sqlite_url)
+    with engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    engine.dispose()
