@@ -13,7 +13,7 @@ from .config import Config, load_config
 from .db import make_engine, make_session_factory
 from .storage import LocalBlobStore
 
-__all__ = ["Instance", "open_instance", "resolve_config_path"]
+__all__ = ["Instance", "open_instance", "resolve_config_path", "resolve_path"]
 
 
 @dataclass(frozen=True)
@@ -24,10 +24,11 @@ class Instance:
     sessions: sessionmaker[Session]
     blobs: LocalBlobStore
 
-    def path(self, configured: str) -> Path:
-        """A configured path, relative to the instance folder unless absolute."""
-        candidate = Path(configured).expanduser()
-        return candidate if candidate.is_absolute() else self.folder / candidate
+
+def resolve_path(folder: Path, configured: str) -> Path:
+    """A configured path: relative to the instance folder unless absolute."""
+    candidate = Path(configured).expanduser()
+    return candidate if candidate.is_absolute() else folder / candidate
 
 
 def resolve_config_path(folder: Path, config_path: Path | None) -> Path | None:
@@ -46,6 +47,5 @@ def open_instance(folder: Path, config_path: Path | None = None) -> Instance:
     folder = folder.expanduser().resolve()
     config = load_config(resolve_config_path(folder, config_path))
     engine = make_engine(config.database_url(folder))
-    storage = Path(config.storage.path).expanduser()
-    blobs = LocalBlobStore(storage if storage.is_absolute() else folder / storage)
+    blobs = LocalBlobStore(resolve_path(folder, config.storage.path))
     return Instance(folder, config, engine, make_session_factory(engine), blobs)

@@ -21,6 +21,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from .audit import record_event
 from .errors import DuplicateNumberError, NumberingError, SeriesClosedError
 from .models import DocumentType, Issuer, NumberEntry, Series, SeriesPeriod, Term
 
@@ -290,6 +291,7 @@ def close_series(
     issuer: Issuer,
     key: str,
     reason: str,
+    actor: str,
     period_key: str | None = None,
 ) -> None:
     """Close a series (or one period of it): it gives no more numbers; nothing is deleted."""
@@ -302,12 +304,23 @@ def close_series(
     if period_key is None:
         series.closed_at = now
         series.closed_reason = reason
-        return
-    period = session.scalars(
-        select(SeriesPeriod).where(
-            SeriesPeriod.series_id == series.id, SeriesPeriod.period_key == period_key
-        )
-    ).first()
-    if period is None:
-        raise NumberingError(f"the series {key} has no period {period_key!r}")
-    period.closed_at = now
+    else:
+        period = session.scalars(
+            select(SeriesPeriod).where(
+                SeriesPeriod.series_id == series.id, SeriesPeriod.period_key == period_key
+            )
+        ).first()
+        if period is None:
+            raise NumberingError(f"the series {key} has no period {period_key!r}")
+        period.closed_at = now
+    record_event(
+        session,
+        actor=actor,
+        action="series:close",
+        details={
+            "issuer": issuer.abbreviation,
+            "series": key,
+            "period": period_key,
+            "reason": reason,
+        },
+    )

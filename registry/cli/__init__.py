@@ -16,7 +16,7 @@ from certs.errors import CertsError
 from signing.errors import SigningError
 
 from ..errors import RegistryError
-from .admin import demo_command, init_command, series_group, users_group
+from .admin import demo_command, init_command, series_group, users_group, withdraw_command
 from .context import AppContext
 from .documents import (
     compose_command,
@@ -66,6 +66,7 @@ for command in (
     show_command,
     list_command,
     download_command,
+    withdraw_command,
 ):
     cli.add_command(command)
 

@@ -14,12 +14,18 @@ from ..errors import RegistryError
 from ..models import Document, Series, User
 from ..numbering import close_series
 from ..services.compose import compose_file, seed_notice_path
-from ..services.documents import DraftRequest, register_draft
+from ..services.documents import DraftRequest, find_document, register_draft, withdraw_document
 from ..services.setup import sync_reference_data
 from ..services.users import add_user
 from .context import AppContext, echo_json, pass_app
 
-__all__ = ["demo_command", "init_command", "series_group", "users_group"]
+__all__ = [
+    "demo_command",
+    "init_command",
+    "series_group",
+    "users_group",
+    "withdraw_command",
+]
 
 
 def _initialise(app: AppContext) -> dict[str, object]:
@@ -77,7 +83,7 @@ def demo_command(app: AppContext, as_json: bool) -> None:
     instance = app.instance()
     with app.unit_of_work() as session:
         if session.scalars(select(User).where(User.login == DEMO_SIGNER["login"])).first() is None:
-            add_user(session, roles={"signer"}, **DEMO_SIGNER)
+            add_user(session, roles={"signer"}, actor=app.actor, **DEMO_SIGNER)
         document = session.scalars(select(Document).order_by(Document.id)).first()
         if document is None:
             notice, pdf = compose_file(instance.config, instance.folder, seed_notice_path())
@@ -140,6 +146,7 @@ def users_add(
             email=email,
             position=position,
             authority=authority,
+            actor=app.actor,
         )
 
 
@@ -205,5 +212,20 @@ def series_close(app: AppContext, key: str, period_key: str | None, reason: str)
     """Close a series of the instance's issuer: it gives no more numbers."""
     with app.unit_of_work() as session:
         close_series(
-            session, issuer=app.issuer(session), key=key, reason=reason, period_key=period_key
+            session,
+            issuer=app.issuer(session),
+            key=key,
+            reason=reason,
+            actor=app.actor,
+            period_key=period_key,
         )
+
+
+@click.command("withdraw")
+@click.argument("key")
+@click.option("--reason", required=True, help="Why; kept in the register's Ghi chú column.")
+@pass_app
+def withdraw_command(app: AppContext, key: str, reason: str) -> None:
+    """Withdraw a document; a number it was given stays in the register, marked void."""
+    with app.unit_of_work() as session:
+        withdraw_document(session, find_document(session, key), reason=reason, actor=app.actor)

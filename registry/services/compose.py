@@ -9,6 +9,7 @@ from signing.fonts import FontFaces, font_faces
 
 from ..composer import Notice, load_notice, render_notice
 from ..config import Config
+from ..instance import resolve_path
 from .setup import builtin_document_types
 
 __all__ = [
@@ -37,7 +38,7 @@ def type_names(config: Config) -> dict[str, str]:
 
 def configured_fonts(config: Config, base: Path) -> FontFaces:
     def resolve(value: str) -> str:
-        return str(base / value) if value and not Path(value).is_absolute() else value
+        return str(resolve_path(base, value)) if value else ""
 
     composer = config.composer
     return font_faces(

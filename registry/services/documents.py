@@ -42,6 +42,7 @@ __all__ = [
     "list_documents",
     "read_revision",
     "register_draft",
+    "withdraw_document",
 ]
 
 MAX_SUBJECT = 1000
@@ -177,6 +178,28 @@ def register_draft(
     )
     session.flush()
     return document
+
+
+def withdraw_document(session: Session, document: Document, *, reason: str, actor: str) -> None:
+    """Withdraw a document. A number it was given stays in the register, marked void."""
+    reason = nfc(" ".join(reason.split()))
+    if not reason:
+        raise InputError("a withdrawal needs a reason: it is kept in the register (Ghi chú)")
+    if document.status == DocumentStatus.WITHDRAWN:
+        raise InputError(f"document #{document.id} was already withdrawn")
+    document.status = DocumentStatus.WITHDRAWN
+    document.withdrawn_at = datetime.now(UTC)
+    document.withdrawn_reason = reason
+    number = document.number
+    if number is not None:
+        number.void_reason = reason
+    record_event(
+        session,
+        actor=actor,
+        action="document:withdraw",
+        document=document,
+        details={"reason": reason, "number": number.rendered if number else None},
+    )
 
 
 def _number_key(text: str) -> str:

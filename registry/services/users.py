@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from signing.text import nfc
 
+from ..audit import record_event
 from ..errors import InputError, NotFoundError
 from ..models import User
 
@@ -27,6 +28,7 @@ def add_user(
     email: str = "",
     position: str = "",
     authority: str = "",
+    actor: str,
 ) -> User:
     """Add an account; the login is lower-case ASCII, the roles from :data:`ROLES`."""
     if _LOGIN.fullmatch(login) is None:
@@ -50,6 +52,9 @@ def add_user(
     )
     session.add(user)
     session.flush()
+    record_event(
+        session, actor=actor, action="user:add", details={"login": login, "roles": user.roles}
+    )
     return user
 
 

@@ -112,9 +112,14 @@ def test_a_closed_series_or_period_refuses(database: Database, party_config: Con
     allocate(database, issuer_id, "KH", date(2024, 5, 1))
     with database.sessions.begin() as session:
         issuer = issuer_of(session, issuer_id)
-        close_series(session, issuer=issuer, key="TB", reason="cơ quan sáp nhập 2025")
+        close_series(session, issuer=issuer, key="TB", reason="cơ quan sáp nhập 2025", actor="t")
         close_series(
-            session, issuer=issuer, key="KH", reason="hết nhiệm kỳ", period_key="2020-2025"
+            session,
+            issuer=issuer,
+            key="KH",
+            reason="hết nhiệm kỳ",
+            period_key="2020-2025",
+            actor="t",
         )
     with pytest.raises(SeriesClosedError, match="cơ quan sáp nhập 2025"):
         allocate(database, issuer_id, "TB", date(2024, 5, 2))
@@ -134,7 +139,7 @@ def test_closing_an_unknown_series_is_a_clear_error(
 ) -> None:
     issuer_id = seed_issuer(database, party_config)
     with database.sessions.begin() as session, pytest.raises(NumberingError, match="no series"):
-        close_series(session, issuer=issuer_of(session, issuer_id), key="XX", reason="x")
+        close_series(session, issuer=issuer_of(session, issuer_id), key="XX", reason="x", actor="t")
 
 
 def test_a_date_outside_every_term_is_refused(database: Database, party_config: Config) -> None:

@@ -51,3 +51,25 @@ def test_series_close_refuses_unknown_and_lists(sovanban: Sovanban) -> None:
     unknown = sovanban("series", "close", "TB", "--reason", "sáp nhập")
     assert unknown.code == 1 and "has no series 'TB'" in unknown.err
     assert sovanban.ok("series", "list", "--json").json() == []
+
+
+def test_series_close_after_a_number_was_given(sovanban: Sovanban) -> None:
+    from datetime import date
+
+    from registry.instance import open_instance
+    from registry.numbering import allocate_number
+    from registry.services.documents import get_type
+    from registry.services.setup import current_issuer
+
+    sovanban.ok("init")
+    instance = open_instance(sovanban.instance)
+    with instance.sessions.begin() as session:
+        issuer = current_issuer(session, instance.config)
+        allocate_number(
+            session, issuer=issuer, doc_type=get_type(session, issuer, "TB"), on=date(2024, 1, 5)
+        )
+    instance.engine.dispose()
+    sovanban.ok("series", "close", "TB", "--reason", "Đảng ủy Khối kết thúc hoạt động")
+    assert sovanban.ok("series", "list", "--json").json() == [
+        {"issuer": "ĐUK", "series": "TB", "period": "2020-2025", "last_number": 1, "closed": True}
+    ]

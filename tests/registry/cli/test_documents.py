@@ -212,3 +212,27 @@ def test_download_errors(sovanban: Sovanban, ready: Path, tmp_path: Path) -> Non
     corrupted = sovanban("download", "1", "-o", str(tmp_path / "y.pdf"))
     assert corrupted.code == 1 and "is corrupted" in corrupted.err
     assert not (tmp_path / "y.pdf").exists()
+
+
+def test_a_withdrawn_document_keeps_its_number_marked_void(sovanban: Sovanban, ready: Path) -> None:
+    register(sovanban, ready)
+    instance = open_instance(sovanban.instance)
+    with instance.sessions.begin() as session:
+        issuer = current_issuer(session, instance.config)
+        allocate_number(
+            session,
+            issuer=issuer,
+            doc_type=get_type(session, issuer, "TB"),
+            on=date(2023, 4, 20),
+            document_id=1,
+        )
+    instance.engine.dispose()
+    no_reason = sovanban("withdraw", "1", "--reason", "  ")
+    assert no_reason.code == 1 and "needs a reason" in no_reason.err
+    sovanban.ok("withdraw", "01-TB/ĐUK", "--reason", "Ban hành nhầm, thay bằng văn bản khác")
+    shown = sovanban.ok("show", "1", "--json").json()
+    assert shown["status"] == "withdrawn"
+    assert shown["number"]["rendered"] == "01-TB/ĐUK"
+    assert shown["number"]["void_reason"] == "Ban hành nhầm, thay bằng văn bản khác"
+    again = sovanban("withdraw", "1", "--reason", "x")
+    assert again.code == 1 and "already withdrawn" in again.err

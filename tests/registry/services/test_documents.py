@@ -30,7 +30,7 @@ def test_a_draft_registers_with_its_file_recipients_and_audit_event(
     issuer_id = seed_issuer(database, load_config(None))
     blobs = LocalBlobStore(tmp_path / "blobs")
     with database.sessions.begin() as session:
-        add_user(session, login="van", full_name="Nguyễn Trọng Vân", roles={"signer"})
+        add_user(session, login="van", full_name="Nguyễn Trọng Vân", roles={"signer"}, actor="t")
         document = register_draft(
             session,
             blobs,
@@ -55,7 +55,8 @@ def test_a_draft_registers_with_its_file_recipients_and_audit_event(
         assert (stored.kind, data) == (FileKind.DRAFT, seed_pdf)
         events = session.scalars(select(AuditEvent)).all()
         assert [(e.action, e.actor, e.document_id) for e in events] == [
-            ("document:register", "cli:test", document_id)
+            ("user:add", "t", None),
+            ("document:register", "cli:test", document_id),
         ]
         with pytest.raises(NotFoundError, match="no signed revision"):
             read_revision(document, blobs, FileKind.SIGNED)
@@ -65,7 +66,7 @@ def test_a_signed_pdf_is_refused_as_a_draft(database: Database, tmp_path: Path) 
     issuer_id = seed_issuer(database, load_config(None))
     blobs = LocalBlobStore(tmp_path / "blobs")
     with database.sessions() as session:
-        add_user(session, login="van", full_name="Nguyễn Trọng Vân", roles={"signer"})
+        add_user(session, login="van", full_name="Nguyễn Trọng Vân", roles={"signer"}, actor="t")
         request = DraftRequest(
             pdf=self_signed_pdf("chu_ky"), type_code="TB", subject="x", signer_login="van"
         )
@@ -78,7 +79,7 @@ def test_nothing_is_written_when_the_pdf_is_refused(database: Database, tmp_path
     issuer_id = seed_issuer(database, load_config(None))
     blobs = LocalBlobStore(tmp_path / "blobs")
     with database.sessions() as session:
-        add_user(session, login="van", full_name="Nguyễn Trọng Vân", roles={"signer"})
+        add_user(session, login="van", full_name="Nguyễn Trọng Vân", roles={"signer"}, actor="t")
         request = DraftRequest(
             pdf=b"%PDF-1.4 junk", type_code="TB", subject="x", signer_login="van"
         )
