@@ -29,6 +29,7 @@ __all__ = [
     "IssuerConfig",
     "KeyConfig",
     "NumberingConfig",
+    "PkiConfig",
     "SigningConfig",
     "StorageConfig",
     "TermConfig",
@@ -125,6 +126,13 @@ class TimestampingConfig:
 
 
 @dataclass(frozen=True)
+class PkiConfig:
+    path: str = "pki"
+    passphrase_env: str = "SOVANBAN_PKI_PASSPHRASE"
+    base_url: str = ""
+
+
+@dataclass(frozen=True)
 class TrustConfig:
     anchors: tuple[str, ...] = ()
     intermediates: tuple[str, ...] = ()
@@ -149,6 +157,7 @@ class Config:
     composer: ComposerConfig = field(default_factory=ComposerConfig)
     signing: SigningConfig = field(default_factory=SigningConfig)
     timestamping: TimestampingConfig = field(default_factory=TimestampingConfig)
+    pki: PkiConfig = field(default_factory=PkiConfig)
     trust: TrustConfig = field(default_factory=TrustConfig)
     web: WebConfig = field(default_factory=WebConfig)
     source: str = field(default="", compare=False)
@@ -161,6 +170,11 @@ class Config:
         if self.database.url:
             return self.database.url
         return f"sqlite:///{(instance / 'sovanban.sqlite3').resolve()}"
+
+    @property
+    def pki_base_url(self) -> str:
+        """Where the demo PKI's services are reached (written into its certificates)."""
+        return self.pki.base_url or f"http://{self.web.bind}:{self.web.port}/pki"
 
 
 def example_config_path() -> Path:

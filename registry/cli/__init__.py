@@ -17,6 +17,7 @@ from signing.errors import SigningError
 
 from ..errors import RegistryError
 from .admin import demo_command, init_command, series_group, users_group, withdraw_command
+from .certs import certs_group
 from .context import AppContext
 from .documents import (
     compose_command,
@@ -67,6 +68,7 @@ for command in (
     list_command,
     download_command,
     withdraw_command,
+    certs_group,
 ):
     cli.add_command(command)
 

@@ -20,7 +20,7 @@ from ..instance import Instance, open_instance
 from ..models import Issuer
 from ..services.setup import current_issuer
 
-__all__ = ["AppContext", "echo_json", "pass_app", "write_file_atomically"]
+__all__ = ["AppContext", "echo_json", "pass_app", "read_secret", "write_file_atomically"]
 
 
 class AppContext:
@@ -57,6 +57,19 @@ class AppContext:
 
 
 pass_app = click.make_pass_decorator(AppContext)
+
+
+def read_secret(variable: str, prompt: str, *, confirm: bool = False) -> str:
+    """A passphrase or PIN from ``variable``, else typed at the terminal; never echoed."""
+    value = os.environ.get(variable) if variable else None
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise click.ClickException(f"{prompt}: set {variable} (no terminal to ask on)")
+    typed: str = click.prompt(prompt, hide_input=True, confirmation_prompt=confirm)
+    if not typed:
+        raise click.ClickException(f"{prompt}: empty")
+    return typed
 
 
 def echo_json(value: Any) -> None:

@@ -1,0 +1,50 @@
+"""Timestampers for pyHanko: the built-in authority in-process, or a TSA over HTTP with retries."""
+
+from __future__ import annotations
+
+import asyncio
+
+from asn1crypto import tsp
+from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
+from pyhanko.sign.timestamps.common_utils import TimestampRequestError
+
+from certs.tsa import TimestampAuthority
+
+__all__ = ["LocalTimeStamper", "RetryingHTTPTimeStamper"]
+
+
+class LocalTimeStamper(TimeStamper):
+    """Timestamps from the built-in authority, with no network round trip."""
+
+    def __init__(self, authority: TimestampAuthority) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self.authority = authority
+
+    async def async_request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
+        answer = self.authority.response(req)
+        if not isinstance(answer, tsp.TimeStampResp):
+            reason = answer["status"]["status_string"].native or ["refused"]
+            raise TimestampRequestError(f"the built-in TSA refused: {reason[0]}")
+        return answer
+
+
+class RetryingHTTPTimeStamper(HTTPTimeStamper):
+    """An RFC 3161 client that tries ``retries`` more times, with a short back-off, on I/O errors.
+
+    A TSA that answers garbage is not retried: the answer is refused by pyHanko's checks.
+    """
+
+    def __init__(self, url: str, *, timeout: float = 10.0, retries: int = 2) -> None:
+        super().__init__(url, timeout=timeout)
+        self.retries = retries
+
+    async def async_request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
+        attempt = 0
+        while True:
+            try:
+                return await super().async_request_tsa_response(req)
+            except TimestampRequestError:
+                if attempt >= self.retries:
+                    raise
+                attempt += 1
+                await asyncio.sleep(0.2 * 2**attempt)
