@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from asn1crypto import tsp
+from asn1crypto import cms, tsp
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
 from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 
@@ -37,6 +37,14 @@ class RetryingHTTPTimeStamper(HTTPTimeStamper):
     def __init__(self, url: str, *, timeout: float = 10.0, retries: int = 2) -> None:
         super().__init__(url, timeout=timeout)
         self.retries = retries
+
+    async def async_timestamp(self, message_digest: bytes, md_algorithm: str) -> cms.ContentInfo:
+        try:
+            return await super().async_timestamp(message_digest, md_algorithm)
+        except (ValueError, TypeError, KeyError) as exc:  # asn1crypto parsing the answer
+            raise TimestampRequestError(
+                f"the TSA at {self.url} did not answer with a timestamp: {exc}"
+            ) from exc
 
     async def async_request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
         attempt = 0

@@ -20,6 +20,7 @@ from registry.db import make_engine, make_session_factory, migrate
 from registry.models import Issuer
 from registry.services.setup import current_issuer, sync_reference_data
 from tests.components import require
+from tests.pki import RunningPki, start_pki, stop_pki
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "SOVANBAN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -155,3 +156,11 @@ def issuer_of(session: Session, issuer_id: int) -> Issuer:
     issuer = session.get(Issuer, issuer_id)
     assert issuer is not None
     return issuer
+
+
+@pytest.fixture(scope="session")
+def running_pki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningPki]:
+    """A demo PKI whose TSA, OCSP and CRL services run on loopback for the whole session."""
+    running = start_pki(tmp_path_factory.mktemp("pki") / "pki")
+    yield running
+    stop_pki(running)

@@ -12,7 +12,7 @@ from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsag
 from certs.demo import DemoPki, Holder, load_pkcs12
 from certs.errors import CertsError
 from certs.identity import identity_of
-from tests.certs.conftest import ORGANISATION, PASSPHRASE, SIGNER, RunningPki
+from tests.pki import ORGANISATION, PASSPHRASE, SIGNER, RunningPki
 
 
 def ext(

@@ -1,14 +1,12 @@
-"""A demo PKI with its services running on loopback, shared by the certificate tests."""
+"""A demo PKI with its services running on loopback (the ``running_pki`` fixture)."""
 
 from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from certs.demo import DemoPki, Holder
@@ -57,9 +55,6 @@ def start_pki(folder: Path, key_type: str = "rsa") -> RunningPki:
     return RunningPki(pki, services, server)
 
 
-@pytest.fixture(scope="session")
-def running_pki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningPki]:
-    running = start_pki(tmp_path_factory.mktemp("pki") / "pki")
-    yield running
+def stop_pki(running: RunningPki) -> None:
     running.server.shutdown()
     running.server.server_close()
