@@ -131,3 +131,57 @@ def test_pkcs11_errors_are_clear(
         ),
     ):
         pass
+
+
+def test_a_pkcs12_exported_by_openssl_with_legacy_3des_loads(
+    running_pki: RunningPki, tmp_path: Path
+) -> None:
+    """Offices receive .p12/.pfx files from Windows tools: SHA1-3DES, as OpenSSL writes it."""
+    import shutil
+    import subprocess
+
+    from cryptography.hazmat.primitives import serialization
+
+    from tests.components import require
+
+    require("openssl", shutil.which("openssl") is not None, "not on PATH")
+    key, cert, chain = load_pkcs12(running_pki.pki.key_path("signer"), PASSPHRASE)
+    (tmp_path / "key.pem").write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    (tmp_path / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (tmp_path / "chain.pem").write_bytes(
+        b"".join(c.public_bytes(serialization.Encoding.PEM) for c in chain)
+    )
+    subprocess.run(
+        [
+            "openssl",
+            "pkcs12",
+            "-export",
+            "-inkey",
+            str(tmp_path / "key.pem"),
+            "-in",
+            str(tmp_path / "cert.pem"),
+            "-certfile",
+            str(tmp_path / "chain.pem"),
+            "-keypbe",
+            "PBE-SHA1-3DES",
+            "-certpbe",
+            "PBE-SHA1-3DES",
+            "-macalg",
+            "sha1",
+            "-passout",
+            "pass:Vgca@2024",
+            "-out",
+            str(tmp_path / "nguyentrongvan.pfx"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    signer = load_pkcs12_signer(tmp_path / "nguyentrongvan.pfx", b"Vgca@2024")
+    status = validate(running_pki, sign(signer))
+    assert status.intact and status.valid and status.trusted

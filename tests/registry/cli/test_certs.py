@@ -81,3 +81,41 @@ def test_trust_add_profile_and_files(sovanban: Sovanban, tmp_path: Path) -> None
     assert result.code == 1 and result.err.count("\n") == 1 and "not a certificate" in result.err
     neither = sovanban("certs", "trust", "add")
     assert neither.code == 1 and "either a certificate FILE or --profile vn" in neither.err
+
+
+def test_certs_serve_answers_over_http(with_pki: Sovanban) -> None:
+    """The real command in its own process, as an office would run it."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from cryptography import x509
+
+    from tests.pki import free_port
+
+    port = free_port()
+    command = [sys.executable, "-c", "from registry.cli import main; main()"]
+    process = subprocess.Popen(
+        [*command, "--instance", str(with_pki.instance), "certs", "serve", "--port", str(port)],
+        env={**os.environ, "SOVANBAN_PKI_PASSPHRASE": "mat-khau-demo"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(200):  # wait until it listens
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        url = f"http://127.0.0.1:{port}/pki/crl/issuing-ca.crl"
+        with urllib.request.urlopen(url, timeout=10) as response:
+            crl = x509.load_der_x509_crl(response.read())
+        issuer = crl.issuer.get_attributes_for_oid(x509.NameOID.COMMON_NAME)[0].value
+        assert issuer == "sovanban Demo Issuing CA"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
