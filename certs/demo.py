@@ -14,8 +14,6 @@ The private keys only ever exist on disk inside passphrase-protected PKCS#12 fil
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,6 +34,7 @@ from .builder import (
     validity,
 )
 from .errors import CertsError
+from .files import write_atomically
 
 __all__ = [
     "ISSUING",
@@ -94,19 +93,6 @@ def load_pkcs12(
     return key, cert, list(chain)
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
 def _pem(cert: x509.Certificate) -> bytes:
     return cert.public_bytes(serialization.Encoding.PEM)
 
@@ -151,35 +137,30 @@ class DemoPki:
         now = datetime.now(UTC)
         root_key, issuing_key = make_key(key_type), make_key(key_type)
         org_name = organisation.organisation or organisation.name
-        root = build_certificate(
-            profile="root",
-            subject=subject_name("sovanban Demo Root CA", organisation=org_name, unit="Demo PKI"),
-            public_key=root_key,
-            issuer=None,
-            issuer_key=root_key,
-            issuer_label=ROOT,
-            urls=urls,
-            not_before=validity(now, 7300)[0],
-            not_after=validity(now, 7300)[1],
-        )
-        issuing = build_certificate(
-            profile="ca",
-            subject=subject_name(
-                "sovanban Demo Issuing CA", organisation=org_name, unit="Demo PKI"
-            ),
-            public_key=issuing_key,
-            issuer=root,
-            issuer_key=root_key,
-            issuer_label=ROOT,
-            urls=urls,
-            not_before=validity(now, 3650)[0],
-            not_after=validity(now, 3650)[1],
-        )
+
+        def authority(
+            name: str, key: PrivateKey, issuer: x509.Certificate | None, days: int
+        ) -> x509.Certificate:
+            start, end = validity(now, days)
+            return build_certificate(
+                profile="root" if issuer is None else "ca",
+                subject=subject_name(name, organisation=org_name, unit="Demo PKI"),
+                public_key=key,
+                issuer=issuer,
+                issuer_key=root_key,
+                issuer_label=ROOT,
+                urls=urls,
+                not_before=start,
+                not_after=end,
+            )
+
+        root = authority("sovanban Demo Root CA", root_key, None, 7300)
+        issuing = authority("sovanban Demo Issuing CA", issuing_key, root, 3650)
         for label, key, cert, chain in (
             (ROOT, root_key, root, []),
             (ISSUING, issuing_key, issuing, [root]),
         ):
-            _write_atomically(folder / f"{label}.pem", _pem(cert))
+            write_atomically(folder / f"{label}.pem", _pem(cert))
             cls._write_pkcs12(folder / f"{label}.p12", label, key, cert, chain, passphrase)
         state = {
             "base_url": urls.base,
@@ -188,7 +169,7 @@ class DemoPki:
             "revoked": {},
             "crl_number": 0,
         }
-        _write_atomically(folder / "pki.json", json.dumps(state, indent=2).encode())
+        write_atomically(folder / "pki.json", json.dumps(state, indent=2).encode())
         pki = cls(folder)
         pki.issue("signer", "personal", signer, passphrase=passphrase, days=730)
         pki.issue("organisation", "organisation", organisation, passphrase=passphrase, days=730)
@@ -214,8 +195,7 @@ class DemoPki:
             chain or None,
             serialization.BestAvailableEncryption(passphrase),
         )
-        _write_atomically(path, data)
-        path.chmod(0o600)
+        write_atomically(path, data, mode=0o600)
 
     # Issuing and revoking ---------------------------------------------------------------
 
@@ -252,9 +232,9 @@ class DemoPki:
         self._write_pkcs12(
             self.folder / f"{label}.p12", label, key, cert, [self.issuing, self.root], passphrase
         )
-        _write_atomically(self.folder / f"{label}.pem", _pem(cert))
+        write_atomically(self.folder / f"{label}.pem", _pem(cert))
         serial = f"{cert.serial_number:x}"
-        _write_atomically(self.folder / "issued" / f"{serial}.pem", _pem(cert))
+        write_atomically(self.folder / "issued" / f"{serial}.pem", _pem(cert))
         self.state["issued"][serial] = {"label": label, "profile": profile, "subject": holder.name}
         self._save()
         return cert
@@ -276,7 +256,7 @@ class DemoPki:
         return self.certificate_by_serial(key)
 
     def _save(self) -> None:
-        _write_atomically(self.folder / "pki.json", json.dumps(self.state, indent=2).encode())
+        write_atomically(self.folder / "pki.json", json.dumps(self.state, indent=2).encode())
 
     # Questions --------------------------------------------------------------------------
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
+
+from certs.files import write_atomically
 
 from .errors import StorageError, StorageIntegrityError, StorageKeyError
 
@@ -69,17 +70,7 @@ class LocalBlobStore:
             return ref
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=".incoming-")
-            try:
-                with os.fdopen(handle, "wb") as stream:
-                    stream.write(data)
-                    stream.flush()
-                    os.fsync(stream.fileno())
-                os.replace(temp_name, path)
-            except BaseException:
-                Path(temp_name).unlink(missing_ok=True)
-                raise
-            _fsync_dir(path.parent)
+            write_atomically(path, data)
         except OSError as exc:
             raise StorageError(f"cannot store blob {digest}: {exc.strerror or exc}") from exc
         return ref
@@ -108,15 +99,3 @@ class LocalBlobStore:
         except StorageError:  # missing, unreadable or corrupted
             return False
         return True
-
-
-def _fsync_dir(folder: Path) -> None:
-    # The rename itself must reach the disk, or a crash can forget the new name.
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)

@@ -6,7 +6,6 @@ import getpass
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,6 +13,8 @@ from typing import Any
 
 import click
 from sqlalchemy.orm import Session
+
+from certs.files import write_atomically
 
 from ..db import require_current_schema
 from ..instance import Instance, open_instance
@@ -84,13 +85,6 @@ def write_file_atomically(target: str, data: bytes) -> None:
         return
     path = Path(target)
     try:
-        handle, temp_name = tempfile.mkstemp(dir=path.parent or Path(), prefix=".sovanban-")
+        write_atomically(path, data)
     except OSError as exc:
-        raise click.ClickException(f"cannot write {path}: {exc.strerror}") from exc
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temp_name, path)
-    except OSError as exc:
-        Path(temp_name).unlink(missing_ok=True)
-        raise click.ClickException(f"cannot write {path}: {exc.strerror}") from exc
+        raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from exc

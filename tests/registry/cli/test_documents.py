@@ -64,6 +64,21 @@ def register(sovanban: Sovanban, pdf: Path, *extra: str) -> Result:
     )
 
 
+def give_number(sovanban: Sovanban, *, document_id: int) -> None:
+    """What issuing will do: allocate the next Thông báo number to the document."""
+    instance = open_instance(sovanban.instance)
+    with instance.sessions.begin() as session:
+        issuer = current_issuer(session, instance.config)
+        allocate_number(
+            session,
+            issuer=issuer,
+            doc_type=get_type(session, issuer, "TB"),
+            on=date(2023, 4, 20),
+            document_id=document_id,
+        )
+    instance.engine.dispose()
+
+
 def state_of(sovanban: Sovanban) -> tuple[int, list[str]]:
     """How many documents the database holds and which blobs the store holds."""
     instance = open_instance(sovanban.instance)
@@ -112,16 +127,8 @@ def test_register_show_list_download(sovanban: Sovanban, ready: Path, tmp_path: 
 
 def test_show_finds_a_document_by_its_number(sovanban: Sovanban, ready: Path) -> None:
     register(sovanban, ready)
+    give_number(sovanban, document_id=1)
     instance = open_instance(sovanban.instance)
-    with instance.sessions.begin() as session:
-        issuer = current_issuer(session, instance.config)
-        allocate_number(
-            session,
-            issuer=issuer,
-            doc_type=get_type(session, issuer, "TB"),
-            on=date(2023, 4, 20),
-            document_id=1,
-        )
     with instance.sessions() as session:
         for typed in ("01-TB/ĐUK", "Số 01-TB/ĐUK", "1 TB DUK", "01-tb/đuk"):
             assert find_document(session, typed).id == 1
@@ -216,17 +223,7 @@ def test_download_errors(sovanban: Sovanban, ready: Path, tmp_path: Path) -> Non
 
 def test_a_withdrawn_document_keeps_its_number_marked_void(sovanban: Sovanban, ready: Path) -> None:
     register(sovanban, ready)
-    instance = open_instance(sovanban.instance)
-    with instance.sessions.begin() as session:
-        issuer = current_issuer(session, instance.config)
-        allocate_number(
-            session,
-            issuer=issuer,
-            doc_type=get_type(session, issuer, "TB"),
-            on=date(2023, 4, 20),
-            document_id=1,
-        )
-    instance.engine.dispose()
+    give_number(sovanban, document_id=1)
     no_reason = sovanban("withdraw", "1", "--reason", "  ")
     assert no_reason.code == 1 and "needs a reason" in no_reason.err
     sovanban.ok("withdraw", "01-TB/ĐUK", "--reason", "Ban hành nhầm, thay bằng văn bản khác")
