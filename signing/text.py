@@ -68,6 +68,7 @@ def vietnamese_date_line(place: str, day: date | None) -> str:
     Days below 10 and the months 1 and 2 take a leading zero (NĐ 30, Phụ lục I).
     """
     if day is None:
-        return nfc(f"{place}, ngày     tháng     năm 20   ")
+        blank = "\u00a0" * 6  # no-break: kept wide in a composed paragraph
+        return nfc(f"{place}, ngày{blank}tháng{blank}năm 20{blank}")
     month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
     return nfc(f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}")

@@ -81,7 +81,9 @@ class Notice:
     @property
     def number_line(self) -> str:
         """``Số 25-TB/ĐUK``, or the blank a draft leaves for the number: ``Số      -TB/ĐUK``."""
-        digits = f"{self.number:02d}" if self.number else "     "
+        # No-break spaces: a paragraph would collapse ordinary ones, and the blank must
+        # stay wide enough for the number field that the signing step lays over it.
+        digits = f"{self.number:02d}" if self.number else "\u00a0" * 12
         if self.scheme == "party":
             return f"Số {digits}-{self.notation}"
         return f"Số: {digits}/{self.notation}"

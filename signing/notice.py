@@ -1,0 +1,216 @@
+"""The two signatures of a notice, and its archive copy.
+
+1. :meth:`NoticeSigning.sign`: the signer's PAdES certification signature (DocMDP:
+   form filling and signing allowed), time-stamped, in the signer's field.
+2. :meth:`NoticeSigning.issue`: in one incremental update, the number and date fields
+   filled and the organisation's time-stamped approval signature; its FieldMDP lock
+   covers those two fields, so the certification signature sees only form filling.
+3. :meth:`NoticeSigning.extend`: revocation data for every signature in a DSS and a
+   document timestamp: PAdES B-LTA, verifiable after the certificates expire.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from pyhanko.pdf_utils import generic, layout
+from pyhanko.pdf_utils.form_tools import (
+    TextFieldContent,
+    annot_width_height,
+    find_existing_empty_field,
+    get_single_field_annot,
+)
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.misc import FormFillingError, PdfError
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.pdf_utils.text import TextBoxStyle
+from pyhanko.sign import fields, signers
+from pyhanko.sign.general import SigningError as LibrarySigningError
+from pyhanko.sign.timestamps import TimeStamper
+from pyhanko.sign.timestamps.common_utils import TimestampRequestError
+from pyhanko.sign.validation.dss import async_add_validation_info
+from pyhanko_certvalidator import ValidationContext
+
+from .appearance import Appearance
+from .errors import SigningError
+from .prepare import DATE_FIELD, NUMBER_FIELD, ORGANISATION_FIELD, SIGNER_FIELD
+from .text import OffsetStyle, iso_vietnam
+
+__all__ = ["BYTES_RESERVED", "NoticeSigning"]
+
+# Room for the CMS: signature, certificate chain and timestamp token, with a margin
+# (pyHanko#515); reserving it skips pyHanko's dry run (a second TSA call).
+BYTES_RESERVED = 24 * 1024
+
+
+class _AtTimeSigner(signers.PdfSigner):
+    """A PdfSigner whose signing time is the one the stamp shows, to the second."""
+
+    def __init__(self, *args: object, at: datetime, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._at = at
+
+    def init_signing_session(self, pdf_out, existing_fields_only=False):  # type: ignore[no-untyped-def]
+        session = super().init_signing_session(pdf_out, existing_fields_only)
+        session.system_time = self._at
+        return session
+
+
+class _CoveringText(TextFieldContent):
+    """Field text on a white ground, so a filled field hides the draft's blank line."""
+
+    def render(self) -> bytes:
+        width, height = self.box.width, self.box.height
+        return b"q 1 1 1 rg 0 0 %g %g re f Q " % (width, height) + super().render()
+
+
+class NoticeSigning:
+    def __init__(self, appearance: Appearance, *, offset_style: OffsetStyle = "+07:00") -> None:
+        self.appearance = appearance
+        self.offset_style = offset_style
+
+    def sign(
+        self,
+        prepared: bytes,
+        signer: signers.Signer,
+        timestamper: TimeStamper | None,
+        *,
+        email: str,
+        location: str = "",
+        at: datetime | None = None,
+    ) -> bytes:
+        """The signer's certification signature on a prepared notice."""
+        meta = signers.PdfSignatureMetadata(
+            field_name=SIGNER_FIELD,
+            md_algorithm="sha256",
+            subfilter=fields.SigSeedSubFilter.PADES,
+            certify=True,
+            docmdp_permissions=fields.MDPPerm.FILL_FORMS,
+            reason="Ký duyệt văn bản",
+            location=location or None,
+        )
+        writer = _writer(prepared)
+        return self._sign(
+            writer, meta, signer, timestamper, self.appearance.signer_style, email, at
+        )
+
+    def issue(
+        self,
+        signed: bytes,
+        signer: signers.Signer,
+        timestamper: TimeStamper | None,
+        *,
+        number_text: str,
+        date_text: str,
+        email: str,
+        location: str = "",
+        at: datetime | None = None,
+    ) -> bytes:
+        """Fill number and date and add the organisation's signature, in one update."""
+        writer = _writer(signed)
+        try:
+            _fill(writer, NUMBER_FIELD, number_text, self.appearance.number_style)
+            _fill(writer, DATE_FIELD, date_text, self.appearance.date_style)
+        except (PdfError, FormFillingError, LibrarySigningError) as exc:
+            raise SigningError(f"the notice was not prepared for issuing: {exc}") from exc
+        meta = signers.PdfSignatureMetadata(
+            field_name=ORGANISATION_FIELD,
+            md_algorithm="sha256",
+            subfilter=fields.SigSeedSubFilter.PADES,
+            reason="Ban hành văn bản",
+            location=location or None,
+        )
+        return self._sign(writer, meta, signer, timestamper, self.appearance.seal_style, email, at)
+
+    def _sign(
+        self,
+        writer: IncrementalPdfFileWriter,
+        meta: signers.PdfSignatureMetadata,
+        signer: signers.Signer,
+        timestamper: TimeStamper | None,
+        style: object,
+        email: str,
+        at: datetime | None,
+    ) -> bytes:
+        moment = (at or datetime.now(UTC)).replace(microsecond=0)
+        pdf_signer = _AtTimeSigner(
+            meta, signer, timestamper=timestamper, stamp_style=style, at=moment
+        )
+        params = {"email": email, "time": iso_vietnam(moment, self.offset_style)}
+        try:
+            output = pdf_signer.sign_pdf(
+                writer,
+                existing_fields_only=True,
+                bytes_reserved=BYTES_RESERVED,
+                appearance_text_params=params,
+            )
+        except TimestampRequestError as exc:
+            raise SigningError(f"the timestamp service failed: {exc}") from exc
+        except (LibrarySigningError, PdfError, ValueError, KeyError) as exc:
+            raise SigningError(f"signing failed: {exc}") from exc
+        return bytes(output.getvalue())
+
+    def extend(
+        self, issued: bytes, timestamper: TimeStamper, validation_context: ValidationContext
+    ) -> bytes:
+        """PAdES B-LTA: validation data for every signature, then a document timestamp.
+
+        The context's own network session (for fetching OCSP and CRLs) is closed after.
+        """
+        return asyncio.run(self._extend_and_close(issued, timestamper, validation_context))
+
+    async def _extend_and_close(
+        self, issued: bytes, timestamper: TimeStamper, validation_context: ValidationContext
+    ) -> bytes:
+        try:
+            return await self._extend(issued, timestamper, validation_context)
+        finally:
+            await validation_context.aclose()
+
+    async def _extend(
+        self, issued: bytes, timestamper: TimeStamper, validation_context: ValidationContext
+    ) -> bytes:
+        current = issued
+        try:
+            for index in range(len(PdfFileReader(io.BytesIO(issued)).embedded_signatures)):
+                signature = PdfFileReader(io.BytesIO(current)).embedded_signatures[index]
+                output = await async_add_validation_info(signature, validation_context)
+                current = output.getvalue()
+            stamper = signers.PdfTimeStamper(timestamper)
+            output = await stamper.async_timestamp_pdf(
+                _writer(current), "sha256", validation_context=validation_context
+            )
+        except TimestampRequestError as exc:
+            raise SigningError(f"the timestamp service failed: {exc}") from exc
+        except (LibrarySigningError, PdfError, ValueError, KeyError) as exc:
+            raise SigningError(f"the archive copy could not be extended: {exc}") from exc
+        return bytes(output.getvalue())
+
+
+def _writer(data: bytes) -> IncrementalPdfFileWriter:
+    try:
+        return IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    except (PdfError, ValueError, KeyError) as exc:
+        raise SigningError(f"the PDF cannot be read: {exc}") from exc
+
+
+def _fill(writer: IncrementalPdfFileWriter, name: str, text: str, style: TextBoxStyle) -> None:
+    """Fill an empty, prepared text field with ``text`` (read-only, value and appearance)."""
+    field_ref = find_existing_empty_field(writer, name, field_type="/Tx")
+    field = field_ref.get_object()
+    assert isinstance(field, generic.DictionaryObject)
+    annot = get_single_field_annot(field)
+    width, height = annot_width_height(annot)
+    content = _CoveringText(
+        writer=writer,
+        text_content=text,
+        text_style=replace(style),
+        box=layout.BoxConstraints(width=width, height=height),
+    )
+    content.apply_appearance(annot)
+    writer.update_container(annot)
+    field["/V"] = generic.TextStringObject(text)
+    writer.mark_update(field_ref)

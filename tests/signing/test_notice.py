@@ -1,0 +1,265 @@
+"""The seed notice prepared, signed and issued, as pyHanko and pdftotext see it."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import shutil
+import subprocess
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.status import ModificationLevel, SignatureCoverageLevel
+
+from certs.trust import TrustStore
+from registry.config import load_config
+from registry.services.compose import compose_file, seed_notice_path
+from signing.appearance import Appearance, StampFonts
+from signing.errors import SigningError, UnusablePdfError
+from signing.fonts import default_font_faces, stamp_font
+from signing.keys import load_pkcs12_signer
+from signing.notice import NoticeSigning
+from signing.placement import PlacementNotFound, find_placement
+from signing.prepare import DATE_FIELD, NUMBER_FIELD, ORGANISATION_FIELD, SIGNER_FIELD, prepare_pdf
+from signing.timestamps import LocalTimeStamper, RetryingHTTPTimeStamper
+from tests.components import require
+from tests.pdfs import blank_pdf
+from tests.pki import PASSPHRASE, RunningPki, free_port
+
+SIGNER_EMAIL = "nguyentrongvan@hatinh.dcs.vn"
+ORG_EMAIL = "dukhoicaccoquantinh@hatinh.dcs.vn"
+MOMENT = datetime(2026, 4, 20, 4, 10, 29, tzinfo=UTC)  # 11:10:29 in Hà Tĩnh
+
+
+@dataclass
+class Flow:
+    draft: bytes
+    prepared: bytes
+    signed: bytes
+    issued: bytes
+    store: TrustStore
+
+
+@pytest.fixture(scope="module")
+def signing() -> NoticeSigning:
+    faces = default_font_faces()
+    return NoticeSigning(
+        Appearance(StampFonts(stamp_font(faces.regular), stamp_font(faces.italic)))
+    )
+
+
+@pytest.fixture(scope="module")
+def flow(running_pki: RunningPki, signing: NoticeSigning) -> Flow:
+    _, draft = compose_file(load_config(None), Path("."), seed_notice_path())
+    prepared = prepare_pdf(draft, find_placement(draft, signer_name="Nguyễn Trọng Vân"))
+    tsa = LocalTimeStamper(running_pki.services.tsa)
+    signer = load_pkcs12_signer(running_pki.pki.key_path("signer"), PASSPHRASE)
+    org = load_pkcs12_signer(running_pki.pki.key_path("organisation"), PASSPHRASE)
+    signed = signing.sign(prepared, signer, tsa, email=SIGNER_EMAIL, location="Hà Tĩnh", at=MOMENT)
+    issued = signing.issue(
+        signed,
+        org,
+        tsa,
+        number_text="25",
+        date_text="Hà Tĩnh, ngày 20 tháng 4 năm 2026",
+        email=ORG_EMAIL,
+    )
+    store = TrustStore.from_paths(anchors=[running_pki.pki.folder / "root-ca.pem"])
+    return Flow(draft, prepared, signed, issued, store)
+
+
+def statuses(data: bytes, store: TrustStore) -> dict[str, object]:
+    reader = PdfFileReader(io.BytesIO(data))
+    return {
+        str(sig.field_name): validate_pdf_signature(sig, store.validation_context())
+        for sig in reader.embedded_signatures
+        if sig.sig_object.get("/Type") != "/DocTimeStamp"
+    }
+
+
+def test_preparing_adds_four_empty_fields_in_one_update(flow: Flow) -> None:
+    assert flow.prepared.startswith(flow.draft)
+    reader = PdfFileReader(io.BytesIO(flow.prepared))
+    assert reader.xrefs.total_revisions == 2
+    names = {str(f.get_object()["/T"]) for f in reader.root["/AcroForm"]["/Fields"]}
+    assert names == {NUMBER_FIELD, DATE_FIELD, SIGNER_FIELD, ORGANISATION_FIELD}
+    assert reader.embedded_signatures == []
+    lock = next(
+        f.get_object()["/Lock"]
+        for f in reader.root["/AcroForm"]["/Fields"]
+        if f.get_object()["/T"] == ORGANISATION_FIELD
+    )
+    assert sorted(str(name) for name in lock["/Fields"]) == [DATE_FIELD, NUMBER_FIELD]
+
+
+def test_the_number_field_sits_on_the_blank(flow: Flow) -> None:
+    placement = find_placement(flow.draft, signer_name="Nguyễn Trọng Vân")
+    assert placement.number.page == 0 and placement.date.page == 0
+    assert placement.signer.page == placement.organisation.page == 5
+    assert placement.organisation.x1 < placement.signer.x1 < placement.organisation.x2
+    assert 30 < placement.number.x2 - placement.number.x1 < 80
+
+
+def test_signature_one_sees_form_filling_signature_two_nothing(flow: Flow) -> None:
+    found = statuses(flow.issued, flow.store)
+    first, second = found[SIGNER_FIELD], found[ORGANISATION_FIELD]
+    assert first.intact and first.valid and first.trusted and first.docmdp_ok  # type: ignore[attr-defined]
+    assert first.modification_level == ModificationLevel.FORM_FILLING  # type: ignore[attr-defined]
+    assert first.coverage == SignatureCoverageLevel.ENTIRE_REVISION  # type: ignore[attr-defined]
+    assert second.intact and second.valid and second.trusted  # type: ignore[attr-defined]
+    assert second.coverage == SignatureCoverageLevel.ENTIRE_FILE  # type: ignore[attr-defined]
+    assert first.timestamp_validity.trusted and second.timestamp_validity.trusted  # type: ignore[attr-defined]
+    signing_time = first.signer_reported_dt  # type: ignore[attr-defined]
+    assert signing_time == MOMENT
+
+
+def test_the_stamps_extract_exactly(flow: Flow) -> None:
+    require("pdftotext (poppler-utils)", shutil.which("pdftotext") is not None, "not on PATH")
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=flow.issued, capture_output=True, check=True
+    ).stdout.decode()
+    assert SIGNER_EMAIL in text and ORG_EMAIL in text
+    assert "2026-04-20T11:10:29+07:00" in text
+    assert "Hà Tĩnh, ngày 20 tháng 4 năm 2026" in text
+    assert "25" in text.split("-TB/ĐUK")[0].splitlines()[-1]
+
+
+def test_the_seed_offset_style(running_pki: RunningPki, flow: Flow) -> None:
+    faces = default_font_faces()
+    appearance = Appearance(StampFonts(stamp_font(faces.regular), stamp_font(faces.italic)))
+    signed = NoticeSigning(appearance, offset_style="+0700").sign(
+        flow.prepared,
+        load_pkcs12_signer(running_pki.pki.key_path("signer"), PASSPHRASE),
+        LocalTimeStamper(running_pki.services.tsa),
+        email=SIGNER_EMAIL,
+        at=MOMENT,
+    )
+    require("pdftotext (poppler-utils)", shutil.which("pdftotext") is not None, "not on PATH")
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=signed, capture_output=True
+    ).stdout.decode()
+    assert "2026-04-20T11:10:29+0700" in text
+
+
+def test_the_archive_copy_is_b_lta_and_passes_ades_offline(
+    running_pki: RunningPki, signing: NoticeSigning, flow: Flow
+) -> None:
+    from pyhanko.sign.validation.ades import ades_lta_validation
+    from pyhanko.sign.validation.policy_decl import (
+        PdfSignatureValidationSpec,
+        RevinfoOnlineFetchingRule,
+        RevocationInfoGatheringSpec,
+        SignatureValidationSpec,
+    )
+    from pyhanko_certvalidator.context import CertValidationPolicySpec
+    from pyhanko_certvalidator.policy_decl import REQUIRE_REVINFO, CertRevTrustPolicy
+    from pyhanko_certvalidator.registry import SimpleTrustManager
+
+    archive = signing.extend(
+        flow.issued,
+        LocalTimeStamper(running_pki.services.tsa),
+        flow.store.validation_context(fetching=True),
+    )
+    assert archive.startswith(flow.issued)
+    found = statuses(archive, flow.store)
+    assert found[ORGANISATION_FIELD].modification_level == ModificationLevel.LTA_UPDATES  # type: ignore[attr-defined]
+    assert found[SIGNER_FIELD].modification_level == ModificationLevel.FORM_FILLING  # type: ignore[attr-defined]
+    spec = PdfSignatureValidationSpec(
+        SignatureValidationSpec(
+            cert_validation_policy=CertValidationPolicySpec(
+                trust_manager=SimpleTrustManager.build(trust_roots=list(flow.store.anchors)),
+                revinfo_policy=CertRevTrustPolicy(REQUIRE_REVINFO),
+            ),
+            revinfo_gathering_policy=RevocationInfoGatheringSpec(
+                online_fetching_rule=RevinfoOnlineFetchingRule.LOCAL_ONLY
+            ),
+        )
+    )
+    reader = PdfFileReader(io.BytesIO(archive))
+    for signature in reader.embedded_signatures:
+        if signature.sig_object.get("/Type") == "/DocTimeStamp":
+            continue
+        result = asyncio.run(ades_lta_validation(signature, spec))
+        assert result.ades_subindic.status.name == "PASSED", (
+            signature.field_name,
+            result.ades_subindic,
+        )
+
+
+def fill_again(issued: bytes, value: str) -> bytes:
+    writer = IncrementalPdfFileWriter(io.BytesIO(issued))
+    for ref in writer.root["/AcroForm"]["/Fields"]:
+        field = ref.get_object()
+        if field["/T"] == NUMBER_FIELD:
+            field["/V"] = generic.TextStringObject(value)
+            writer.mark_update(ref)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_changing_the_number_after_issue_is_rejected(flow: Flow) -> None:
+    found = statuses(fill_again(flow.issued, "26"), flow.store)
+    assert not found[ORGANISATION_FIELD].bottom_line  # type: ignore[attr-defined]
+    assert found[ORGANISATION_FIELD].modification_level == ModificationLevel.OTHER  # type: ignore[attr-defined]
+
+
+def test_an_annotation_after_the_signer_is_rejected(flow: Flow) -> None:
+    writer = IncrementalPdfFileWriter(io.BytesIO(flow.signed))
+    page_ref = writer.find_page_for_modification(0)[0]
+    note = writer.add_object(
+        generic.DictionaryObject(
+            {
+                generic.pdf_name("/Type"): generic.pdf_name("/Annot"),
+                generic.pdf_name("/Subtype"): generic.pdf_name("/FreeText"),
+                generic.pdf_name("/Rect"): generic.ArrayObject(
+                    [generic.NumberObject(v) for v in (50, 50, 200, 80)]
+                ),
+                generic.pdf_name("/Contents"): generic.TextStringObject("Số 99"),
+            }
+        )
+    )
+    writer.register_annotation(page_ref, note)
+    out = io.BytesIO()
+    writer.write(out)
+    found = statuses(out.getvalue(), flow.store)
+    assert not found[SIGNER_FIELD].bottom_line  # type: ignore[attr-defined]
+
+
+def test_issuing_needs_a_prepared_signed_notice(
+    running_pki: RunningPki, signing: NoticeSigning
+) -> None:
+    org = load_pkcs12_signer(running_pki.pki.key_path("organisation"), PASSPHRASE)
+    with pytest.raises(SigningError, match="not prepared for issuing"):
+        signing.issue(blank_pdf(), org, None, number_text="1", date_text="x", email=ORG_EMAIL)
+
+
+def test_a_tsa_that_is_down_fails_cleanly(
+    running_pki: RunningPki, signing: NoticeSigning, flow: Flow
+) -> None:
+    down = RetryingHTTPTimeStamper(f"http://127.0.0.1:{free_port()}/tsa", timeout=1, retries=0)
+    signer = load_pkcs12_signer(running_pki.pki.key_path("signer"), PASSPHRASE)
+    with pytest.raises(SigningError, match="timestamp service failed"):
+        signing.sign(flow.prepared, signer, down, email=SIGNER_EMAIL)
+
+
+def test_a_draft_without_the_blanks_is_refused_naming_what_is_missing() -> None:
+    with pytest.raises(PlacementNotFound) as refused:
+        find_placement(blank_pdf(), signer_name="Nguyễn Trọng Vân")
+    message = refused.value.message
+    assert "'Số'" in message and "ngày … tháng … năm" in message and "Nguyễn Trọng Vân" in message
+
+
+def test_placing_a_field_off_the_document_is_refused(flow: Flow) -> None:
+    from dataclasses import replace
+
+    placement = find_placement(flow.draft, signer_name="Nguyễn Trọng Vân")
+    moved = replace(placement, signer=replace(placement.signer, page=40))
+    with pytest.raises(UnusablePdfError, match="page 41 of 6"):
+        prepare_pdf(flow.draft, moved)
