@@ -26,6 +26,7 @@ from .documents import (
     register_command,
     show_command,
 )
+from .signing import extend_command, issue_command, prepare_command, sign_command
 
 __all__ = ["cli", "main"]
 
@@ -69,6 +70,10 @@ for command in (
     download_command,
     withdraw_command,
     certs_group,
+    prepare_command,
+    sign_command,
+    issue_command,
+    extend_command,
 ):
     cli.add_command(command)
 

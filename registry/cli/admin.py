@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
-import shutil
+import os
+import secrets
 from typing import Any
 
 import click
 from sqlalchemy import select
 
+from certs.demo import Holder
+
 from ..config import example_config_path
 from ..db import migrate
 from ..errors import RegistryError
-from ..models import Document, Series, User
+from ..models import Document, DocumentStatus, NumberEntry, Series, User
 from ..numbering import close_series
 from ..services.compose import compose_file, seed_notice_path
 from ..services.documents import DraftRequest, find_document, register_draft, withdraw_document
+from ..services.issuing import issue_document, prepare_document, sign_document
+from ..services.keys import open_configured_signer
+from ..services.pki import create_demo_pki
 from ..services.setup import sync_reference_data
+from ..services.tools import signing_tools
 from ..services.users import add_user
 from .context import AppContext, echo_json, pass_app
 
@@ -61,6 +68,7 @@ def init_command(app: AppContext, as_json: bool) -> None:
         click.echo(f"instance {summary['instance']} ready ({summary['database']})")
 
 
+DEMO_HOLDER = Holder("Nguyễn Trọng Vân", "nguyentrongvan@hatinh.dcs.vn")
 DEMO_SIGNER = {
     "login": "nguyentrongvan",
     "full_name": "Nguyễn Trọng Vân",
@@ -70,17 +78,45 @@ DEMO_SIGNER = {
 }
 
 
+DEMO_KEYS = """
+# The demo PKI's keys (added by sovanban demo); their passphrase is the PKI's.
+[[signing.keys]]
+name = "nguyentrongvan"
+role = "personal"
+kind = "pkcs12"
+path = "pki/signer.p12"
+passphrase_env = "SOVANBAN_PKI_PASSPHRASE"
+
+[[signing.keys]]
+name = "van-phong"
+role = "organisation"
+kind = "pkcs12"
+path = "pki/organisation.p12"
+passphrase_env = "SOVANBAN_PKI_PASSPHRASE"
+"""
+
+
 @click.command("demo")
+@click.option("--no-serve", is_flag=True, help="Prepare the demo instance and stop.")
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
-def demo_command(app: AppContext, as_json: bool) -> None:
-    """Make a demo instance: configuration, database, the signer, the seed notice registered."""
+def demo_command(app: AppContext, no_serve: bool, as_json: bool) -> None:
+    """A demo instance from nothing: configuration, database, demo PKI and keys, the signer,
+    and the reference notice composed, prepared, signed and issued."""
     app.folder.mkdir(parents=True, exist_ok=True)
     config_file = app.folder / "config.toml"
     if app.config_path is None and not config_file.exists():
-        shutil.copyfile(example_config_path(), config_file)
+        config_file.write_text(example_config_path().read_text("utf-8") + DEMO_KEYS, "utf-8")
     summary = _initialise(app)
     instance = app.instance()
+    variable = instance.config.pki.passphrase_env
+    generated = not os.environ.get(variable)
+    passphrase = os.environ.get(variable) or secrets.token_urlsafe(12)
+    if generated and (app.folder / "pki" / "pki.json").exists():
+        raise RegistryError(f"the demo PKI exists already: set {variable} to its passphrase")
+    os.environ[variable] = passphrase  # for this process: signing reads it like any key's
+    if not (instance.folder / "pki" / "pki.json").exists():
+        create_demo_pki(instance, passphrase=passphrase.encode(), signer=DEMO_HOLDER)
     with app.unit_of_work() as session:
         if session.scalars(select(User).where(User.login == DEMO_SIGNER["login"])).first() is None:
             add_user(session, roles={"signer"}, actor=app.actor, **DEMO_SIGNER)
@@ -97,15 +133,41 @@ def demo_command(app: AppContext, as_json: bool) -> None:
             )
             issuer = app.issuer(session)
             document = register_draft(session, instance.blobs, issuer, request, actor=app.actor)
-        summary["seed_document_id"] = document.id
+        document_id = document.id
+    if document.status == DocumentStatus.DRAFT:
+        tools = signing_tools(instance, passphrase.encode())
+        with app.unit_of_work() as session:
+            draft = session.get(Document, document_id)
+            assert draft is not None
+            prepare_document(session, instance.blobs, draft, actor=app.actor)
+            keys = {key.role: key for key in instance.config.signing.keys}
+            with open_configured_signer(instance, keys["personal"], passphrase) as signer:
+                sign_document(session, instance.blobs, draft, signer, tools, actor=app.actor)
+            with open_configured_signer(instance, keys["organisation"], passphrase) as signer:
+                issue_document(session, instance.blobs, draft, signer, tools, actor=app.actor)
+    with app.unit_of_work() as session:
+        number = session.scalars(
+            select(NumberEntry).where(NumberEntry.document_id == document_id)
+        ).first()
+        summary.update(
+            seed_document_id=document_id,
+            seed_number=number.rendered if number else None,
+            passphrase_variable=variable,
+            passphrase=passphrase if generated else None,
+        )
     if as_json:
         echo_json(summary)
         return
     click.echo(f"demo instance: {summary['instance']}")
     click.echo(f"  configuration: {config_file}")
     click.echo(f"  database:      {summary['database']}")
-    click.echo(f"  seed notice:   document #{summary['seed_document_id']} (draft)")
-    click.echo(f"  try:           sovanban --instance {app.folder} show {document.id}")
+    click.echo(f"  demo PKI:      {instance.folder / 'pki'} (keys in passphrase-protected .p12)")
+    click.echo(f"  seed notice:   document #{document_id}, issued as {summary['seed_number']}")
+    if generated:
+        click.echo(f"  passphrase:    export {variable}={passphrase}")
+    click.echo(f"  try:           sovanban --instance {app.folder} show {document_id}")
+    if not no_serve:
+        click.echo("  (the web interface is not built yet: nothing to serve)")
 
 
 @click.group("users")

@@ -64,16 +64,16 @@ def pki_services(instance: Instance, passphrase: bytes, folder: Path | None = No
         raise InputError(exc.message) from exc
 
 
-def timestamper(instance: Instance, passphrase: bytes | None) -> TimeStamper:
+def timestamper(instance: Instance, services: PkiServices | None) -> TimeStamper:
     """The configured TSA over HTTP, or the demo PKI's authority in-process."""
     settings = instance.config.timestamping
     if settings.url:
         return RetryingHTTPTimeStamper(
             settings.url, timeout=settings.timeout, retries=settings.retries
         )
-    if passphrase is None:
+    if services is None:
         raise InputError(
-            f"the built-in timestamp service needs the PKI passphrase "
-            f"(set {instance.config.pki.passphrase_env})"
+            f"the built-in timestamp service needs the demo PKI and its passphrase "
+            f"(set {instance.config.pki.passphrase_env}), or configure [timestamping] url"
         )
-    return LocalTimeStamper(pki_services(instance, passphrase).tsa)
+    return LocalTimeStamper(services.tsa)

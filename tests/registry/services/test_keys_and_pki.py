@@ -13,7 +13,7 @@ from registry.config import KeyConfig, TimestampingConfig
 from registry.errors import InputError, NotFoundError
 from registry.instance import open_instance
 from registry.services.keys import configured_key, open_configured_signer, secret_variable
-from registry.services.pki import create_demo_pki, timestamper
+from registry.services.pki import create_demo_pki, pki_services, timestamper
 from signing.errors import SigningError
 from signing.timestamps import LocalTimeStamper, RetryingHTTPTimeStamper
 from tests.pki import PASSPHRASE, SIGNER, RunningPki
@@ -80,8 +80,9 @@ def test_a_configured_pkcs11_key_opens_with_its_pin(
 def test_the_timestamper_is_the_configured_url_or_the_built_in_authority(tmp_path: Path) -> None:
     instance = open_instance(tmp_path)
     create_demo_pki(instance, passphrase=PASSPHRASE, signer=SIGNER)
-    assert isinstance(timestamper(instance, PASSPHRASE), LocalTimeStamper)
-    with pytest.raises(InputError, match="needs the PKI passphrase"):
+    services = pki_services(instance, PASSPHRASE)
+    assert isinstance(timestamper(instance, services), LocalTimeStamper)
+    with pytest.raises(InputError, match="needs the demo PKI and its passphrase"):
         timestamper(instance, None)
     remote = dataclasses.replace(
         instance,

@@ -1,0 +1,136 @@
+"""``sovanban prepare | sign | issue | extend``: the issuing flow, one document at a time."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import click
+from pyhanko.sign import signers
+from sqlalchemy import select
+
+from ..config import KeyConfig
+from ..errors import InputError
+from ..models import Document, DocumentStatus, FileKind
+from ..services.documents import find_document
+from ..services.issuing import (
+    SigningTools,
+    extend_document,
+    issue_document,
+    prepare_document,
+    sign_document,
+)
+from ..services.keys import configured_key, open_configured_signer, secret_variable
+from ..services.tools import signing_tools
+from .context import AppContext, pass_app, read_secret, write_file_atomically
+
+__all__ = ["extend_command", "issue_command", "prepare_command", "sign_command"]
+
+
+def _tools(app: AppContext) -> SigningTools:
+    instance = app.instance()
+    passphrase = None
+    if not instance.config.timestamping.url:  # the built-in TSA needs the demo PKI's key
+        variable = instance.config.pki.passphrase_env
+        passphrase = read_secret(variable, "PKI passphrase (built-in timestamp service)").encode()
+    return signing_tools(instance, passphrase)
+
+
+@contextmanager
+def _signer(app: AppContext, key: KeyConfig) -> Iterator[signers.Signer]:
+    variable = secret_variable(key)
+    what = "passphrase" if key.kind == "pkcs12" else "PIN"
+    secret = read_secret(variable, f"{what} of the key {key.name!r}")
+    with open_configured_signer(app.instance(), key, secret) as signer:
+        yield signer
+
+
+def _organisation_key(app: AppContext, name: str | None) -> KeyConfig:
+    if name:
+        return configured_key(app.instance(), name)
+    for key in app.instance().config.signing.keys:
+        if key.role == "organisation":
+            return key
+    raise InputError('no organisation key in [[signing.keys]] (role = "organisation")')
+
+
+@click.command("prepare")
+@click.argument("key")
+@pass_app
+def prepare_command(app: AppContext, key: str) -> None:
+    """Add the number, date and signature fields to a registered draft."""
+    with app.unit_of_work() as session:
+        prepare_document(
+            session, app.instance().blobs, find_document(session, key), actor=app.actor
+        )
+
+
+@click.command("sign")
+@click.argument("key")
+@click.option(
+    "--key",
+    "key_name",
+    default=None,
+    help="The signing key (default: the key named after the signer's login).",
+)
+@pass_app
+def sign_command(app: AppContext, key: str, key_name: str | None) -> None:
+    """The signer's signature: certifies the prepared notice (form filling allowed)."""
+    tools = _tools(app)
+    with app.unit_of_work() as session:
+        document = find_document(session, key)
+        login = document.signer.login if document.signer else ""
+        config = configured_key(app.instance(), key_name or login)
+        with _signer(app, config) as signer:
+            sign_document(session, app.instance().blobs, document, signer, tools, actor=app.actor)
+
+
+@click.command("issue")
+@click.argument("key")
+@click.option(
+    "--key", "key_name", default=None, help="The organisation's key (default: the first)."
+)
+@click.option("-o", "--output", default=None, help="Also write the issued PDF here.")
+@pass_app
+def issue_command(app: AppContext, key: str, key_name: str | None, output: str | None) -> None:
+    """Give the number and date and apply the organisation's signature; prints the number."""
+    tools = _tools(app)
+    config = _organisation_key(app, key_name)
+    with app.unit_of_work() as session, _signer(app, config) as signer:
+        document = find_document(session, key)
+        issued = issue_document(
+            session, app.instance().blobs, document, signer, tools, actor=app.actor
+        )
+        rendered = document.number.rendered if document.number else ""
+    if output:
+        write_file_atomically(output, issued)
+    click.echo(rendered)
+
+
+@click.command("extend")
+@click.argument("key", required=False)
+@pass_app
+def extend_command(app: AppContext, key: str | None) -> None:
+    """Raise archive copies to PAdES B-LTA again (one document, or every issued one)."""
+    tools = _tools(app)
+    with app.unit_of_work() as session:
+        if key:
+            documents = [find_document(session, key)]
+        else:
+            documents = list(
+                session.scalars(select(Document).where(Document.status == DocumentStatus.ISSUED))
+            )
+        failed = []
+        with click.progressbar(documents, label="B-LTA", file=sys.stderr) as bar:
+            for document in bar:
+                if not any(f.kind == FileKind.ISSUED for f in document.files):
+                    continue
+                if not extend_document(
+                    session, app.instance().blobs, document, tools, actor=app.actor
+                ):
+                    failed.append(document.id)
+    if failed:
+        raise InputError(
+            f"could not extend: {', '.join(f'#{n}' for n in failed)} (see the audit trail)"
+        )

@@ -1,0 +1,210 @@
+"""Prepare, sign and issue a registered notice (DESIGN §3, steps 2–4).
+
+Each step takes the caller's session and never commits. Blobs are stored before the
+caller commits; a failure anywhere (a TSA that is down, a wrong key, a revoked
+certificate) raises, the caller rolls back, and the number that issuing drew goes back
+to its series: nothing is consumed, the document stays as it was and can be issued again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from pyhanko.sign import signers
+from pyhanko.sign.timestamps import TimeStamper
+from pyhanko_certvalidator import ValidationContext
+from sqlalchemy.orm import Session
+
+from certs.identity import identity_of
+from signing.errors import SigningError
+from signing.notice import NoticeSigning
+from signing.placement import find_placement
+from signing.prepare import prepare_pdf
+from signing.text import iso_vietnam, vietnam_date, vietnamese_date_line
+
+from ..audit import record_event
+from ..errors import InputError
+from ..models import Document, DocumentFile, DocumentStatus, FileKind, Secrecy
+from ..numbering import allocate_number
+from ..storage import BlobStore
+from .documents import read_revision
+
+__all__ = ["SigningTools", "extend_document", "issue_document", "prepare_document", "sign_document"]
+
+
+@dataclass(frozen=True)
+class SigningTools:
+    """What signing needs, built once per process and reused for every document.
+
+    ``archive_context`` gives the validation context for B-LTA: revocation is hard-fail,
+    so an archive copy is only written with complete revocation data.
+    """
+
+    signing: NoticeSigning
+    timestamper: TimeStamper
+    archive_context: Callable[[], ValidationContext]
+
+
+def _require(document: Document, status: DocumentStatus, step: str) -> None:
+    if document.status != status:
+        raise InputError(
+            f"document #{document.id} is {document.status.value}; only a {status.value} "
+            f"document can be {step}"
+        )
+
+
+def _store(
+    session: Session, blobs: BlobStore, document: Document, kind: FileKind, data: bytes
+) -> str:
+    blob = blobs.put(data)
+    # Through the relationship, so that the next step in this transaction sees the revision.
+    document.files.append(DocumentFile(kind=kind, sha256=blob.sha256, size=blob.size))
+    return blob.sha256
+
+
+def _signer_email(signer: signers.Signer) -> str:
+    from cryptography import x509
+
+    if signer.signing_cert is None:
+        raise InputError("the signing key has no certificate")
+    cert = x509.load_der_x509_certificate(signer.signing_cert.dump())
+    emails = identity_of(cert).emails
+    return emails[0] if emails else ""
+
+
+def prepare_document(session: Session, blobs: BlobStore, document: Document, *, actor: str) -> None:
+    """Draft → prepared: the number, date and both signature fields, placed from the text."""
+    _require(document, DocumentStatus.DRAFT, "prepared")
+    _, draft = read_revision(document, blobs, FileKind.DRAFT)
+    try:
+        prepared = prepare_pdf(draft, find_placement(draft, signer_name=document.signer_name))
+    except SigningError as exc:
+        raise InputError(f"document #{document.id}: {exc.message}") from exc
+    digest = _store(session, blobs, document, FileKind.PREPARED, prepared)
+    document.status = DocumentStatus.PREPARED
+    record_event(
+        session,
+        actor=actor,
+        action="document:prepare",
+        document=document,
+        details={"sha256": digest},
+    )
+
+
+def sign_document(
+    session: Session,
+    blobs: BlobStore,
+    document: Document,
+    signer: signers.Signer,
+    tools: SigningTools,
+    *,
+    actor: str,
+) -> None:
+    """Prepared → signed: the signer's certification signature, with a certificate that is his."""
+    _require(document, DocumentStatus.PREPARED, "signed")
+    email = _signer_email(signer)
+    expected = document.signer.email.lower() if document.signer and document.signer.email else ""
+    if expected and email != expected:
+        raise InputError(
+            f"the key's certificate is {email or 'without an e-mail'}, "
+            f"but document #{document.id} is to be signed by {document.signer_name} ({expected})"
+        )
+    _, prepared = read_revision(document, blobs, FileKind.PREPARED)
+    signed = tools.signing.sign(
+        prepared, signer, tools.timestamper, email=email, location=document.place
+    )
+    digest = _store(session, blobs, document, FileKind.SIGNED, signed)
+    document.status = DocumentStatus.SIGNED
+    record_event(
+        session,
+        actor=actor,
+        action="document:sign",
+        document=document,
+        details={"sha256": digest, "signer_email": email},
+    )
+
+
+def issue_document(
+    session: Session,
+    blobs: BlobStore,
+    document: Document,
+    signer: signers.Signer,
+    tools: SigningTools,
+    *,
+    actor: str,
+    at: datetime | None = None,
+) -> bytes:
+    """Signed → issued: number, date and the organisation's signature; the issued PDF.
+
+    The archive copy is then raised to B-LTA; if revocation data cannot be had now, the
+    issue stands and ``sovanban extend`` completes the archive copy later.
+    """
+    _require(document, DocumentStatus.SIGNED, "issued")
+    moment = (at or datetime.now(UTC)).replace(microsecond=0)
+    issued_on = vietnam_date(moment)
+    number = allocate_number(
+        session,
+        issuer=document.issuer,
+        doc_type=document.type,
+        on=issued_on,
+        secret=document.secrecy != Secrecy.NONE,
+        drafting_unit=document.drafting_unit,
+        document_id=document.id,
+    )
+    _, signed = read_revision(document, blobs, FileKind.SIGNED)
+    issued = tools.signing.issue(
+        signed,
+        signer,
+        tools.timestamper,
+        number_text=f"{number.number:02d}",
+        date_text=vietnamese_date_line(document.place, issued_on),
+        email=_signer_email(signer),
+        location=document.place,
+        at=moment,
+    )
+    digest = _store(session, blobs, document, FileKind.ISSUED, issued)
+    document.status = DocumentStatus.ISSUED
+    document.issued_at = moment
+    document.document_date = issued_on
+    record_event(
+        session,
+        actor=actor,
+        action="document:issue",
+        document=document,
+        details={"number": number.rendered, "sha256": digest, "issued_at": iso_vietnam(moment)},
+    )
+    extend_document(session, blobs, document, tools, actor=actor, source=issued)
+    return issued
+
+
+def extend_document(
+    session: Session,
+    blobs: BlobStore,
+    document: Document,
+    tools: SigningTools,
+    *,
+    actor: str,
+    source: bytes | None = None,
+) -> bool:
+    """Add a B-LTA archive revision (DSS + document timestamp); False if it cannot be done now."""
+    if source is None:
+        _require(document, DocumentStatus.ISSUED, "extended")
+        _, source = read_revision(document, blobs)
+    try:
+        archive = tools.signing.extend(source, tools.timestamper, tools.archive_context())
+    except SigningError as exc:
+        record_event(
+            session,
+            actor=actor,
+            action="archive:extend-failed",
+            document=document,
+            details={"reason": exc.message},
+        )
+        return False
+    digest = _store(session, blobs, document, FileKind.ARCHIVE, archive)
+    record_event(
+        session, actor=actor, action="archive:extend", document=document, details={"sha256": digest}
+    )
+    return True

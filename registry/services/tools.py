@@ -1,0 +1,56 @@
+"""The signing tools of an instance: stamps (fonts, images), timestamper and trust store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from asn1crypto import crl as asn1_crl
+from pyhanko_certvalidator import ValidationContext
+
+from certs.demo import ISSUING, ROOT
+from signing.appearance import Appearance, StampFonts
+from signing.fonts import stamp_font
+from signing.notice import NoticeSigning
+
+from ..instance import Instance, resolve_path
+from .compose import configured_fonts
+from .issuing import SigningTools
+from .pki import pki_folder, pki_services, timestamper
+from .trust import instance_trust_store
+
+__all__ = ["signing_tools"]
+
+
+def signing_tools(instance: Instance, pki_passphrase: bytes | None) -> SigningTools:
+    """Everything signing needs; ``pki_passphrase`` unlocks the built-in TSA (if used)."""
+    settings = instance.config.signing
+    faces = configured_fonts(instance.config, instance.folder)
+    regular = (
+        resolve_path(instance.folder, settings.stamp_font) if settings.stamp_font else faces.regular
+    )
+
+    def image(configured: str) -> Path | None:
+        return resolve_path(instance.folder, configured) if configured else None
+
+    appearance = Appearance(
+        StampFonts(stamp_font(regular), stamp_font(faces.italic)),
+        signature_image=image(settings.signature_image),
+        seal_image=image(settings.seal_image),
+    )
+    trust = instance_trust_store(instance)
+    services = None
+    if pki_passphrase is not None and (pki_folder(instance) / "pki.json").is_file():
+        services = pki_services(instance, pki_passphrase)
+
+    def archive_context() -> ValidationContext:
+        if services is None:  # real certificates: their CAs' OCSP responders and CRLs
+            return trust.validation_context(fetching=True, revocation="hard-fail")
+        # The demo PKI answers in-process, so archive copies need no server running.
+        crls = [asn1_crl.CertificateList.load(services.crl(label)) for label in (ROOT, ISSUING)]
+        return trust.validation_context(revocation="hard-fail", crls=crls)
+
+    return SigningTools(
+        signing=NoticeSigning(appearance, offset_style=settings.time_offset_style),
+        timestamper=timestamper(instance, services),
+        archive_context=archive_context,
+    )
