@@ -8,6 +8,7 @@ to its series: nothing is consumed, the document stays as it was and can be issu
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -74,6 +75,37 @@ def _signer_email(signer: signers.Signer) -> str:
     return emails[0] if emails else ""
 
 
+def _check_not_revoked(signer: signers.Signer, tools: SigningTools) -> None:
+    """Refuse a key whose certificate is revoked (or whose status cannot be learnt)."""
+    from pyhanko_certvalidator import CertificateValidator
+    from pyhanko_certvalidator.errors import (
+        InvalidCertificateError,
+        PathBuildingError,
+        PathValidationError,
+        RevokedError,
+    )
+
+    async def check() -> None:
+        context = tools.archive_context()
+        try:
+            validator = CertificateValidator(
+                signer.signing_cert,
+                intermediate_certs=list(signer.cert_registry),
+                validation_context=context,
+            )
+            await validator.async_validate_usage(set())  # type: ignore[no-untyped-call]
+        finally:
+            await context.aclose()  # type: ignore[no-untyped-call]
+
+    name = signer.signing_cert.subject.human_friendly if signer.signing_cert else "?"
+    try:
+        asyncio.run(check())
+    except RevokedError as exc:
+        raise InputError(f"the certificate of {name} is revoked: {exc}") from exc
+    except (PathValidationError, PathBuildingError, InvalidCertificateError) as exc:
+        raise InputError(f"the certificate of {name} cannot be trusted now: {exc}") from exc
+
+
 def prepare_document(session: Session, blobs: BlobStore, document: Document, *, actor: str) -> None:
     """Draft → prepared: the number, date and both signature fields, placed from the text."""
     _require(document, DocumentStatus.DRAFT, "prepared")
@@ -111,6 +143,7 @@ def sign_document(
             f"the key's certificate is {email or 'without an e-mail'}, "
             f"but document #{document.id} is to be signed by {document.signer_name} ({expected})"
         )
+    _check_not_revoked(signer, tools)
     _, prepared = read_revision(document, blobs, FileKind.PREPARED)
     signed = tools.signing.sign(
         prepared, signer, tools.timestamper, email=email, location=document.place
@@ -142,6 +175,7 @@ def issue_document(
     issue stands and ``sovanban extend`` completes the archive copy later.
     """
     _require(document, DocumentStatus.SIGNED, "issued")
+    _check_not_revoked(signer, tools)
     moment = (at or datetime.now(UTC)).replace(microsecond=0)
     issued_on = vietnam_date(moment)
     number = allocate_number(

@@ -1,0 +1,263 @@
+"""The issuing flow on both databases: every revision kept, the number given in the same
+transaction, and every failure leaving the document issuable with no number consumed."""
+
+from __future__ import annotations
+
+import io
+import itertools
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from asn1crypto import crl as asn1_crl
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from sqlalchemy import func, select
+
+from certs.demo import ISSUING, ROOT, Holder
+from certs.trust import TrustStore
+from registry.config import load_config
+from registry.errors import InputError
+from registry.models import AuditEvent, Document, DocumentStatus, FileKind, NumberEntry
+from registry.services.compose import compose_file, seed_notice_path
+from registry.services.documents import DraftRequest, read_revision, register_draft
+from registry.services.issuing import (
+    SigningTools,
+    issue_document,
+    prepare_document,
+    sign_document,
+)
+from registry.services.users import add_user
+from registry.storage import LocalBlobStore
+from signing.appearance import Appearance, StampFonts
+from signing.errors import SigningError
+from signing.fonts import default_font_faces, stamp_font
+from signing.keys import load_pkcs12_signer
+from signing.notice import NoticeSigning
+from signing.timestamps import LocalTimeStamper, RetryingHTTPTimeStamper
+from tests.conftest import Database, issuer_of, seed_issuer
+from tests.pki import PASSPHRASE, RunningPki, free_port
+
+
+def make_tools(running: RunningPki, timestamper=None) -> SigningTools:  # type: ignore[no-untyped-def]
+    faces = default_font_faces()
+    store = TrustStore.from_paths(anchors=[running.pki.folder / "root-ca.pem"])
+
+    def archive_context():  # type: ignore[no-untyped-def]
+        crls = [
+            asn1_crl.CertificateList.load(running.services.crl(label)) for label in (ROOT, ISSUING)
+        ]
+        return store.validation_context(revocation="hard-fail", crls=crls)
+
+    return SigningTools(
+        signing=NoticeSigning(
+            Appearance(StampFonts(stamp_font(faces.regular), stamp_font(faces.italic)))
+        ),
+        timestamper=timestamper or LocalTimeStamper(running.services.tsa),
+        archive_context=archive_context,
+    )
+
+
+@pytest.fixture(scope="module")
+def seed_pdf() -> bytes:
+    return compose_file(load_config(None), Path("."), seed_notice_path())[1]
+
+
+@pytest.fixture
+def setup(
+    database: Database, tmp_path: Path, seed_pdf: bytes
+) -> Iterator[tuple[Database, LocalBlobStore, int]]:
+    issuer_id = seed_issuer(database, load_config(None))
+    blobs = LocalBlobStore(tmp_path / "blobs")
+    with database.sessions.begin() as session:
+        add_user(
+            session,
+            login="nguyentrongvan",
+            full_name="Nguyễn Trọng Vân",
+            roles={"signer"},
+            email="nguyentrongvan@hatinh.dcs.vn",
+            actor="t",
+        )
+        document = register_draft(
+            session,
+            blobs,
+            issuer_of(session, issuer_id),
+            DraftRequest(
+                pdf=seed_pdf,
+                type_code="TB",
+                subject="Thông báo kết luận",
+                signer_login="nguyentrongvan",
+            ),
+            actor="t",
+        )
+        document_id = document.id
+    yield database, blobs, document_id
+
+
+def signer(running: RunningPki, label: str = "signer"):  # type: ignore[no-untyped-def]
+    return load_pkcs12_signer(running.pki.key_path(label), PASSPHRASE)
+
+
+def advance_to_signed(
+    database: Database,
+    blobs: LocalBlobStore,
+    document_id: int,
+    tools: SigningTools,
+    running: RunningPki,
+) -> None:
+    with database.sessions.begin() as session:
+        document = session.get(Document, document_id)
+        assert document is not None
+        prepare_document(session, blobs, document, actor="clerk")
+        sign_document(session, blobs, document, signer(running), tools, actor="signer")
+
+
+def test_draft_to_issued_keeps_every_revision(setup, running_pki: RunningPki) -> None:  # type: ignore[no-untyped-def]
+    database, blobs, document_id = setup
+    tools = make_tools(running_pki)
+    advance_to_signed(database, blobs, document_id, tools, running_pki)
+    with database.sessions.begin() as session:
+        document = session.get(Document, document_id)
+        assert document is not None
+        issued = issue_document(
+            session, blobs, document, signer(running_pki, "organisation"), tools, actor="clerk"
+        )
+    with database.sessions() as session:
+        document = session.get(Document, document_id)
+        assert document is not None and document.status == DocumentStatus.ISSUED
+        assert document.number is not None and document.number.rendered == "01-TB/ĐUK"
+        assert document.document_date is not None and document.issued_at is not None
+        assert [f.kind for f in document.files] == [
+            FileKind.DRAFT,
+            FileKind.PREPARED,
+            FileKind.SIGNED,
+            FileKind.ISSUED,
+            FileKind.ARCHIVE,
+        ]
+        revisions = [read_revision(document, blobs, f.kind)[1] for f in document.files]
+        for earlier, later in itertools.pairwise(revisions):
+            assert later.startswith(earlier)  # every step is an incremental update
+        assert read_revision(document, blobs, FileKind.ISSUED)[1] == issued
+        actions = session.scalars(
+            select(AuditEvent.action).where(AuditEvent.document_id == document_id)
+        ).all()
+        assert actions == [
+            "document:register",
+            "document:prepare",
+            "document:sign",
+            "document:issue",
+            "archive:extend",
+        ]
+    store = TrustStore.from_paths(anchors=[running_pki.pki.folder / "root-ca.pem"])
+    for signature in PdfFileReader(io.BytesIO(issued)).embedded_signatures:
+        assert validate_pdf_signature(signature, store.validation_context()).bottom_line
+
+
+def test_steps_out_of_order_are_refused(setup, running_pki: RunningPki) -> None:  # type: ignore[no-untyped-def]
+    database, blobs, document_id = setup
+    tools = make_tools(running_pki)
+    with database.sessions() as session:
+        document = session.get(Document, document_id)
+        assert document is not None
+        with pytest.raises(InputError, match="is draft; only a prepared document can be signed"):
+            sign_document(session, blobs, document, signer(running_pki), tools, actor="t")
+        with pytest.raises(InputError, match="only a signed document can be issued"):
+            issue_document(
+                session, blobs, document, signer(running_pki, "organisation"), tools, actor="t"
+            )
+
+
+def test_someone_elses_key_cannot_sign(setup, running_pki: RunningPki) -> None:  # type: ignore[no-untyped-def]
+    database, blobs, document_id = setup
+    with database.sessions() as session:
+        document = session.get(Document, document_id)
+        assert document is not None
+        prepare_document(session, blobs, document, actor="t")
+        with pytest.raises(InputError, match="to be signed by Nguyễn Trọng Vân"):
+            sign_document(
+                session,
+                blobs,
+                document,
+                signer(running_pki, "organisation"),
+                make_tools(running_pki),
+                actor="t",
+            )
+
+
+def no_number_consumed(database: Database, document_id: int) -> None:
+    with database.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(NumberEntry)) == 0
+        document = session.get(Document, document_id)
+        assert document is not None and document.status == DocumentStatus.SIGNED
+        assert FileKind.ISSUED not in [f.kind for f in document.files]
+
+
+def test_a_tsa_that_is_down_consumes_no_number(setup, running_pki: RunningPki) -> None:  # type: ignore[no-untyped-def]
+    database, blobs, document_id = setup
+    advance_to_signed(database, blobs, document_id, make_tools(running_pki), running_pki)
+    down = RetryingHTTPTimeStamper(f"http://127.0.0.1:{free_port()}/tsa", timeout=1, retries=0)
+    with (
+        pytest.raises(SigningError, match="timestamp service failed"),
+        database.sessions.begin() as session,
+    ):
+        document = session.get(Document, document_id)
+        issue_document(
+            session,
+            blobs,
+            document,
+            signer(running_pki, "organisation"),
+            make_tools(running_pki, down),
+            actor="t",
+        )
+    no_number_consumed(database, document_id)
+    # Once the TSA is back, the same document is issued with the first number.
+    with database.sessions.begin() as session:
+        document = session.get(Document, document_id)
+        issue_document(
+            session,
+            blobs,
+            document,
+            signer(running_pki, "organisation"),
+            make_tools(running_pki),
+            actor="t",
+        )
+        assert document.number is not None and document.number.rendered == "01-TB/ĐUK"
+
+
+def test_a_crash_between_allocation_and_commit_consumes_no_number(
+    setup, running_pki: RunningPki
+) -> None:  # type: ignore[no-untyped-def]
+    database, blobs, document_id = setup
+    advance_to_signed(database, blobs, document_id, make_tools(running_pki), running_pki)
+
+    class PowerCut(Exception):
+        pass
+
+    with pytest.raises(PowerCut), database.sessions.begin() as session:
+        document = session.get(Document, document_id)
+        issue_document(
+            session,
+            blobs,
+            document,
+            signer(running_pki, "organisation"),
+            make_tools(running_pki),
+            actor="t",
+        )
+        raise PowerCut  # after the number, the blobs and the rows, before the commit
+    no_number_consumed(database, document_id)
+
+
+def test_a_revoked_key_cannot_issue(setup, running_pki: RunningPki) -> None:  # type: ignore[no-untyped-def]
+    database, blobs, document_id = setup
+    advance_to_signed(database, blobs, document_id, make_tools(running_pki), running_pki)
+    label = f"revoked-org-{document_id}-{database.kind}"
+    cert = running_pki.pki.issue(
+        label, "organisation", Holder("Văn phòng cũ", "cu@hatinh.dcs.vn"), passphrase=PASSPHRASE
+    )
+    running_pki.pki.revoke(f"{cert.serial_number:x}", "key_compromise")
+    with pytest.raises(InputError, match="is revoked"), database.sessions.begin() as session:
+        document = session.get(Document, document_id)
+        issue_document(
+            session, blobs, document, signer(running_pki, label), make_tools(running_pki), actor="t"
+        )
+    no_number_consumed(database, document_id)
