@@ -263,3 +263,69 @@ def test_placing_a_field_off_the_document_is_refused(flow: Flow) -> None:
     moved = replace(placement, signer=replace(placement.signer, page=40))
     with pytest.raises(UnusablePdfError, match="page 41 of 6"):
         prepare_pdf(flow.draft, moved)
+
+
+def test_poppler_pdfsig_with_nss_trusts_both_signatures(
+    running_pki: RunningPki, flow: Flow, tmp_path: Path
+) -> None:
+    """Another verifier (poppler + NSS, checking OCSP online against our responder)."""
+    require("pdfsig (poppler-utils)", shutil.which("pdfsig") is not None, "not on PATH")
+    require("certutil (libnss3-tools)", shutil.which("certutil") is not None, "not on PATH")
+    nss = tmp_path / "nssdb"
+    nss.mkdir()
+    subprocess.run(["certutil", "-N", "-d", f"sql:{nss}", "--empty-password"], check=True)
+    subprocess.run(
+        [
+            "certutil",
+            "-A",
+            "-d",
+            f"sql:{nss}",
+            "-n",
+            "demo-root",
+            "-t",
+            "CT,C,C",
+            "-i",
+            str(running_pki.pki.folder / "root-ca.pem"),
+        ],
+        check=True,
+    )
+    pdf = tmp_path / "issued.pdf"
+    pdf.write_bytes(flow.issued)
+    report = subprocess.run(
+        ["pdfsig", "-nssdir", f"sql:{nss}", str(pdf)], capture_output=True, text=True
+    ).stdout
+    assert report.count("Signature Validation: Signature is Valid.") == 2, report
+    assert report.count("Certificate Validation: Certificate is Trusted.") == 2, report
+    assert "Signer Certificate Common Name: Nguyễn Trọng Vân" in report
+
+
+def test_a_key_on_a_pkcs11_token_signs_the_notice_as_the_file_does(
+    running_pki: RunningPki, signing: NoticeSigning, flow: Flow, tmp_path: Path
+) -> None:
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from certs.demo import load_pkcs12
+    from signing.keys import open_pkcs11_signer
+    from tests.softhsm import configure, make_token, softhsm_module
+
+    softhsm_module()
+    configure(tmp_path / "softhsm")
+    key, cert, chain = load_pkcs12(running_pki.pki.key_path("signer"), PASSPHRASE)
+    assert isinstance(key, rsa.RSAPrivateKey)
+    token = make_token("usb-token", key, cert, "chu-ky")
+    with open_pkcs11_signer(
+        token.module, token_label=token.label, key_label=token.key_label, pin=token.pin, chain=chain
+    ) as on_token:
+        signed = signing.sign(
+            flow.prepared,
+            on_token,
+            LocalTimeStamper(running_pki.services.tsa),
+            email=SIGNER_EMAIL,
+            at=MOMENT,
+        )
+    status = statuses(signed, flow.store)[SIGNER_FIELD]
+    assert status.intact and status.valid and status.trusted  # type: ignore[attr-defined]
+    assert (
+        status.signing_cert.dump()
+        == statuses(flow.signed, flow.store)[SIGNER_FIELD].signing_cert.dump()
+    )  # type: ignore[attr-defined]

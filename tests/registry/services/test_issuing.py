@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import io
 import itertools
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from asn1crypto import crl as asn1_crl
@@ -16,18 +14,15 @@ from sqlalchemy import func, select
 
 from certs.demo import ISSUING, ROOT, Holder
 from certs.trust import TrustStore
-from registry.config import load_config
 from registry.errors import InputError
 from registry.models import AuditEvent, Document, DocumentStatus, FileKind, NumberEntry
-from registry.services.compose import compose_file, seed_notice_path
-from registry.services.documents import DraftRequest, read_revision, register_draft
+from registry.services.documents import read_revision
 from registry.services.issuing import (
     SigningTools,
     issue_document,
     prepare_document,
     sign_document,
 )
-from registry.services.users import add_user
 from registry.storage import LocalBlobStore
 from signing.appearance import Appearance, StampFonts
 from signing.errors import SigningError
@@ -35,7 +30,7 @@ from signing.fonts import default_font_faces, stamp_font
 from signing.keys import load_pkcs12_signer
 from signing.notice import NoticeSigning
 from signing.timestamps import LocalTimeStamper, RetryingHTTPTimeStamper
-from tests.conftest import Database, issuer_of, seed_issuer
+from tests.conftest import Database
 from tests.pki import PASSPHRASE, RunningPki, free_port
 
 
@@ -56,42 +51,6 @@ def make_tools(running: RunningPki, timestamper=None) -> SigningTools:  # type: 
         timestamper=timestamper or LocalTimeStamper(running.services.tsa),
         archive_context=archive_context,
     )
-
-
-@pytest.fixture(scope="module")
-def seed_pdf() -> bytes:
-    return compose_file(load_config(None), Path("."), seed_notice_path())[1]
-
-
-@pytest.fixture
-def setup(
-    database: Database, tmp_path: Path, seed_pdf: bytes
-) -> Iterator[tuple[Database, LocalBlobStore, int]]:
-    issuer_id = seed_issuer(database, load_config(None))
-    blobs = LocalBlobStore(tmp_path / "blobs")
-    with database.sessions.begin() as session:
-        add_user(
-            session,
-            login="nguyentrongvan",
-            full_name="Nguyễn Trọng Vân",
-            roles={"signer"},
-            email="nguyentrongvan@hatinh.dcs.vn",
-            actor="t",
-        )
-        document = register_draft(
-            session,
-            blobs,
-            issuer_of(session, issuer_id),
-            DraftRequest(
-                pdf=seed_pdf,
-                type_code="TB",
-                subject="Thông báo kết luận",
-                signer_login="nguyentrongvan",
-            ),
-            actor="t",
-        )
-        document_id = document.id
-    yield database, blobs, document_id
 
 
 def signer(running: RunningPki, label: str = "signer"):  # type: ignore[no-untyped-def]
