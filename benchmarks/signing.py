@@ -82,7 +82,7 @@ def main() -> None:
     prepared = prepare_pdf(draft, find_placement(draft, signer_name=holder.name))
 
     def plain() -> bytes:
-        signer = signers.SimpleSigner.load_pkcs12(
+        signer = signers.SimpleSigner.load_pkcs12(  # type: ignore[no-untyped-call]
             str(pki.key_path("signer")), passphrase=PASSPHRASE
         )
         tsa_key, tsa_cert, _ = load_pkcs12(pki.key_path("tsa"), PASSPHRASE)
