@@ -30,6 +30,7 @@ __all__ = [
     "KeyConfig",
     "NumberingConfig",
     "PkiConfig",
+    "PlacementConfig",
     "SigningConfig",
     "StorageConfig",
     "TermConfig",
@@ -110,11 +111,22 @@ class KeyConfig:
 
 
 @dataclass(frozen=True)
+class PlacementConfig:
+    """Fallback field boxes, each [page (1-based), x1, y1, x2, y2] in points."""
+
+    number: tuple[float, ...] = ()
+    date: tuple[float, ...] = ()
+    signer: tuple[float, ...] = ()
+    organisation: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
 class SigningConfig:
     time_offset_style: OffsetStyle = "+07:00"
     signature_image: str = ""
     seal_image: str = ""
     stamp_font: str = ""
+    placement: PlacementConfig = field(default_factory=PlacementConfig)
     keys: tuple[KeyConfig, ...] = ()
 
 
@@ -293,6 +305,12 @@ def _check_consistency(config: Config, source: str) -> None:
     labels = [term.label for term in terms]
     if len(set(labels)) != len(labels):
         raise ConfigError(f"{source}: two terms in 'numbering.terms' share a label")
+    for name, box in vars(config.signing.placement).items():
+        if box and (len(box) != 5 or box[0] < 1 or box[1] >= box[3] or box[2] >= box[4]):
+            raise ConfigError(
+                f"{source}: 'signing.placement.{name}' must be [page, x1, y1, x2, y2] "
+                "with page ≥ 1, x1 < x2 and y1 < y2"
+            )
     for index, key in enumerate(config.signing.keys):
         if key.kind == "pkcs12" and not key.path:
             raise ConfigError(f"{source}: 'signing.keys[{index}].path' is required for pkcs12")

@@ -16,6 +16,7 @@ from ..models import Document, DocumentStatus, FileKind
 from ..services.documents import find_document
 from ..services.issuing import (
     SigningTools,
+    configured_placement,
     extend_document,
     issue_document,
     prepare_document,
@@ -62,7 +63,11 @@ def prepare_command(app: AppContext, key: str) -> None:
     """Add the number, date and signature fields to a registered draft."""
     with app.unit_of_work() as session:
         prepare_document(
-            session, app.instance().blobs, find_document(session, key), actor=app.actor
+            session,
+            app.instance().blobs,
+            find_document(session, key),
+            actor=app.actor,
+            fallback=configured_placement(app.instance().config.signing.placement),
         )
 
 

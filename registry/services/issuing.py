@@ -21,18 +21,34 @@ from sqlalchemy.orm import Session
 from certs.identity import identity_of
 from signing.errors import SigningError
 from signing.notice import NoticeSigning
-from signing.placement import find_placement
-from signing.prepare import prepare_pdf
+from signing.placement import PlacementNotFound, find_placement
+from signing.prepare import Box, Placement, prepare_pdf
 from signing.text import iso_vietnam, vietnam_date, vietnamese_date_line
 
 from ..audit import record_event
+from ..config import PlacementConfig
 from ..errors import InputError
 from ..models import Document, DocumentFile, DocumentStatus, FileKind, Secrecy
 from ..numbering import allocate_number
 from ..storage import BlobStore
 from .documents import read_revision
 
-__all__ = ["SigningTools", "extend_document", "issue_document", "prepare_document", "sign_document"]
+__all__ = [
+    "SigningTools",
+    "configured_placement",
+    "extend_document",
+    "issue_document",
+    "prepare_document",
+    "sign_document",
+]
+
+
+def configured_placement(config: PlacementConfig) -> Placement | None:
+    """The configured fallback boxes, when all four are given."""
+    boxes = vars(config)
+    if not all(boxes.values()):
+        return None
+    return Placement(**{name: Box(int(box[0]) - 1, *box[1:]) for name, box in boxes.items()})
 
 
 @dataclass(frozen=True)
@@ -106,14 +122,29 @@ def _check_not_revoked(signer: signers.Signer, tools: SigningTools) -> None:
         raise InputError(f"the certificate of {name} cannot be trusted now: {exc}") from exc
 
 
-def prepare_document(session: Session, blobs: BlobStore, document: Document, *, actor: str) -> None:
-    """Draft → prepared: the number, date and both signature fields, placed from the text."""
+def prepare_document(
+    session: Session,
+    blobs: BlobStore,
+    document: Document,
+    *,
+    actor: str,
+    fallback: Placement | None = None,
+) -> None:
+    """Draft → prepared: the number, date and both signature fields, placed from the text
+    (or at the configured ``fallback`` boxes when the text does not show where)."""
     _require(document, DocumentStatus.DRAFT, "prepared")
     _, draft = read_revision(document, blobs, FileKind.DRAFT)
     try:
-        prepared = prepare_pdf(draft, find_placement(draft, signer_name=document.signer_name))
+        try:
+            placement = find_placement(draft, signer_name=document.signer_name)
+        except PlacementNotFound:
+            if fallback is None:
+                raise
+            placement = fallback
+        prepared = prepare_pdf(draft, placement)
     except SigningError as exc:
-        raise InputError(f"document #{document.id}: {exc.message}") from exc
+        hint = "" if fallback else " (or configure [signing.placement])"
+        raise InputError(f"document #{document.id}: {exc.message}{hint}") from exc
     digest = _store(session, blobs, document, FileKind.PREPARED, prepared)
     document.status = DocumentStatus.PREPARED
     record_event(

@@ -133,6 +133,18 @@ def test_the_example_documents_every_setting() -> None:
         above = index - 1
         while lines[above] and not lines[above].startswith(("#", "[")):
             above -= 1  # a run of keys shares the comment above the run
-        if lines[above].startswith("[["):
-            above -= 1  # an entry of an array of tables: the comment is above its header
+        if lines[above].startswith("[") and lines[above - 1].startswith("#"):
+            above -= 1  # a table whose keys the comment above its header explains
         assert lines[above].startswith("#"), f"undocumented: {line}"
+
+
+def test_placement_boxes_are_checked() -> None:
+    data = example_data()
+    data["signing"]["placement"]["signer"] = [0, 10, 10, 20, 20]
+    with pytest.raises(ConfigError, match=r"'signing.placement.signer' must be \[page"):
+        parse_config(data)
+    data["signing"]["placement"]["signer"] = [1, 10, 10, 20]
+    with pytest.raises(ConfigError, match="signing.placement.signer"):
+        parse_config(data)
+    data["signing"]["placement"]["signer"] = [1, 350, 100, 500, 200]
+    assert parse_config(data).signing.placement.signer == (1.0, 350.0, 100.0, 500.0, 200.0)

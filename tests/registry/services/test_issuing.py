@@ -16,7 +16,7 @@ from certs.demo import ISSUING, ROOT, Holder
 from certs.trust import TrustStore
 from registry.errors import InputError
 from registry.models import AuditEvent, Document, DocumentStatus, FileKind, NumberEntry
-from registry.services.documents import read_revision
+from registry.services.documents import DraftRequest, read_revision, register_draft
 from registry.services.issuing import (
     SigningTools,
     issue_document,
@@ -220,3 +220,34 @@ def test_a_revoked_key_cannot_issue(setup, running_pki: RunningPki) -> None:  # 
             session, blobs, document, signer(running_pki, label), make_tools(running_pki), actor="t"
         )
     no_number_consumed(database, document_id)
+
+
+def test_configured_boxes_place_a_draft_the_text_cannot(setup) -> None:  # type: ignore[no-untyped-def]
+    from registry.config import PlacementConfig
+    from registry.services.issuing import configured_placement
+    from tests.pdfs import blank_pdf
+
+    database, blobs, document_id = setup
+    with database.sessions.begin() as session:
+        template = session.get(Document, document_id)
+        assert template is not None
+        request = DraftRequest(
+            pdf=blank_pdf(),
+            type_code="TB",
+            subject="Không có chỗ trống",
+            signer_login="nguyentrongvan",
+        )
+        blank = register_draft(session, blobs, template.issuer, request, actor="t")
+        with pytest.raises(InputError, match=r"not found .*\(or configure \[signing.placement\]\)"):
+            prepare_document(session, blobs, blank, actor="t")
+        boxes = PlacementConfig(
+            number=(1, 100, 700, 160, 720),
+            date=(1, 300, 700, 550, 720),
+            signer=(1, 350, 100, 500, 200),
+            organisation=(1, 250, 110, 410, 210),
+        )
+        fallback = configured_placement(boxes)
+        assert fallback is not None and fallback.signer.page == 0
+        prepare_document(session, blobs, blank, actor="t", fallback=fallback)
+        assert blank.status == DocumentStatus.PREPARED
+    assert configured_placement(PlacementConfig(number=(1, 1, 1, 2, 2))) is None
