@@ -113,6 +113,19 @@ class Appearance:
             background_opacity=1.0,
             inner_content_layout=text_below,
         )
+        # Attachments (NĐ 30 Phụ lục I §II.8b): no image, black serif text, 10 pt.
+        self.attachment_style = stamp.TextStampStyle(
+            stamp_text="%(number)s; %(time)s",
+            text_box_style=TextBoxStyle(
+                font=InMemoryFontFactory(str(fonts.regular), font_size=10), font_size=10
+            ),
+            border_width=0,
+            inner_content_layout=layout.SimpleBoxLayoutRule(
+                x_align=layout.AxisAlignment.ALIGN_MAX,
+                y_align=layout.AxisAlignment.ALIGN_MID,
+                inner_content_scaling=layout.InnerScaling.SHRINK_TO_FIT,
+            ),
+        )
         self.number_style = TextBoxStyle(
             font=InMemoryFontFactory(str(fonts.regular), font_size=13),
             font_size=13,

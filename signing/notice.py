@@ -39,7 +39,9 @@ from .errors import SigningError
 from .prepare import DATE_FIELD, NUMBER_FIELD, ORGANISATION_FIELD, SIGNER_FIELD
 from .text import OffsetStyle, iso_vietnam
 
-__all__ = ["BYTES_RESERVED", "NoticeSigning"]
+__all__ = ["ATTACHMENT_FIELD", "BYTES_RESERVED", "NoticeSigning"]
+
+ATTACHMENT_FIELD = "chu_ky_phu_luc"
 
 # Room for the CMS: signature, certificate chain and timestamp token, with a margin
 # (pyHanko#515); reserving it skips pyHanko's dry run (a second TSA call).
@@ -125,6 +127,42 @@ class NoticeSigning:
         )
         return self._sign(writer, meta, signer, timestamper, self.appearance.seal_style, email, at)
 
+    def sign_attachment(
+        self,
+        attachment: bytes,
+        signer: signers.Signer,
+        timestamper: TimeStamper | None,
+        *,
+        number: str,
+        at: datetime | None = None,
+    ) -> bytes:
+        """The organisation's signature on a separate attachment file: top right of page 1,
+        no image, "number and notation; signing time" (NĐ 30 Phụ lục I §II.8b)."""
+        writer = _writer(attachment)
+        try:
+            page = writer.root["/Pages"]["/Kids"][0].get_object()
+            _, _, width, height = (float(v) for v in page["/MediaBox"])
+        except (KeyError, IndexError, TypeError, ValueError) as exc:
+            raise SigningError(f"the attachment has no usable first page: {exc}") from exc
+        box = (int(width) - 300, int(height) - 50, int(width) - 30, int(height) - 25)
+        meta = signers.PdfSignatureMetadata(
+            field_name=ATTACHMENT_FIELD,
+            md_algorithm="sha256",
+            subfilter=fields.SigSeedSubFilter.PADES,
+            reason=f"Phụ lục kèm theo văn bản số {number}",
+        )
+        moment = (at or datetime.now(UTC)).replace(microsecond=0)
+        pdf_signer = _AtTimeSigner(
+            meta,
+            signer,
+            timestamper=timestamper,
+            stamp_style=self.appearance.attachment_style,
+            new_field_spec=fields.SigFieldSpec(ATTACHMENT_FIELD, on_page=0, box=box),
+            at=moment,
+        )
+        params = {"number": number, "time": iso_vietnam(moment, self.offset_style)}
+        return self._run(pdf_signer, writer, params, existing_fields_only=False)
+
     def _sign(
         self,
         writer: IncrementalPdfFileWriter,
@@ -140,10 +178,20 @@ class NoticeSigning:
             meta, signer, timestamper=timestamper, stamp_style=style, at=moment
         )
         params = {"email": email, "time": iso_vietnam(moment, self.offset_style)}
+        return self._run(pdf_signer, writer, params, existing_fields_only=True)
+
+    def _run(
+        self,
+        pdf_signer: signers.PdfSigner,
+        writer: IncrementalPdfFileWriter,
+        params: dict[str, str],
+        *,
+        existing_fields_only: bool,
+    ) -> bytes:
         try:
             output = pdf_signer.sign_pdf(
                 writer,
-                existing_fields_only=True,
+                existing_fields_only=existing_fields_only,
                 bytes_reserved=BYTES_RESERVED,
                 appearance_text_params=params,
             )

@@ -26,7 +26,13 @@ from .documents import (
     register_command,
     show_command,
 )
-from .signing import extend_command, issue_command, prepare_command, sign_command
+from .signing import (
+    attach_command,
+    extend_command,
+    issue_command,
+    prepare_command,
+    sign_command,
+)
 
 __all__ = ["cli", "main"]
 
@@ -74,6 +80,7 @@ for command in (
     sign_command,
     issue_command,
     extend_command,
+    attach_command,
 ):
     cli.add_command(command)
 

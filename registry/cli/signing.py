@@ -5,10 +5,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import click
 from pyhanko.sign import signers
 from sqlalchemy import select
+
+from signing.errors import SigningError
 
 from ..config import KeyConfig
 from ..errors import InputError
@@ -16,6 +19,7 @@ from ..models import Document, DocumentStatus, FileKind
 from ..services.documents import find_document
 from ..services.issuing import (
     SigningTools,
+    attach_file,
     configured_placement,
     extend_document,
     issue_document,
@@ -26,7 +30,7 @@ from ..services.keys import configured_key, open_configured_signer, secret_varia
 from ..services.tools import signing_tools
 from .context import AppContext, pass_app, read_secret, write_file_atomically
 
-__all__ = ["extend_command", "issue_command", "prepare_command", "sign_command"]
+__all__ = ["attach_command", "extend_command", "issue_command", "prepare_command", "sign_command"]
 
 
 def _tools(app: AppContext) -> SigningTools:
@@ -92,25 +96,79 @@ def sign_command(app: AppContext, key: str, key_name: str | None) -> None:
 
 
 @click.command("issue")
-@click.argument("key")
+@click.argument("keys", nargs=-1, required=True)
 @click.option(
     "--key", "key_name", default=None, help="The organisation's key (default: the first)."
 )
-@click.option("-o", "--output", default=None, help="Also write the issued PDF here.")
+@click.option("-o", "--output", default=None, help="Write the issued PDF here (one document).")
 @pass_app
-def issue_command(app: AppContext, key: str, key_name: str | None, output: str | None) -> None:
-    """Give the number and date and apply the organisation's signature; prints the number."""
+def issue_command(
+    app: AppContext, keys: tuple[str, ...], key_name: str | None, output: str | None
+) -> None:
+    """Give each document its number and date and apply the organisation's signature; prints
+    the numbers. Several documents are issued one transaction each, with a progress bar."""
+    if output and len(keys) > 1:
+        raise InputError("-o writes one document: issue one document at a time with it")
     tools = _tools(app)
     config = _organisation_key(app, key_name)
-    with app.unit_of_work() as session, _signer(app, config) as signer:
-        document = find_document(session, key)
-        issued = issue_document(
-            session, app.instance().blobs, document, signer, tools, actor=app.actor
+    failures: list[str] = []
+    with (
+        _signer(app, config) as signer,
+        click.progressbar(
+            keys, label="issuing", file=sys.stderr, hidden=len(keys) == 1
+        ) as documents,
+    ):
+        for key in documents:
+            try:
+                with app.unit_of_work() as session:
+                    document = find_document(session, key)
+                    issued = issue_document(
+                        session, app.instance().blobs, document, signer, tools, actor=app.actor
+                    )
+                    rendered = document.number.rendered if document.number else ""
+            except (InputError, SigningError) as exc:
+                if len(keys) == 1:
+                    raise
+                failures.append(f"{key}: {exc.message}")
+                continue
+            if output:
+                write_file_atomically(output, issued)
+            click.echo(rendered)
+    if failures:
+        raise InputError(f"{len(failures)} of {len(keys)} not issued — " + "; ".join(failures))
+
+
+@click.command("attach")
+@click.argument("key")
+@click.argument("attachment", type=click.Path(dir_okay=False))
+@click.option(
+    "--key", "key_name", default=None, help="The organisation's key (default: the first)."
+)
+@click.option("-o", "--output", default=None, help="Also write the signed attachment here.")
+@pass_app
+def attach_command(
+    app: AppContext, key: str, attachment: str, key_name: str | None, output: str | None
+) -> None:
+    """Sign ATTACHMENT (a separate PDF sent with an issued document) as the organisation."""
+    path = Path(attachment)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+    tools = _tools(app)
+    with app.unit_of_work() as session, _signer(app, _organisation_key(app, key_name)) as signer:
+        signed = attach_file(
+            session,
+            app.instance().blobs,
+            find_document(session, key),
+            data,
+            signer,
+            tools,
+            actor=app.actor,
+            name=path.name,
         )
-        rendered = document.number.rendered if document.number else ""
     if output:
-        write_file_atomically(output, issued)
-    click.echo(rendered)
+        write_file_atomically(output, signed)
 
 
 @click.command("extend")

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from certs.identity import identity_of
 from signing.errors import SigningError
+from signing.inspect import inspect_pdf
 from signing.notice import NoticeSigning
 from signing.placement import PlacementNotFound, find_placement
 from signing.prepare import Box, Placement, prepare_pdf
@@ -35,6 +36,7 @@ from .documents import read_revision
 
 __all__ = [
     "SigningTools",
+    "attach_file",
     "configured_placement",
     "extend_document",
     "issue_document",
@@ -273,3 +275,41 @@ def extend_document(
         session, actor=actor, action="archive:extend", document=document, details={"sha256": digest}
     )
     return True
+
+
+def attach_file(
+    session: Session,
+    blobs: BlobStore,
+    document: Document,
+    attachment: bytes,
+    signer: signers.Signer,
+    tools: SigningTools,
+    *,
+    actor: str,
+    name: str = "",
+) -> bytes:
+    """Sign an attachment sent as a separate file with the organisation's key; kept with the
+    issued document (NĐ 30: number and time at the top right of page 1, no image)."""
+    _require(document, DocumentStatus.ISSUED, "given attachments")
+    if document.number is None:
+        raise InputError(f"document #{document.id} has no number")
+    try:
+        facts = inspect_pdf(attachment)
+    except SigningError as exc:
+        raise InputError(f"{name or 'the attachment'}: {exc.message}") from exc
+    if facts.signature_fields:
+        raise InputError(f"{name or 'the attachment'} is already signed")
+    _check_not_revoked(signer, tools)
+    signed = tools.signing.sign_attachment(
+        attachment, signer, tools.timestamper, number=document.number.rendered
+    )
+    digest = _store(session, blobs, document, FileKind.ATTACHMENT, signed)
+    document.files[-1].original_name = name[:255]
+    record_event(
+        session,
+        actor=actor,
+        action="document:attach",
+        document=document,
+        details={"sha256": digest, "name": name},
+    )
+    return signed

@@ -144,7 +144,7 @@ def test_placement_boxes_are_checked() -> None:
     with pytest.raises(ConfigError, match=r"'signing.placement.signer' must be \[page"):
         parse_config(data)
     data["signing"]["placement"]["signer"] = [1, 10, 10, 20]
-    with pytest.raises(ConfigError, match="signing.placement.signer"):
+    with pytest.raises(ConfigError, match=r"signing\.placement\.signer"):
         parse_config(data)
     data["signing"]["placement"]["signer"] = [1, 350, 100, 500, 200]
     assert parse_config(data).signing.placement.signer == (1.0, 350.0, 100.0, 500.0, 200.0)

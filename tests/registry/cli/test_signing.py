@@ -91,3 +91,55 @@ def test_issuing_twice_is_refused(demo: Sovanban) -> None:
     result = demo("issue", "1")
     assert result.code == 1
     assert "document #1 is issued; only a signed document can be issued" in result.err
+
+
+def register_signed(sovanban: Sovanban, draft: Path, subject: str) -> str:
+    document = sovanban.ok(
+        "register", str(draft), "--type", "TB", "--subject", subject, "--signer", "nguyentrongvan"
+    ).out.strip()
+    sovanban.ok("prepare", document)
+    sovanban.ok("sign", document)
+    return document
+
+
+def test_batch_issue_continues_past_a_failure(demo: Sovanban, tmp_path: Path) -> None:
+    draft = tmp_path / "draft.pdf"
+    demo.ok("compose", str(seed_notice_path()), "-o", str(draft))
+    first = register_signed(demo, draft, "Thông báo A")
+    second = register_signed(demo, draft, "Thông báo B")
+    result = demo("issue", first, "1", second)  # 1 is issued already
+    assert result.code == 1
+    assert result.out.splitlines() == ["02-TB/ĐUK", "03-TB/ĐUK"]
+    assert "1 of 3 not issued — 1: document #1 is issued" in result.err
+
+
+def test_an_attachment_is_signed_at_the_top_right(demo: Sovanban, tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    from tests.components import require
+    from tests.pdfs import blank_pdf
+
+    attachment = tmp_path / "phu-luc.pdf"
+    attachment.write_bytes(blank_pdf())
+    signed = tmp_path / "phu-luc-da-ky.pdf"
+    demo.ok("attach", "01-TB/ĐUK", str(attachment), "-o", str(signed))
+    files = demo.ok("show", "1", "--json").json()["files"]
+    assert files[-1]["revision"] == "attachment"
+    require("pdftotext (poppler-utils)", shutil.which("pdftotext") is not None, "not on PATH")
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(signed), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    first_line = next(line for line in text.splitlines() if line.strip())
+    assert "01-TB/ĐUK; " in first_line and first_line.rstrip().endswith("+07:00")
+    from pypdf import PdfReader
+
+    widget = next(
+        annot.get_object()
+        for annot in PdfReader(signed).pages[0]["/Annots"]
+        if annot.get_object().get("/T") == "chu_ky_phu_luc"
+    )
+    x1, _, x2, y2 = (float(v) for v in widget["/Rect"])
+    assert x1 > 595 / 2 - 10 and x2 > 540 and y2 > 842 - 60  # top right of page 1
+    twice = demo("attach", "01-TB/ĐUK", str(signed))
+    assert twice.code == 1 and "already signed" in twice.err
