@@ -329,3 +329,63 @@ def test_a_key_on_a_pkcs11_token_signs_the_notice_as_the_file_does(
         status.signing_cert.dump()
         == statuses(flow.signed, flow.store)[SIGNER_FIELD].signing_cert.dump()
     )  # type: ignore[attr-defined]
+
+
+def test_page_content_added_after_the_signer_is_rejected(flow: Flow) -> None:
+    writer = IncrementalPdfFileWriter(io.BytesIO(flow.signed))
+    # A white box over the number line: the classic "shadow" attack on a signed page.
+    overlay = writer.add_object(
+        generic.StreamObject(stream_data=b"q 1 1 1 rg 100 690 100 20 re f Q")
+    )
+    writer.add_stream_to_page(0, overlay)
+    out = io.BytesIO()
+    writer.write(out)
+    found = statuses(out.getvalue(), flow.store)
+    assert not found[SIGNER_FIELD].bottom_line  # type: ignore[attr-defined]
+    assert found[SIGNER_FIELD].modification_level == ModificationLevel.OTHER  # type: ignore[attr-defined]
+
+
+def test_handwritten_signature_and_seal_images(
+    running_pki: RunningPki, flow: Flow, tmp_path: Path
+) -> None:
+    from PIL import Image, ImageDraw
+
+    signature, seal = tmp_path / "chu-ky.png", tmp_path / "con-dau.png"
+    image = Image.new("RGBA", (300, 120), (0, 0, 0, 0))
+    ImageDraw.Draw(image).line(
+        [(10, 90), (80, 20), (150, 100), (290, 30)], fill=(20, 40, 200, 255), width=6
+    )
+    image.save(signature)
+    image = Image.new("RGBA", (200, 200), (0, 0, 0, 0))
+    ImageDraw.Draw(image).ellipse([5, 5, 195, 195], outline=(220, 20, 20, 255), width=8)
+    image.save(seal)
+    faces = default_font_faces()
+    appearance = Appearance(
+        StampFonts(stamp_font(faces.regular), stamp_font(faces.italic)),
+        signature_image=signature,
+        seal_image=seal,
+    )
+    tsa = LocalTimeStamper(running_pki.services.tsa)
+    with_images = NoticeSigning(appearance)
+    signed = with_images.sign(
+        flow.prepared,
+        load_pkcs12_signer(running_pki.pki.key_path("signer"), PASSPHRASE),
+        tsa,
+        email=SIGNER_EMAIL,
+    )
+    issued = with_images.issue(
+        signed,
+        load_pkcs12_signer(running_pki.pki.key_path("organisation"), PASSPHRASE),
+        tsa,
+        number_text="26",
+        date_text="Hà Tĩnh, ngày 21 tháng 4 năm 2026",
+        email=ORG_EMAIL,
+    )
+    assert all(status.bottom_line for status in statuses(issued, flow.store).values())  # type: ignore[attr-defined]
+    assert issued.count(b"/Subtype /Image") >= 2
+    with pytest.raises(SigningError, match="not a usable PNG"):
+        broken = tmp_path / "broken.png"
+        broken.write_bytes(b"not an image")
+        Appearance(
+            StampFonts(stamp_font(faces.regular), stamp_font(faces.italic)), seal_image=broken
+        )
