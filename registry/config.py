@@ -157,6 +157,7 @@ class WebConfig:
     port: int = 8080
     max_upload_mb: int = 25
     public_lookup: Literal["issued", "none"] = "issued"
+    public_url: str = ""
     secret_key_env: str = "SOVANBAN_SECRET_KEY"
 
 
@@ -182,6 +183,11 @@ class Config:
         if self.database.url:
             return self.database.url
         return f"sqlite:///{(instance / 'sovanban.sqlite3').resolve()}"
+
+    def document_url(self, document_id: int) -> str:
+        """The document's public page (the QR code's target); "" without a public address."""
+        base = self.web.public_url.rstrip("/")
+        return f"{base}/van-ban/{document_id}" if base else ""
 
     @property
     def pki_base_url(self) -> str:

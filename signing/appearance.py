@@ -72,8 +72,10 @@ class Appearance:
         *,
         signature_image: Path | None = None,
         seal_image: Path | None = None,
+        qr_code: bool = False,
     ) -> None:
         self.fonts = fonts
+        self.qr_code = qr_code
         small = TextBoxStyle(font=InMemoryFontFactory(str(fonts.regular), font_size=7), font_size=7)
         text_below = layout.SimpleBoxLayoutRule(
             x_align=layout.AxisAlignment.ALIGN_MID,
@@ -104,7 +106,10 @@ class Appearance:
             background_opacity=1.0,
             inner_content_layout=text_above,  # e-mail and time under the position line
         )
-        self.seal_style = stamp.TextStampStyle(
+        seal_style = stamp.QRStampStyle if qr_code else stamp.TextStampStyle
+        # With a QR code, it stands left of the e-mail and time, under the seal; it links to
+        # the document's page, where anyone can check the notice against the register.
+        self.seal_style = seal_style(
             stamp_text="%(email)s\n%(time)s",
             text_box_style=small,
             border_width=0,

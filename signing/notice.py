@@ -110,8 +110,14 @@ class NoticeSigning:
         email: str,
         location: str = "",
         at: datetime | None = None,
+        url: str = "",
     ) -> bytes:
-        """Fill number and date and add the organisation's signature, in one update."""
+        """Fill number and date and add the organisation's signature, in one update.
+
+        ``url`` (the document's public page) is required when the stamp carries a QR code.
+        """
+        if self.appearance.qr_code and not url:
+            raise SigningError("the organisation's stamp has a QR code: give the document's URL")
         writer = _writer(signed)
         try:
             _fill(writer, NUMBER_FIELD, number_text, self.appearance.number_style)
@@ -125,7 +131,10 @@ class NoticeSigning:
             reason="Ban hành văn bản",
             location=location or None,
         )
-        return self._sign(writer, meta, signer, timestamper, self.appearance.seal_style, email, at)
+        extra = {"url": url} if self.appearance.qr_code else {}
+        return self._sign(
+            writer, meta, signer, timestamper, self.appearance.seal_style, email, at, extra
+        )
 
     def sign_attachment(
         self,
@@ -172,12 +181,13 @@ class NoticeSigning:
         style: object,
         email: str,
         at: datetime | None,
+        extra: dict[str, str] | None = None,
     ) -> bytes:
         moment = (at or datetime.now(UTC)).replace(microsecond=0)
         pdf_signer = _AtTimeSigner(
             meta, signer, timestamper=timestamper, stamp_style=style, at=moment
         )
-        params = {"email": email, "time": iso_vietnam(moment, self.offset_style)}
+        params = {"email": email, "time": iso_vietnam(moment, self.offset_style), **(extra or {})}
         return self._run(pdf_signer, writer, params, existing_fields_only=True)
 
     def _run(

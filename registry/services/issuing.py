@@ -64,6 +64,7 @@ class SigningTools:
     signing: NoticeSigning
     timestamper: TimeStamper
     archive_context: Callable[[], ValidationContext]
+    document_url: Callable[[int], str] = lambda _document_id: ""
 
 
 def _require(document: Document, status: DocumentStatus, step: str) -> None:
@@ -230,6 +231,7 @@ def issue_document(
         email=_signer_email(signer),
         location=document.place,
         at=moment,
+        url=tools.document_url(document.id),
     )
     digest = _store(session, blobs, document, FileKind.ISSUED, issued)
     document.status = DocumentStatus.ISSUED

@@ -36,6 +36,7 @@ def signing_tools(instance: Instance, pki_passphrase: bytes | None) -> SigningTo
         StampFonts(stamp_font(regular), stamp_font(faces.italic)),
         signature_image=image(settings.signature_image),
         seal_image=image(settings.seal_image),
+        qr_code=bool(instance.config.web.public_url),
     )
     trust = instance_trust_store(instance)
     services = None
@@ -53,4 +54,5 @@ def signing_tools(instance: Instance, pki_passphrase: bytes | None) -> SigningTo
         signing=NoticeSigning(appearance, offset_style=settings.time_offset_style),
         timestamper=timestamper(instance, services),
         archive_context=archive_context,
+        document_url=instance.config.document_url,
     )

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import io
+import re
 import shutil
 import subprocess
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -389,3 +391,44 @@ def test_handwritten_signature_and_seal_images(
         Appearance(
             StampFonts(stamp_font(faces.regular), stamp_font(faces.italic)), seal_image=broken
         )
+
+
+def test_a_qr_code_carries_the_document_page_url(running_pki: RunningPki, flow: Flow) -> None:
+    faces = default_font_faces()
+    with_qr = NoticeSigning(
+        Appearance(StampFonts(stamp_font(faces.regular), stamp_font(faces.italic)), qr_code=True)
+    )
+    organisation = load_pkcs12_signer(running_pki.pki.key_path("organisation"), PASSPHRASE)
+    tsa = LocalTimeStamper(running_pki.services.tsa)
+    with pytest.raises(SigningError, match="give the document's URL"):
+        with_qr.issue(
+            flow.signed, organisation, tsa, number_text="27", date_text="x", email=ORG_EMAIL
+        )
+    url = "https://vanban.example.vn/van-ban/27"
+    issued = with_qr.issue(
+        flow.signed,
+        organisation,
+        tsa,
+        number_text="27",
+        date_text="Hà Tĩnh, ngày 22 tháng 4 năm 2026",
+        email=ORG_EMAIL,
+        url=url,
+    )
+    # The QR code is drawn as vector paths: the paths for our URL must be in the file.
+    import qrcode
+    from pyhanko.pdf_utils.qr import PdfStreamQRImage
+
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M)
+    code.add_data(url)
+    code.make()
+    expected = code.make_image(image_factory=PdfStreamQRImage).render_command_stream()
+    streams = []
+    for raw in re.findall(rb"stream\r?\n(.*?)endstream", issued, re.DOTALL):
+        try:
+            streams.append(zlib.decompress(raw))
+        except zlib.error:
+            continue  # not a Flate stream (fonts, images)
+    assert any(expected in stream for stream in streams)
+    found = statuses(issued, flow.store)
+    assert found[SIGNER_FIELD].modification_level == ModificationLevel.FORM_FILLING  # type: ignore[attr-defined]
+    assert all(status.bottom_line for status in found.values())  # type: ignore[attr-defined]
