@@ -77,26 +77,15 @@ class Appearance:
         self.fonts = fonts
         self.qr_code = qr_code
         small = TextBoxStyle(font=InMemoryFontFactory(str(fonts.regular), font_size=7), font_size=7)
-        text_below = layout.SimpleBoxLayoutRule(
-            x_align=layout.AxisAlignment.ALIGN_MID,
-            y_align=layout.AxisAlignment.ALIGN_MIN,
-            inner_content_scaling=layout.InnerScaling.NO_SCALING,
+        mid, low, high = (
+            layout.AxisAlignment.ALIGN_MID,
+            layout.AxisAlignment.ALIGN_MIN,
+            layout.AxisAlignment.ALIGN_MAX,
         )
-        text_above = layout.SimpleBoxLayoutRule(
-            x_align=layout.AxisAlignment.ALIGN_MID,
-            y_align=layout.AxisAlignment.ALIGN_MAX,
-            inner_content_scaling=layout.InnerScaling.NO_SCALING,
-        )
-        image_below = layout.SimpleBoxLayoutRule(
-            x_align=layout.AxisAlignment.ALIGN_MID,
-            y_align=layout.AxisAlignment.ALIGN_MIN,
-            inner_content_scaling=layout.InnerScaling.SHRINK_TO_FIT,
-        )
-        image_above = layout.SimpleBoxLayoutRule(
-            x_align=layout.AxisAlignment.ALIGN_MID,
-            y_align=layout.AxisAlignment.ALIGN_MAX,
-            inner_content_scaling=layout.InnerScaling.SHRINK_TO_FIT,
-        )
+        text_below = _rule(mid, low, layout.InnerScaling.NO_SCALING)
+        text_above = _rule(mid, high, layout.InnerScaling.NO_SCALING)
+        image_below = _rule(mid, low, layout.InnerScaling.SHRINK_TO_FIT)
+        image_above = _rule(mid, high, layout.InnerScaling.SHRINK_TO_FIT)
         self.signer_style = stamp.TextStampStyle(
             stamp_text="%(email)s\n%(time)s",
             text_box_style=small,
@@ -125,30 +114,25 @@ class Appearance:
                 font=InMemoryFontFactory(str(fonts.regular), font_size=10), font_size=10
             ),
             border_width=0,
-            inner_content_layout=layout.SimpleBoxLayoutRule(
-                x_align=layout.AxisAlignment.ALIGN_MAX,
-                y_align=layout.AxisAlignment.ALIGN_MID,
-                inner_content_scaling=layout.InnerScaling.SHRINK_TO_FIT,
-            ),
+            inner_content_layout=_rule(high, mid, layout.InnerScaling.SHRINK_TO_FIT),
         )
         self.number_style = TextBoxStyle(
             font=InMemoryFontFactory(str(fonts.regular), font_size=13),
             font_size=13,
-            box_layout_rule=layout.SimpleBoxLayoutRule(
-                x_align=layout.AxisAlignment.ALIGN_MAX,  # the number stands against "-TB/ĐUK"
-                y_align=layout.AxisAlignment.ALIGN_MID,
-                inner_content_scaling=layout.InnerScaling.NO_SCALING,
-            ),
+            # The number stands against "-TB/ĐUK".
+            box_layout_rule=_rule(high, mid, layout.InnerScaling.NO_SCALING),
         )
         self.date_style = TextBoxStyle(
             font=InMemoryFontFactory(str(fonts.italic), font_size=13),
             font_size=13,
-            box_layout_rule=layout.SimpleBoxLayoutRule(
-                x_align=layout.AxisAlignment.ALIGN_MID,
-                y_align=layout.AxisAlignment.ALIGN_MID,
-                inner_content_scaling=layout.InnerScaling.SHRINK_TO_FIT,
-            ),
+            box_layout_rule=_rule(mid, mid, layout.InnerScaling.SHRINK_TO_FIT),
         )
+
+
+def _rule(
+    x: layout.AxisAlignment, y: layout.AxisAlignment, scaling: layout.InnerScaling
+) -> layout.SimpleBoxLayoutRule:
+    return layout.SimpleBoxLayoutRule(x_align=x, y_align=y, inner_content_scaling=scaling)
 
 
 def _image(path: Path | None) -> PdfImage | None:
