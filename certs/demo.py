@@ -290,5 +290,12 @@ class DemoPki:
             for serial, entry in sorted(self.state["revoked"].items())
         ]
 
+    def published_crls(self) -> list[bytes]:
+        """The CRLs last published by the services (DER), for verifiers without keys."""
+        folder = self.folder / "crl"
+        return (
+            [path.read_bytes() for path in sorted(folder.glob("*.crl"))] if folder.is_dir() else []
+        )
+
     def key_path(self, label: str) -> Path:
         return self.folder / f"{label}.p12"

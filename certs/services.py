@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives import serialization
 
 from .demo import ISSUING, ROOT, DemoPki, RevocationStatus, load_pkcs12
 from .errors import CertsError
+from .files import write_atomically
 from .revocation import OcspResponder, build_crl
 from .tsa import TimestampAuthority
 
@@ -63,6 +64,10 @@ class PkiServices:
                 revoked = self.pki.revoked() if label == ISSUING else []
                 number = len(self.pki.state["revoked"]) + 1  # grows with every revocation
                 self._crls[label] = build_crl(issuer, self._ca_keys[label], revoked, number)
+                # Public data: kept beside the PKI so that verifiers need no passphrase.
+                published = self.pki.folder / "crl"
+                published.mkdir(exist_ok=True)
+                write_atomically(published / f"{label}.crl", self._crls[label])
             return self._crls[label]
 
     def ca_certificate(self, label: str) -> bytes:

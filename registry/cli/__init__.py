@@ -33,6 +33,7 @@ from .signing import (
     prepare_command,
     sign_command,
 )
+from .verify import verify_command
 
 __all__ = ["cli", "main"]
 
@@ -81,6 +82,7 @@ for command in (
     issue_command,
     extend_command,
     attach_command,
+    verify_command,
 ):
     cli.add_command(command)
 

@@ -1,0 +1,101 @@
+"""``sovanban verify FILE|DIR``: the verification report, with the exit status scripts rely on.
+
+0 TOTAL-PASSED, 1 TOTAL-FAILED, 2 INDETERMINATE, 3 unusable input (one line on stderr).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from signing.errors import UnusablePdfError
+from signing.verify.engine import MAX_PDF_BYTES
+
+from ..services.verification import verify_for_instance
+from .context import AppContext, echo_json, pass_app
+
+__all__ = ["verify_command"]
+
+EXIT = {"TOTAL-PASSED": 0, "TOTAL-FAILED": 1, "INDETERMINATE": 2}
+UNUSABLE = 3
+VERDICT = {
+    "vi": {
+        "TOTAL-PASSED": "HỢP LỆ",
+        "TOTAL-FAILED": "KHÔNG HỢP LỆ",
+        "INDETERMINATE": "CHƯA KẾT LUẬN",
+    },
+    "en": {"TOTAL-PASSED": "PASSED", "TOTAL-FAILED": "FAILED", "INDETERMINATE": "INDETERMINATE"},
+}
+
+
+def _read(path: Path) -> bytes:
+    try:
+        if path.stat().st_size > MAX_PDF_BYTES:
+            raise UnusablePdfError(f"larger than {MAX_PDF_BYTES // (1024 * 1024)} MB")
+        return path.read_bytes()
+    except OSError as exc:
+        raise UnusablePdfError(f"cannot read ({exc.strerror})") from exc
+
+
+@click.command("verify")
+@click.argument("target", type=click.Path(exists=True))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object (array for a folder).")
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+@click.option("--online", is_flag=True, help="Fetch OCSP answers and CRLs over the network.")
+@pass_app
+def verify_command(app: AppContext, target: str, as_json: bool, lang: str, online: bool) -> None:
+    """Verify a signed PDF (or every PDF in a folder): signatures, changes, register."""
+    path = Path(target)
+    files = sorted(path.glob("*.pdf")) if path.is_dir() else [path]
+    results: list[dict[str, Any]] = []
+    worst = 0
+    with (
+        app.unit_of_work() as session,
+        click.progressbar(
+            files, label="verifying", file=sys.stderr, hidden=not path.is_dir()
+        ) as bar,
+    ):
+        for file in bar:
+            try:
+                report = verify_for_instance(session, app.instance(), _read(file), online=online)
+            except UnusablePdfError as exc:
+                if not path.is_dir():
+                    click.echo(f"sovanban: {file}: {exc.message}", err=True)
+                    sys.exit(UNUSABLE)
+                results.append({"path": str(file), "indication": None, "error": exc.message})
+                worst = max(worst, UNUSABLE)
+                continue
+            data = report.as_dict(lang)
+            results.append({"path": str(file), **data})
+            worst = max(worst, EXIT[str(data["indication"])])
+    if as_json:
+        echo_json(results if path.is_dir() else results[0])
+    elif path.is_dir():
+        for row in results:
+            verdict = VERDICT[lang].get(str(row["indication"]), "—")
+            click.echo(f"{verdict:<16} {row['path']}")
+    else:
+        _human(results[0], lang)
+    sys.exit(worst)
+
+
+def _human(result: dict[str, Any], lang: str) -> None:
+    verdict = VERDICT[lang][str(result["indication"])]
+    click.echo(f"{result['path']}: {verdict}")
+    registry = result.get("registry") or {}
+    if isinstance(registry, dict) and registry.get("status"):
+        click.echo(f"  sổ văn bản / register: {registry['status']} {registry.get('number') or ''}")
+    for signature in result["signatures"]:
+        signer = signature["signer"] or {}
+        click.echo(
+            f"  [{VERDICT[lang][signature['indication']]}] {signature['field']} "
+            f"({signature['role']}) {signer.get('name', '')} <{signer.get('email', '')}> "
+            f"{signature['signing_time'] or ''} {signature['level']}"
+        )
+        for message in signature["messages"]:
+            click.echo(f"      {message}")
+    for message in result.get("messages", []):
+        click.echo(f"  {message}")

@@ -1,0 +1,114 @@
+"""Verify a PDF for a recipient or an auditor: the signatures, and whether the register
+holds this very file under the number it carries."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from asn1crypto import crl as asn1_crl
+from pyhanko.pdf_utils.reader import PdfFileReader
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from certs.demo import DemoPki
+from certs.errors import CertsError
+from signing.prepare import NUMBER_FIELD
+from signing.verify.engine import Roles, verify_pdf
+from signing.verify.report import DocumentReport
+
+from ..instance import Instance
+from ..models import Document, DocumentFile, FileKind, User
+from ..storage import BlobStore
+from .pki import pki_folder
+from .trust import instance_trust_store
+
+__all__ = ["verify_for_instance"]
+
+_REGISTERED_KINDS = (FileKind.ISSUED, FileKind.ARCHIVE)
+
+
+def _roles(session: Session, instance: Instance) -> Roles:
+    signers = session.scalars(select(User.email).where(User.email != "")).all()
+    organisation = {instance.config.issuer.email.lower()} if instance.config.issuer.email else set()
+    return Roles(frozenset(organisation), frozenset(email.lower() for email in signers))
+
+
+def _published_crls(instance: Instance) -> list[asn1_crl.CertificateList]:
+    folder = pki_folder(instance)
+    if not (folder / "pki.json").is_file():
+        return []
+    try:
+        return [asn1_crl.CertificateList.load(der) for der in DemoPki(folder).published_crls()]
+    except (CertsError, ValueError):
+        return []
+
+
+def _number_in_file(data: bytes) -> str:
+    try:
+        fields = PdfFileReader(io.BytesIO(data), strict=False).root["/AcroForm"]["/Fields"]
+        for ref in fields:
+            field = ref.get_object()
+            if field.get("/T") == NUMBER_FIELD and "/V" in field:
+                return str(field["/V"])
+    except (KeyError, TypeError, ValueError, AttributeError):
+        pass
+    return ""
+
+
+def _registry(
+    session: Session, blobs: BlobStore, report: DocumentReport, data: bytes
+) -> dict[str, Any]:
+    exact = session.scalars(
+        select(DocumentFile).where(
+            DocumentFile.sha256 == report.sha256, DocumentFile.kind.in_(_REGISTERED_KINDS)
+        )
+    ).first()
+    if exact is not None:
+        document = exact.document
+        return {
+            "status": "registered",
+            "document_id": document.id,
+            "number": document.number.rendered if document.number else None,
+            "revision": exact.kind.value,
+        }
+    number_value = _number_in_file(data)
+    candidates = (
+        session.scalars(select(DocumentFile).where(DocumentFile.kind.in_(_REGISTERED_KINDS))).all()
+        if number_value
+        else []
+    )
+    for stored in candidates:
+        owner: Document = stored.document
+        if owner.number is None or f"{owner.number.number:02d}" != number_value:
+            continue
+        original = blobs.get(stored.sha256)
+        if data.startswith(original):
+            return {
+                "status": "differs",
+                "document_id": owner.id,
+                "number": owner.number.rendered,
+                "added_bytes": len(data) - len(original),
+                "explanation": "the file is the registered revision with later additions",
+            }
+    return {"status": "not_registered", "number_in_file": number_value or None}
+
+
+def verify_for_instance(
+    session: Session, instance: Instance, data: bytes, *, online: bool = False
+) -> DocumentReport:
+    """Verify ``data`` against the instance's trust store, roles and register."""
+    report = verify_pdf(
+        data,
+        trust=instance_trust_store(instance),
+        roles=_roles(session, instance),
+        crls=_published_crls(instance),
+        online=online,
+    )
+    return DocumentReport(
+        report.sha256,
+        report.size,
+        report.signatures,
+        report.findings,
+        registry=_registry(session, instance.blobs, report, data),
+    )

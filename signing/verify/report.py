@@ -1,0 +1,130 @@
+"""The verification result (DESIGN §5): per signature and per document, as plain values.
+
+Indications and sub-indications follow ETSI EN 319 102-1: TOTAL-PASSED, TOTAL-FAILED,
+INDETERMINATE; HASH_FAILURE, SIG_CRYPTO_FAILURE, REVOKED, FORMAT_FAILURE,
+NO_CERTIFICATE_CHAIN_FOUND, TRY_LATER, … and NO_SIGNATURE for a file without any.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+__all__ = [
+    "FAILED",
+    "INDETERMINATE",
+    "PASSED",
+    "DocumentReport",
+    "Finding",
+    "Indication",
+    "SignatureReport",
+    "Signer",
+    "TimestampInfo",
+    "worst",
+]
+
+Indication = Literal["TOTAL-PASSED", "TOTAL-FAILED", "INDETERMINATE"]
+PASSED: Indication = "TOTAL-PASSED"
+FAILED: Indication = "TOTAL-FAILED"
+INDETERMINATE: Indication = "INDETERMINATE"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One reason, in Vietnamese and English, with the ETSI verdict it implies."""
+
+    indication: Indication
+    sub_indication: str | None
+    vi: str
+    en: str
+
+
+@dataclass(frozen=True)
+class Signer:
+    name: str
+    email: str
+    organisation: str
+    certificate_sha256: str
+
+
+@dataclass(frozen=True)
+class TimestampInfo:
+    time: str
+    tsa: str
+    valid: bool
+
+
+@dataclass(frozen=True)
+class SignatureReport:
+    field: str
+    role: str
+    signer: Signer | None
+    intact: bool
+    valid: bool
+    trusted: bool
+    revocation: str  # good | revoked | unknown
+    signing_time: str | None
+    timestamp: TimestampInfo | None
+    coverage: str  # entire_file | entire_revision | partial
+    modifications: str  # none | lta_updates | form_filling | other
+    level: str
+    findings: tuple[Finding, ...] = ()
+
+    @property
+    def indication(self) -> str:
+        return worst(self.findings)[0]
+
+    @property
+    def sub_indication(self) -> str | None:
+        return worst(self.findings)[1]
+
+    def as_dict(self, lang: str = "vi") -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("findings")
+        return {
+            **data,
+            "indication": self.indication,
+            "sub_indication": self.sub_indication,
+            "messages": [_message(f, lang) for f in self.findings],
+        }
+
+
+@dataclass(frozen=True)
+class DocumentReport:
+    sha256: str
+    size: int
+    signatures: tuple[SignatureReport, ...]
+    findings: tuple[Finding, ...] = ()
+    registry: dict[str, Any] | None = field(default=None)
+
+    @property
+    def verdict(self) -> tuple[str, str | None]:
+        every = [*self.findings, *(f for s in self.signatures for f in s.findings)]
+        return worst(every)
+
+    def as_dict(self, lang: str = "vi") -> dict[str, Any]:
+        indication, sub_indication = self.verdict
+        return {
+            "file": {"sha256": self.sha256, "size": self.size},
+            "indication": indication,
+            "sub_indication": sub_indication,
+            "registry": self.registry,
+            "signatures": [s.as_dict(lang) for s in self.signatures],
+            "messages": [_message(f, lang) for f in self.findings],
+        }
+
+
+def _message(finding: Finding, lang: str) -> str:
+    return finding.en if lang == "en" else finding.vi
+
+
+_RANK: dict[str, int] = {PASSED: 0, INDETERMINATE: 1, FAILED: 2}
+
+
+def worst(findings: tuple[Finding, ...] | list[Finding]) -> tuple[str, str | None]:
+    """The most serious verdict among ``findings`` (passed when there is none)."""
+    verdict: tuple[str, str | None] = (PASSED, None)
+    for finding in findings:
+        if _RANK[finding.indication] > _RANK[verdict[0]]:
+            verdict = (finding.indication, finding.sub_indication)
+    return verdict

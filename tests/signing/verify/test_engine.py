@@ -1,0 +1,160 @@
+"""The verifier on a corpus made from the issued seed notice: each file with its verdict."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from asn1crypto import crl as asn1_crl
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+from certs.demo import ISSUING, ROOT
+from signing.errors import UnusablePdfError
+from signing.notice import NoticeSigning
+from signing.prepare import NUMBER_FIELD
+from signing.timestamps import LocalTimeStamper
+from signing.verify.engine import Roles, verify_pdf
+from tests.pdfs import blank_pdf, self_signed_pdf
+from tests.pki import RunningPki
+from tests.signing.conftest import ORG_EMAIL, SIGNER_EMAIL, Flow
+
+ROLES = Roles(frozenset({ORG_EMAIL}), frozenset({SIGNER_EMAIL}))
+
+
+def crls(running: RunningPki) -> list[asn1_crl.CertificateList]:
+    return [asn1_crl.CertificateList.load(running.services.crl(label)) for label in (ROOT, ISSUING)]
+
+
+def verdict(data: bytes, flow: Flow, running: RunningPki) -> tuple[str, str | None]:
+    return verify_pdf(data, trust=flow.store, roles=ROLES, crls=crls(running)).verdict
+
+
+def update(data: bytes, change) -> bytes:  # type: ignore[no-untyped-def]
+    writer = IncrementalPdfFileWriter(io.BytesIO(data))
+    change(writer)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_the_issued_notice_passes_with_roles_and_times(flow: Flow, running_pki: RunningPki) -> None:
+    report = verify_pdf(flow.issued, trust=flow.store, roles=ROLES, crls=crls(running_pki))
+    data = report.as_dict("en")
+    assert data["indication"] == "TOTAL-PASSED"
+    first, second = data["signatures"]
+    assert (first["role"], second["role"]) == ("personal", "organisation")
+    assert first["signer"]["name"] == "Nguyễn Trọng Vân"
+    assert first["signing_time"] == "2026-04-20T11:10:29+07:00"
+    assert first["modifications"] == "form_filling" and second["modifications"] == "none"
+    assert first["coverage"] == "entire_revision" and second["coverage"] == "entire_file"
+    assert first["revocation"] == "good" and first["level"] == "PAdES-B-T"
+    assert first["timestamp"]["valid"] and first["timestamp"]["time"].endswith("+07:00")
+
+
+def test_without_revocation_data_the_verdict_waits(flow: Flow) -> None:
+    report = verify_pdf(flow.issued, trust=flow.store, roles=ROLES)
+    assert report.verdict == ("INDETERMINATE", "TRY_LATER")
+
+
+def test_the_archive_copy_passes_offline_on_its_own_data(
+    flow: Flow, running_pki: RunningPki, signing: NoticeSigning
+) -> None:
+    context = flow.store.validation_context(revocation="hard-fail", crls=crls(running_pki))
+    archive = signing.extend(flow.issued, LocalTimeStamper(running_pki.services.tsa), context)
+    report = verify_pdf(archive, trust=flow.store, roles=ROLES)  # nothing fed: the DSS suffices
+    assert report.verdict == ("TOTAL-PASSED", None)
+    levels = [s.level for s in report.signatures]
+    assert levels == ["PAdES-B-LTA", "PAdES-B-LTA", "document-timestamp"]
+
+
+def flip_signed_byte(data: bytes) -> bytes:
+    position = len(data) // 10  # inside the draft: covered by both signatures
+    return data[:position] + bytes([data[position] ^ 0x01]) + data[position + 1 :]
+
+
+def test_a_changed_byte_inside_the_signed_range_fails(flow: Flow, running_pki: RunningPki) -> None:
+    assert verdict(flip_signed_byte(flow.issued), flow, running_pki) == (
+        "TOTAL-FAILED",
+        "HASH_FAILURE",
+    )
+
+
+def test_page_content_after_the_signer_fails(flow: Flow, running_pki: RunningPki) -> None:
+    def overlay(writer):  # type: ignore[no-untyped-def]
+        stream = writer.add_object(
+            generic.StreamObject(stream_data=b"q 1 1 1 rg 0 0 595 842 re f Q")
+        )
+        writer.add_stream_to_page(0, stream)
+
+    assert verdict(update(flow.signed, overlay), flow, running_pki) == (
+        "TOTAL-FAILED",
+        "FORMAT_FAILURE",
+    )
+
+
+def test_an_added_page_fails(flow: Flow, running_pki: RunningPki) -> None:
+    def add_page(writer):  # type: ignore[no-untyped-def]
+        from pyhanko.pdf_utils.writer import PageObject
+
+        writer.insert_page(
+            PageObject(
+                contents=writer.add_object(generic.StreamObject(stream_data=b"")),
+                media_box=(0, 0, 595, 842),
+            )
+        )
+
+    assert verdict(update(flow.issued, add_page), flow, running_pki)[0] == "TOTAL-FAILED"
+
+
+def test_changing_the_number_after_issue_fails(flow: Flow, running_pki: RunningPki) -> None:
+    def refill(writer):  # type: ignore[no-untyped-def]
+        for ref in writer.root["/AcroForm"]["/Fields"]:
+            field = ref.get_object()
+            if field["/T"] == NUMBER_FIELD:
+                field["/V"] = generic.TextStringObject("99")
+                writer.mark_update(ref)
+
+    assert verdict(update(flow.issued, refill), flow, running_pki) == (
+        "TOTAL-FAILED",
+        "FORMAT_FAILURE",
+    )
+
+
+def test_trailing_garbage_fails(flow: Flow, running_pki: RunningPki) -> None:
+    assert verdict(flow.issued + b"\nGARBAGE", flow, running_pki) == (
+        "TOTAL-FAILED",
+        "FORMAT_FAILURE",
+    )
+    assert verdict(flow.issued + b"\r\n", flow, running_pki) == ("TOTAL-PASSED", None)
+
+
+def test_a_removed_signature_value_is_caught(flow: Flow, running_pki: RunningPki) -> None:
+    def unsign(writer):  # type: ignore[no-untyped-def]
+        for ref in writer.root["/AcroForm"]["/Fields"]:
+            field = ref.get_object()
+            if field["/T"] == "chu_ky_co_quan":
+                del field["/V"]
+                writer.mark_update(ref)
+
+    indication, sub = verdict(update(flow.issued, unsign), flow, running_pki)
+    assert (indication, sub) == ("TOTAL-FAILED", "FORMAT_FAILURE")
+
+
+def test_an_untrusted_signature_is_indeterminate(flow: Flow, running_pki: RunningPki) -> None:
+    assert verdict(self_signed_pdf(), flow, running_pki) == (
+        "INDETERMINATE",
+        "NO_CERTIFICATE_CHAIN_FOUND",
+    )
+
+
+def test_no_signature_fails(flow: Flow, running_pki: RunningPki) -> None:
+    assert verdict(blank_pdf(), flow, running_pki) == ("TOTAL-FAILED", "NO_SIGNATURE")
+
+
+@pytest.mark.parametrize(
+    "data", [b"", b"not a pdf", b"%PDF-1.7\n garbage", b"%PDF-1.7" + b"(" * 100000]
+)
+def test_unusable_input_is_refused_cleanly(flow: Flow, data: bytes) -> None:
+    with pytest.raises(UnusablePdfError):
+        verify_pdf(data, trust=flow.store)
