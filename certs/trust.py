@@ -97,13 +97,14 @@ class TrustStore:
         ocsps: Iterable[asn1_ocsp.OCSPResponse] = (),
         extra_certs: Iterable[asn1_x509.Certificate] = (),
         moment: datetime | None = None,
+        allow_empty: bool = False,
     ) -> ValidationContext:
         """A context trusting exactly these anchors.
 
         ``fetching`` lets pyHanko download CRLs/OCSP answers (online checks);
         ``hard-fail`` makes missing or failed revocation data a failure (archive checks).
         """
-        if not self.anchors:
+        if not self.anchors and not allow_empty:  # verifying with none: nothing is trusted
             raise CertsError("no trust anchor is configured ([trust] anchors, or certs trust add)")
         return ValidationContext(
             trust_roots=list(self.anchors),

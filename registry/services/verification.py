@@ -95,7 +95,12 @@ def _registry(
 
 
 def verify_for_instance(
-    session: Session, instance: Instance, data: bytes, *, online: bool = False
+    session: Session,
+    instance: Instance,
+    data: bytes,
+    *,
+    online: bool = False,
+    time_limit: float | None = 30.0,
 ) -> DocumentReport:
     """Verify ``data`` against the instance's trust store, roles and register."""
     report = verify_pdf(
@@ -104,6 +109,7 @@ def verify_for_instance(
         roles=_roles(session, instance),
         crls=_published_crls(instance),
         online=online,
+        time_limit=time_limit,
     )
     return DocumentReport(
         report.sha256,

@@ -13,16 +13,17 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import io
-from collections.abc import Iterable
+import signal
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from asn1crypto import crl as asn1_crl
 from asn1crypto import ocsp as asn1_ocsp
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils.decode_limits import DecodePurpose
-from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.general import SigningError as LibrarySigningError
 from pyhanko.sign.validation.dss import DocumentSecurityStore
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 
@@ -30,7 +31,7 @@ from certs.trust import TrustStore
 
 from ..errors import UnusablePdfError
 from .report import FAILED, DocumentReport, Finding
-from .signature import judge_signature
+from .signature import judge_signature, unreadable_signature
 from .structure import revision_ends, trailing_data, unvalidated_signatures
 
 __all__ = ["MAX_PDF_BYTES", "Roles", "verify_pdf"]
@@ -60,8 +61,45 @@ def verify_pdf(
     roles: Roles = Roles(),
     crls: Iterable[asn1_crl.CertificateList] = (),
     online: bool = False,
+    time_limit: float | None = None,
 ) -> DocumentReport:
-    """The report on ``data``; :class:`UnusablePdfError` when it is not a PDF we can read."""
+    """The report on ``data``; :class:`UnusablePdfError` when it is not a PDF we can read
+    (or, with ``time_limit`` seconds, when reading it takes longer: a hostile file)."""
+    with _deadline(time_limit):
+        return _verify_bytes(data, trust, roles, tuple(crls), online)
+
+
+@contextmanager
+def _deadline(seconds: float | None) -> Iterator[None]:
+    """Interrupt the work after ``seconds`` (main thread on Unix; elsewhere no limit)."""
+    usable = (
+        seconds is not None
+        and hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+    )
+    if not usable:
+        yield
+        return
+
+    def expire(_signum: int, _frame: object) -> None:
+        raise UnusablePdfError(f"verification took longer than {seconds:g} s: refused")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, float(seconds))  # type: ignore[arg-type]
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _verify_bytes(
+    data: bytes,
+    trust: TrustStore,
+    roles: Roles,
+    crls: tuple[asn1_crl.CertificateList, ...],
+    online: bool,
+) -> DocumentReport:
     if len(data) > MAX_PDF_BYTES:
         raise UnusablePdfError(f"the file is larger than {MAX_PDF_BYTES // (1024 * 1024)} MB")
     if b"%PDF-" not in data[:1024]:
@@ -73,18 +111,12 @@ def verify_pdf(
         signatures = list(reader.embedded_signatures)
     except UnusablePdfError:
         raise
-    except (
-        PdfError,
-        LibrarySigningError,
-        ValueError,
-        KeyError,
-        TypeError,
-        IndexError,
-        RecursionError,
-        AttributeError,
-    ) as exc:
-        raise UnusablePdfError(f"the PDF is damaged and cannot be read: {exc}") from exc
-    return asyncio.run(_verify(data, reader, signatures, trust, roles, tuple(crls), online))
+    except Exception as exc:
+        raise UnusablePdfError(f"the PDF is damaged and cannot be read: {exc!r}") from exc
+    try:
+        return asyncio.run(_verify(data, reader, signatures, trust, roles, crls, online))
+    except RecursionError as exc:  # absurdly deep structures
+        raise UnusablePdfError("the PDF is nested too deeply to be read") from exc
 
 
 async def _verify(
@@ -101,7 +133,7 @@ async def _verify(
         ends = revision_ends(data, reader)
         findings += trailing_data(data, reader)
         findings += unvalidated_signatures(reader, {s.field_name for s in signatures})
-    except (PdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+    except Exception as exc:  # noqa: BLE001 - a broken structure is a finding, not a crash
         findings.append(
             Finding(
                 FAILED,
@@ -133,6 +165,7 @@ async def _verify(
             crls=[*revocation.crls, *crls],
             ocsps=revocation.ocsps,
             extra_certs=revocation.certs,
+            allow_empty=True,
         )
         try:
             report = await judge_signature(
@@ -147,6 +180,8 @@ async def _verify(
                 archived=later_doc_timestamp and has_doc_timestamp,
                 revinfo_available=bool(revocation.crls or revocation.ocsps or crls or online),
             )
+        except Exception as exc:  # noqa: BLE001 - never a traceback, never a pass
+            report = unreadable_signature(signature.field_name, exc)
         finally:
             await context.aclose()  # type: ignore[no-untyped-call]
         reports.append(report)
@@ -159,7 +194,7 @@ def _dss(reader: PdfFileReader) -> _Revocation:
     try:
         dss = DocumentSecurityStore.read_dss(reader)
         return _Revocation(tuple(_crls_of(dss)), tuple(_ocsps_of(dss)), tuple(dss.load_certs()))
-    except (KeyError, PdfError, ValueError, TypeError):
+    except Exception:  # noqa: BLE001 - an unreadable DSS is as good as none
         return _Revocation()
 
 

@@ -6,12 +6,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from cryptography import x509
-from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis.policy_api import ModificationLevel
-from pyhanko.sign.general import SigningError as LibrarySigningError
 from pyhanko.sign.validation import async_validate_pdf_signature
-from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.pdf_embedded import (
     EmbeddedPdfSignature,
     async_validate_pdf_timestamp,
@@ -34,7 +31,7 @@ from .report import (
 )
 from .structure import signature_structure
 
-__all__ = ["judge_signature"]
+__all__ = ["judge_signature", "unreadable_signature"]
 
 LOCAL_TIME_QUIRK = timedelta(hours=7)
 _COVERAGE = {
@@ -88,38 +85,8 @@ async def judge_signature(
             status: Any = await async_validate_pdf_timestamp(signature, context)
         else:
             status = await async_validate_pdf_signature(signature, context)
-    except (
-        SignatureValidationError,
-        LibrarySigningError,
-        PdfError,
-        ValueError,
-        KeyError,
-        TypeError,
-        AttributeError,
-        RecursionError,
-    ) as exc:
-        findings.append(
-            _failure(
-                "FORMAT_FAILURE",
-                f"Chữ ký {name} không kiểm tra được: {exc}",
-                f"{name} could not be validated: {exc}",
-            )
-        )
-        return SignatureReport(
-            field=name,
-            role="timestamp" if is_timestamp else "unknown",
-            signer=None,
-            intact=False,
-            valid=False,
-            trusted=False,
-            revocation="unknown",
-            signing_time=None,
-            timestamp=None,
-            coverage="partial",
-            modifications="other",
-            level="unknown",
-            findings=tuple(findings),
-        )
+    except Exception as exc:  # noqa: BLE001 - any library failure is a failed signature
+        return unreadable_signature(name, exc, findings, "timestamp" if is_timestamp else "unknown")
     signer = _signer(status.signing_cert)
     if is_timestamp:
         role = "timestamp"
@@ -186,6 +153,32 @@ async def judge_signature(
         modifications=modifications,
         level=level,
         findings=tuple(findings),
+    )
+
+
+def unreadable_signature(
+    name: str, error: Exception, findings: list[Finding] | None = None, role: str = "unknown"
+) -> SignatureReport:
+    """The report on a signature that could not be validated at all: failed."""
+    failure = _failure(
+        "FORMAT_FAILURE",
+        f"Chữ ký {name} không kiểm tra được: {error!r}",
+        f"{name} could not be validated: {error!r}",
+    )
+    return SignatureReport(
+        field=name,
+        role=role,
+        signer=None,
+        intact=False,
+        valid=False,
+        trusted=False,
+        revocation="unknown",
+        signing_time=None,
+        timestamp=None,
+        coverage="partial",
+        modifications="other",
+        level="unknown",
+        findings=(*(findings or []), failure),
     )
 
 

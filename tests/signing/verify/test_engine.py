@@ -11,12 +11,13 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
 from certs.demo import ISSUING, ROOT
 from signing.errors import UnusablePdfError
+from signing.keys import load_pkcs12_signer
 from signing.notice import NoticeSigning
 from signing.prepare import NUMBER_FIELD
 from signing.timestamps import LocalTimeStamper
 from signing.verify.engine import Roles, verify_pdf
 from tests.pdfs import blank_pdf, self_signed_pdf
-from tests.pki import RunningPki
+from tests.pki import PASSPHRASE, RunningPki
 from tests.signing.conftest import ORG_EMAIL, SIGNER_EMAIL, Flow
 
 ROLES = Roles(frozenset({ORG_EMAIL}), frozenset({SIGNER_EMAIL}))
@@ -158,3 +159,84 @@ def test_no_signature_fails(flow: Flow, running_pki: RunningPki) -> None:
 def test_unusable_input_is_refused_cleanly(flow: Flow, data: bytes) -> None:
     with pytest.raises(UnusablePdfError):
         verify_pdf(data, trust=flow.store)
+
+
+def test_an_unknown_subfilter_is_not_silently_dropped(flow: Flow, running_pki: RunningPki) -> None:
+    data = flow.issued.replace(b"/ETSI.CAdES.detached", b"/ETSI.CAdES.detacheX", 1)
+    assert len(data) == len(flow.issued)
+    assert verdict(data, flow, running_pki)[0] == "TOTAL-FAILED"
+
+
+def test_the_local_time_quirk_is_explained_not_failed(
+    flow: Flow, running_pki: RunningPki, signing: NoticeSigning
+) -> None:
+    """Some Vietnamese tools write local time labelled UTC: signingTime 7 h after the timestamp."""
+    from datetime import UTC, datetime, timedelta
+
+    signer = load_pkcs12_signer(running_pki.pki.key_path("signer"), PASSPHRASE)
+    ahead = datetime.now(UTC) + timedelta(hours=7)
+    signed = signing.sign(
+        flow.prepared,
+        signer,
+        LocalTimeStamper(running_pki.services.tsa),
+        email=SIGNER_EMAIL,
+        at=ahead,
+    )
+    report = verify_pdf(signed, trust=flow.store, roles=ROLES, crls=crls(running_pki))
+    first = report.as_dict("en")["signatures"][0]
+    assert first["indication"] == "TOTAL-PASSED"
+    assert any("local time (UTC+7) labelled as UTC" in message for message in first["messages"])
+
+
+def test_a_leaf_only_signature_chains_through_held_intermediates(
+    flow: Flow, running_pki: RunningPki, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """Real signatures often embed only the signer's certificate."""
+    from pyhanko.sign import fields, signers
+
+    from certs.demo import load_pkcs12
+    from certs.trust import TrustStore
+    from signing.keys import CachedKeySigner
+
+    key, cert, _ = load_pkcs12(running_pki.pki.key_path("signer"), PASSPHRASE)
+    signer = CachedKeySigner(key, cert, [])  # embeds nothing but the leaf
+    meta = signers.PdfSignatureMetadata(
+        field_name="chu_ky", subfilter=fields.SigSeedSubFilter.PADES
+    )
+    leaf_only = (
+        signers.PdfSigner(meta, signer)
+        .sign_pdf(IncrementalPdfFileWriter(io.BytesIO(blank_pdf())))
+        .getvalue()
+    )
+    anchors_only = TrustStore.from_paths(anchors=[running_pki.pki.folder / "root-ca.pem"])
+    assert verify_pdf(leaf_only, trust=anchors_only, crls=crls(running_pki)).verdict == (
+        "INDETERMINATE",
+        "NO_CERTIFICATE_CHAIN_FOUND",
+    )
+    with_intermediate = TrustStore.from_paths(
+        anchors=[running_pki.pki.folder / "root-ca.pem"],
+        intermediates=[running_pki.pki.folder / "issuing-ca.pem"],
+    )
+    assert verify_pdf(leaf_only, trust=with_intermediate, crls=crls(running_pki)).verdict == (
+        "TOTAL-PASSED",
+        None,
+    )
+
+
+def test_a_revoked_signer_fails(
+    flow: Flow, running_pki: RunningPki, signing: NoticeSigning
+) -> None:
+    from certs.demo import Holder
+
+    cert = running_pki.pki.issue(
+        "revoked-later",
+        "personal",
+        Holder("Người Bị Thu Hồi", "thuhoi@hatinh.dcs.vn"),
+        passphrase=PASSPHRASE,
+    )
+    signer = load_pkcs12_signer(running_pki.pki.key_path("revoked-later"), PASSPHRASE)
+    signed = signing.sign(
+        flow.prepared, signer, LocalTimeStamper(running_pki.services.tsa), email="x"
+    )
+    running_pki.pki.revoke(f"{cert.serial_number:x}", "key_compromise")
+    assert verdict(signed, flow, running_pki) == ("TOTAL-FAILED", "REVOKED")
