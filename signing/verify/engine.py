@@ -32,7 +32,12 @@ from certs.trust import TrustStore
 from ..errors import UnusablePdfError
 from .report import FAILED, DocumentReport, Finding
 from .signature import judge_signature, unreadable_signature
-from .structure import revision_ends, trailing_data, unvalidated_signatures
+from .structure import (
+    late_painted_fields,
+    revision_ends,
+    trailing_data,
+    unvalidated_signatures,
+)
 
 __all__ = ["MAX_PDF_BYTES", "Roles", "verify_pdf"]
 
@@ -133,6 +138,7 @@ async def _verify(
         ends = revision_ends(data, reader)
         findings += trailing_data(data, reader)
         findings += unvalidated_signatures(reader, {s.field_name for s in signatures})
+        findings += late_painted_fields(reader, [s.signed_revision for s in signatures])
     except Exception as exc:  # noqa: BLE001 - a broken structure is a finding, not a crash
         findings.append(
             Finding(

@@ -17,7 +17,13 @@ from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 
 from .report import FAILED, Finding
 
-__all__ = ["revision_ends", "signature_structure", "trailing_data", "unvalidated_signatures"]
+__all__ = [
+    "late_painted_fields",
+    "revision_ends",
+    "signature_structure",
+    "trailing_data",
+    "unvalidated_signatures",
+]
 
 _EOF = re.compile(rb"%%EOF[ \t]*(\r\n|\r|\n)?")
 
@@ -174,4 +180,48 @@ def unvalidated_signatures(reader: PdfFileReader, validated: set[str]) -> list[F
                 f"The signature {name} was present in an earlier revision and has been removed.",
             )
         )
+    return findings
+
+
+def _signature_widgets(reader: PdfFileReader) -> list[tuple[str, generic.IndirectObject]]:
+    """(name, reference) of the empty signature fields, merged field/widget dictionaries."""
+    found: list[tuple[str, generic.IndirectObject]] = []
+    try:
+        fields = reader.root["/AcroForm"]["/Fields"]
+    except (KeyError, TypeError):
+        return found
+    for item in fields:
+        field = item.get_object()
+        if (
+            isinstance(item, generic.IndirectObject)
+            and isinstance(field, generic.DictionaryObject)
+            and field.get("/FT") == "/Sig"
+            and "/V" not in field
+        ):
+            found.append((str(field.get("/T", "")), item))
+    return found
+
+
+def late_painted_fields(reader: PdfFileReader, signed_revisions: list[int]) -> list[Finding]:
+    """An empty signature field added after a signature must not draw on the page: a
+    visible appearance would paint over signed content while counting as a harmless field."""
+    if not signed_revisions:
+        return []
+    first_signed = min(signed_revisions)
+    findings = []
+    for name, reference in _signature_widgets(reader):
+        try:
+            introduced = reader.xrefs.get_introducing_revision(reference.reference)
+            appearance = reference.get_object()["/AP"]["/N"].get_object()
+            draws = bool(appearance.data.strip())
+        except (KeyError, TypeError, AttributeError):
+            continue
+        if introduced > first_signed and draws:
+            findings.append(
+                _format(
+                    f"Trường chữ ký trống {name} được thêm sau khi ký và vẽ lên trang.",
+                    f"The empty signature field {name} was added after signing and draws on "
+                    "the page.",
+                )
+            )
     return findings

@@ -240,3 +240,25 @@ def test_a_revoked_signer_fails(
     )
     running_pki.pki.revoke(f"{cert.serial_number:x}", "key_compromise")
     assert verdict(signed, flow, running_pki) == ("TOTAL-FAILED", "REVOKED")
+
+
+def test_an_empty_field_painting_over_the_page_after_signing_fails(
+    flow: Flow, running_pki: RunningPki
+) -> None:
+    from pyhanko.sign import fields
+
+    def add_painted_field(writer):  # type: ignore[no-untyped-def]
+        fields.append_signature_field(
+            writer,
+            fields.SigFieldSpec(
+                "o_trong", on_page=0, box=(0, 0, 595, 842), empty_field_appearance=True
+            ),
+        )
+
+    painted = update(flow.issued, add_painted_field)
+    indication, sub = verdict(painted, flow, running_pki)
+    assert (indication, sub) == ("TOTAL-FAILED", "FORMAT_FAILURE")
+    report = verify_pdf(painted, trust=flow.store, roles=ROLES, crls=crls(running_pki))
+    assert any(
+        "o_trong" in finding.en and "draws on the page" in finding.en for finding in report.findings
+    )
