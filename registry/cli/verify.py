@@ -13,6 +13,7 @@ import click
 
 from signing.errors import UnusablePdfError
 from signing.verify.engine import MAX_PDF_BYTES
+from signing.verify.etsi_xml import to_etsi_xml
 
 from ..services.verification import verify_for_instance
 from .context import AppContext, echo_json, pass_app
@@ -43,12 +44,18 @@ def _read(path: Path) -> bytes:
 @click.command("verify")
 @click.argument("target", type=click.Path(exists=True))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object (array for a folder).")
+@click.option("--xml", "as_xml", is_flag=True, help="An ETSI TS 119 102-2 report (one file).")
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
 @click.option("--online", is_flag=True, help="Fetch OCSP answers and CRLs over the network.")
 @pass_app
-def verify_command(app: AppContext, target: str, as_json: bool, lang: str, online: bool) -> None:
+def verify_command(
+    app: AppContext, target: str, as_json: bool, as_xml: bool, lang: str, online: bool
+) -> None:
     """Verify a signed PDF (or every PDF in a folder): signatures, changes, register."""
     path = Path(target)
+    if as_xml and (as_json or path.is_dir()):
+        raise click.UsageError("--xml reports on one file and cannot be combined with --json")
+    xml: bytes = b""
     files = sorted(path.glob("*.pdf")) if path.is_dir() else [path]
     results: list[dict[str, Any]] = []
     worst = 0
@@ -70,8 +77,13 @@ def verify_command(app: AppContext, target: str, as_json: bool, lang: str, onlin
                 continue
             data = report.as_dict(lang)
             results.append({"path": str(file), **data})
+            if as_xml:
+                xml = to_etsi_xml(report, lang)
             worst = max(worst, EXIT[str(data["indication"])])
-    if as_json:
+    if as_xml:
+        sys.stdout.buffer.write(xml)
+        sys.stdout.flush()
+    elif as_json:
         echo_json(results if path.is_dir() else results[0])
     elif path.is_dir():
         for row in results:

@@ -17,7 +17,7 @@ import signal
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from asn1crypto import crl as asn1_crl
 from asn1crypto import ocsp as asn1_ocsp
@@ -30,6 +30,7 @@ from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from certs.trust import TrustStore
 
 from ..errors import UnusablePdfError
+from .ades import long_term_findings
 from .report import FAILED, DocumentReport, Finding
 from .signature import judge_signature, unreadable_signature
 from .structure import (
@@ -186,6 +187,10 @@ async def _verify(
                 archived=later_doc_timestamp and has_doc_timestamp,
                 revinfo_available=bool(revocation.crls or revocation.ocsps or crls or online),
             )
+            if report.level == "PAdES-B-LTA" and trust.anchors:
+                extra = await long_term_findings(signature, trust)
+                if extra:
+                    report = replace(report, findings=(*report.findings, *extra))
         except Exception as exc:  # noqa: BLE001 - never a traceback, never a pass
             report = unreadable_signature(signature.field_name, exc)
         finally:

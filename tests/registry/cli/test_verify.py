@@ -86,3 +86,23 @@ def test_a_folder_gives_one_row_per_file(sovanban: Sovanban, issued: Path, tmp_p
     rows = {Path(row["path"]).name: row for row in result.json()}
     assert rows["a.pdf"]["indication"] == "TOTAL-PASSED"
     assert rows["b.pdf"]["indication"] is None and "not a PDF" in rows["b.pdf"]["error"]
+
+
+def test_the_etsi_xml_report(sovanban: Sovanban, issued: Path) -> None:
+    from lxml import etree
+
+    result = sovanban("verify", str(issued), "--xml", "--lang", "en")
+    assert result.code == 0, result.err
+    root = etree.fromstring(result.out.encode())
+    ns = {"vr": "http://uri.etsi.org/19102/v1.2.1#"}
+    assert root.tag == "{http://uri.etsi.org/19102/v1.2.1#}ValidationReport"
+    indications = root.xpath(
+        "//vr:SignatureValidationReport/vr:SignatureValidationStatus/vr:MainIndication/text()",
+        namespaces=ns,
+    )
+    assert indications == ["urn:etsi:019102:mainindication:total-passed"] * 3
+    assert root.xpath("//vr:Signer/text()", namespaces=ns)[0] == "Nguyễn Trọng Vân"
+    fields = root.xpath("//vr:DAIdentifier/text()", namespaces=ns)
+    assert fields == ["chu_ky_lanh_dao", "chu_ky_co_quan"]
+    both = sovanban("verify", str(issued), "--xml", "--json")
+    assert both.code == 2 and "--xml" in both.err
