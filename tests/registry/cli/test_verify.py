@@ -106,3 +106,80 @@ def test_the_etsi_xml_report(sovanban: Sovanban, issued: Path) -> None:
     assert fields == ["chu_ky_lanh_dao", "chu_ky_co_quan"]
     both = sovanban("verify", str(issued), "--xml", "--json")
     assert both.code == 2 and "--xml" in both.err
+
+
+def signed_by_other_tools(pki: Path, tmp_path: Path) -> dict[str, Path]:
+    """The same blank page signed by pyHanko's own command line and by poppler's pdfsig (NSS)."""
+    import shutil
+    import subprocess
+    import sys
+
+    from tests.components import require
+    from tests.pdfs import blank_pdf
+
+    blank = tmp_path / "blank.pdf"
+    blank.write_bytes(blank_pdf())
+    (tmp_path / "pass.txt").write_text("mat-khau-demo")
+    pyhanko_cli = Path(sys.executable).with_name("pyhanko")
+    require("pyhanko-cli", pyhanko_cli.exists(), "install the test extra")
+    by_pyhanko = tmp_path / "by-pyhanko.pdf"
+    subprocess.run(
+        [
+            str(pyhanko_cli),
+            "sign",
+            "addsig",
+            "--field",
+            "Sig1",
+            "--use-pades",
+            "pkcs12",
+            "--passfile",
+            str(tmp_path / "pass.txt"),
+            str(blank),
+            str(by_pyhanko),
+            str(pki / "signer.p12"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    for tool in ("pdfsig", "pk12util", "certutil"):
+        require(tool, shutil.which(tool) is not None, "install poppler-utils and libnss3-tools")
+    nss = tmp_path / "nss"
+    nss.mkdir()
+    subprocess.run(["certutil", "-N", "-d", f"sql:{nss}", "--empty-password"], check=True)
+    subprocess.run(
+        ["pk12util", "-i", str(pki / "signer.p12"), "-d", f"sql:{nss}", "-W", "mat-khau-demo"],
+        check=True,
+        capture_output=True,
+    )
+    by_pdfsig = tmp_path / "by-pdfsig.pdf"
+    subprocess.run(
+        [
+            "pdfsig",
+            "-add-signature",
+            "-nssdir",
+            f"sql:{nss}",
+            "-nick",
+            "signer",
+            str(blank),
+            str(by_pdfsig),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return {"pyhanko": by_pyhanko, "pdfsig": by_pdfsig}
+
+
+def test_signatures_made_by_other_tools_get_the_same_verdicts(
+    sovanban: Sovanban, issued: Path, tmp_path: Path
+) -> None:
+    for tool, path in signed_by_other_tools(sovanban.instance / "pki", tmp_path).items():
+        result = sovanban("verify", str(path), "--json", "--lang", "en")
+        report = result.json()
+        assert result.code == 0, (tool, report)
+        assert report["registry"]["status"] == "not_registered"
+        (signature,) = report["signatures"]
+        assert signature["signer"]["name"] == "Nguyễn Trọng Vân" and signature["role"] == "personal"
+        assert signature["level"] == "PAdES-B-B"
+        tampered = path.read_bytes() + b"\n% tail\n"
+        (tmp_path / f"{tool}-tampered.pdf").write_bytes(tampered)
+        assert sovanban("verify", str(tmp_path / f"{tool}-tampered.pdf")).code == 1
