@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +90,11 @@ def verify_command(
         for row in results:
             verdict = VERDICT[lang].get(str(row["indication"]), "—")
             click.echo(f"{verdict:<16} {row['path']}")
+        counts = Counter(VERDICT[lang].get(str(row["indication"]), "—") for row in results)
+        click.echo("-" * 40)
+        for verdict, count in sorted(counts.items()):
+            click.echo(f"{verdict:<16} {count:>5}")
+        click.echo(f"{'∑':<16} {len(results):>5}")
     else:
         _human(results[0], lang)
     sys.exit(worst)

@@ -66,11 +66,15 @@ def _registry(
     ).first()
     if exact is not None:
         document = exact.document
+        registered = document.number
+        in_file = _number_in_file(data)
         return {
             "status": "registered",
             "document_id": document.id,
-            "number": document.number.rendered if document.number else None,
+            "number": registered.rendered if registered else None,
             "revision": exact.kind.value,
+            # The number printed in the file's field must be the register's.
+            "number_agrees": bool(registered) and in_file == f"{registered.number:02d}",
         }
     number_value = _number_in_file(data)
     candidates = (

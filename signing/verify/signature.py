@@ -209,11 +209,14 @@ def _verdicts(name: str, status: Any, coverage: str, modifications: str) -> list
             )
         )
     elif not status.trusted:
+        # pyHanko's own AdES sub-indication when it has one (expired, no chain, …).
+        problem = getattr(status, "trust_problem_indic", None)
+        kind = getattr(problem, "standard_name", None) or "NO_CERTIFICATE_CHAIN_FOUND"
         found.append(
             _failure(
-                "NO_CERTIFICATE_CHAIN_FOUND",
-                f"Chữ ký {name}: không xây dựng được chuỗi tin cậy tới một gốc được tin cậy.",
-                f"{name}: no chain to a trusted root could be built.",
+                kind,
+                f"Chữ ký {name}: chứng thư không được tin cậy ({kind}).",
+                f"{name}: the certificate is not trusted ({kind}).",
                 INDETERMINATE,
             )
         )

@@ -25,6 +25,7 @@ def test_the_issued_notice_is_registered_and_passes(sovanban: Sovanban, issued: 
     assert report["indication"] == "TOTAL-PASSED" and report["sub_indication"] is None
     assert report["registry"]["status"] == "registered"
     assert report["registry"]["number"] == "01-TB/ĐUK"
+    assert report["registry"]["number_agrees"] is True
     assert [s["role"] for s in report["signatures"]] == ["personal", "organisation"]
     assert set(report["signatures"][0]) >= {
         "field",
@@ -84,6 +85,9 @@ def test_a_folder_gives_one_row_per_file(sovanban: Sovanban, issued: Path, tmp_p
     result = sovanban("verify", str(folder), "--json")
     assert result.code == 3
     rows = {Path(row["path"]).name: row for row in result.json()}
+    table = sovanban("verify", str(folder), "--lang", "en").out.splitlines()
+    summary = [" ".join(line.split()) for line in table[table.index("-" * 40) + 1 :]]
+    assert summary == ["PASSED 1", "— 1", "∑ 2"]
     assert rows["a.pdf"]["indication"] == "TOTAL-PASSED"
     assert rows["b.pdf"]["indication"] is None and "not a PDF" in rows["b.pdf"]["error"]
 
