@@ -14,11 +14,7 @@ from __future__ import annotations
 
 import argparse
 import io
-import statistics
 import sys
-import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -30,8 +26,8 @@ from cryptography.hazmat.primitives import serialization
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers, timestamps
 
-from certs.demo import ISSUING, ROOT, DemoPki, Holder, load_pkcs12
-from certs.services import PkiServices
+from benchmarks.common import OFFICE, PASSPHRASE, SIGNER, demo_pki, median_ms
+from certs.demo import ISSUING, ROOT, load_pkcs12
 from certs.trust import TrustStore
 from registry.composer import Notice, Paragraph, render_notice
 from registry.config import load_config
@@ -44,8 +40,6 @@ from signing.placement import find_placement
 from signing.prepare import prepare_pdf
 from signing.timestamps import LocalTimeStamper
 
-PASSPHRASE = b"benchmark"
-
 
 def one_page_notice() -> bytes:
     seed = load_configured_notice(load_config(None), seed_notice_path())
@@ -53,31 +47,12 @@ def one_page_notice() -> bytes:
     return render_notice(short, default_font_faces())
 
 
-def median_ms(job: Callable[[], object], runs: int) -> float:
-    job()  # warm-up: fonts, imports, caches
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        job()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=20)
     runs = parser.parse_args().runs
-    folder = Path(tempfile.mkdtemp(prefix="sovanban-bench-")) / "pki"
-    holder = Holder("Nguyễn Trọng Vân", "nguyentrongvan@hatinh.dcs.vn")
-    office = Holder("Đảng ủy Khối", "dukhoicaccoquantinh@hatinh.dcs.vn")
-    pki = DemoPki.create(
-        folder,
-        passphrase=PASSPHRASE,
-        base_url="http://127.0.0.1:9/pki",
-        signer=holder,
-        organisation=office,
-    )
-    services = PkiServices(pki, PASSPHRASE)
+    pki, services = demo_pki()
+    holder, office, folder = SIGNER, OFFICE, pki.folder
     draft = one_page_notice()
     prepared = prepare_pdf(draft, find_placement(draft, signer_name=holder.name))
 

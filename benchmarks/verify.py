@@ -12,11 +12,7 @@ from __future__ import annotations
 
 import argparse
 import io
-import statistics
 import sys
-import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -25,8 +21,8 @@ from asn1crypto import crl as asn1_crl
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 
-from certs.demo import ISSUING, ROOT, DemoPki, Holder
-from certs.services import PkiServices
+from benchmarks.common import OFFICE, PASSPHRASE, SIGNER, demo_pki, median_ms
+from certs.demo import ISSUING, ROOT
 from certs.trust import TrustStore
 from registry.config import load_config
 from registry.services.compose import compose_file, seed_notice_path
@@ -39,34 +35,13 @@ from signing.prepare import prepare_pdf
 from signing.timestamps import LocalTimeStamper
 from signing.verify.engine import Roles, verify_pdf
 
-PASSPHRASE = b"benchmark"
-
-
-def median_ms(job: Callable[[], object], runs: int) -> float:
-    job()
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        job()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=20)
     runs = parser.parse_args().runs
-    folder = Path(tempfile.mkdtemp(prefix="sovanban-bench-")) / "pki"
-    signer_holder = Holder("Nguyễn Trọng Vân", "nguyentrongvan@hatinh.dcs.vn")
-    office = Holder("Đảng ủy Khối", "dukhoicaccoquantinh@hatinh.dcs.vn")
-    pki = DemoPki.create(
-        folder,
-        passphrase=PASSPHRASE,
-        base_url="http://127.0.0.1:9/pki",
-        signer=signer_holder,
-        organisation=office,
-    )
-    services = PkiServices(pki, PASSPHRASE)
+    pki, services = demo_pki()
+    signer_holder, office, folder = SIGNER, OFFICE, pki.folder
     faces = default_font_faces()
     signing = NoticeSigning(
         Appearance(StampFonts(stamp_font(faces.regular), stamp_font(faces.italic)))

@@ -74,7 +74,7 @@ def _registry(
             "number": registered.rendered if registered else None,
             "revision": exact.kind.value,
             # The number printed in the file's field must be the register's.
-            "number_agrees": bool(registered) and in_file == f"{registered.number:02d}",
+            "number_agrees": registered is not None and in_file == f"{registered.number:02d}",
         }
     number_value = _number_in_file(data)
     candidates = (
