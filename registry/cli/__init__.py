@@ -26,6 +26,7 @@ from .documents import (
     register_command,
     show_command,
 )
+from .serve import serve_command
 from .signing import (
     attach_command,
     extend_command,
@@ -83,6 +84,7 @@ for command in (
     extend_command,
     attach_command,
     verify_command,
+    serve_command,
 ):
     cli.add_command(command)
 

@@ -25,6 +25,7 @@ from ..services.setup import sync_reference_data
 from ..services.tools import signing_tools
 from ..services.users import add_user
 from .context import AppContext, echo_json, pass_app
+from .serve import serve_instance
 
 __all__ = [
     "demo_command",
@@ -98,9 +99,10 @@ passphrase_env = "SOVANBAN_PKI_PASSPHRASE"
 
 @click.command("demo")
 @click.option("--no-serve", is_flag=True, help="Prepare the demo instance and stop.")
+@click.option("--port", type=int, default=None, help="Port to serve on (default: [web] port).")
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
-def demo_command(app: AppContext, no_serve: bool, as_json: bool) -> None:
+def demo_command(app: AppContext, no_serve: bool, port: int | None, as_json: bool) -> None:
     """A demo instance from nothing: configuration, database, demo PKI and keys, the signer,
     and the reference notice composed, prepared, signed and issued."""
     app.folder.mkdir(parents=True, exist_ok=True)
@@ -157,6 +159,8 @@ def demo_command(app: AppContext, no_serve: bool, as_json: bool) -> None:
         )
     if as_json:
         echo_json(summary)
+        if not no_serve:
+            serve_instance(app, None, port)
         return
     click.echo(f"demo instance: {summary['instance']}")
     click.echo(f"  configuration: {config_file}")
@@ -167,7 +171,7 @@ def demo_command(app: AppContext, no_serve: bool, as_json: bool) -> None:
         click.echo(f"  passphrase:    export {variable}={passphrase}")
     click.echo(f"  try:           sovanban --instance {app.folder} show {document_id}")
     if not no_serve:
-        click.echo("  (the web interface is not built yet: nothing to serve)")
+        serve_instance(app, None, port)
 
 
 @click.group("users")

@@ -1,0 +1,126 @@
+"""The public pages, as a visitor without an account meets them."""
+
+from __future__ import annotations
+
+import io
+
+from flask.testing import FlaskClient
+
+from registry.instance import Instance
+from registry.models import Document, Secrecy
+
+
+def test_the_home_page_lists_the_issued_notice(client: FlaskClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Sổ văn bản đi" in text and "01-TB/ĐUK" in text
+    assert "Outgoing-document register" in client.get("/?lang=en").get_data(as_text=True)
+
+
+def test_searching_by_number_leads_to_the_document(client: FlaskClient) -> None:
+    for typed in ("01-TB/ĐUK", "1 TB DUK"):
+        found = client.get("/tra-cuu", query_string={"q": typed})
+        assert found.status_code == 302 and found.headers["Location"].endswith("/van-ban/1")
+    page = client.get("/van-ban/1").get_data(as_text=True)
+    assert "Nguyễn Trọng Vân" in page and "Thường trực Tỉnh ủy" in page
+    missing = client.get("/tra-cuu", query_string={"q": "99-TB/ĐUK"})
+    assert missing.status_code == 404 and "Không tìm thấy" in missing.get_data(as_text=True)
+
+
+def test_downloads_are_the_stored_revisions(client: FlaskClient, issued_pdf: bytes) -> None:
+    issued = client.get("/van-ban/1/issued.pdf")
+    assert issued.status_code == 200 and issued.mimetype == "application/pdf"
+    assert issued.data == issued_pdf
+    assert client.get("/van-ban/1/archive.pdf").data.startswith(issued_pdf)
+    assert client.get("/van-ban/1/draft.pdf").status_code == 404
+
+
+def test_the_verification_page(client: FlaskClient, issued_pdf: bytes) -> None:
+    assert client.get("/kiem-tra").status_code == 200
+    passed = client.post(
+        "/kiem-tra",
+        data={"file": (io.BytesIO(issued_pdf), "01-TB-DUK.pdf")},
+        content_type="multipart/form-data",
+    )
+    text = passed.get_data(as_text=True)
+    assert passed.status_code == 200 and "HỢP LỆ" in text and "Có trong sổ văn bản" in text
+    tampered = client.post(
+        "/kiem-tra?lang=en",
+        data={"file": (io.BytesIO(issued_pdf + b"\n%x\n"), "x.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert "FAILED" in tampered.get_data(as_text=True)
+    junk = client.post(
+        "/kiem-tra",
+        data={"file": (io.BytesIO(b"junk"), "x.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert junk.status_code == 422 and "not a PDF" in junk.get_data(as_text=True)
+
+
+def test_a_secret_document_does_not_exist_for_the_public(
+    client: FlaskClient, demo_instance: Instance
+) -> None:
+    with demo_instance.sessions.begin() as session:
+        document = session.get(Document, 1)
+        assert document is not None
+        document.secrecy = Secrecy.SECRET
+    try:
+        assert client.get("/van-ban/1").status_code == 404
+        assert client.get("/van-ban/1/issued.pdf").status_code == 404
+        assert "01-TB/ĐUK" not in client.get("/").get_data(as_text=True)
+        assert client.get("/api/v1/documents/01-TB/ĐUK").status_code == 404
+    finally:
+        with demo_instance.sessions.begin() as session:
+            document = session.get(Document, 1)
+            assert document is not None
+            document.secrecy = Secrecy.NONE
+
+
+def test_templates_escape_what_they_show(client: FlaskClient) -> None:
+    page = client.get("/tra-cuu", query_string={"q": "<script>alert(1)</script>"})
+    assert "<script>alert(1)</script>" not in page.get_data(as_text=True)
+    assert "&lt;script&gt;" in page.get_data(as_text=True)
+
+
+def test_the_pki_services_are_mounted(client: FlaskClient) -> None:
+    crl = client.get("/pki/crl/issuing-ca.crl")
+    assert crl.status_code == 200 and crl.mimetype == "application/pkix-crl"
+
+
+def test_sovanban_serve_answers_in_its_own_process(demo_instance: Instance) -> None:
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from tests.pki import free_port
+    from tests.registry.web.conftest import PASSPHRASE
+
+    port = free_port()
+    command = [sys.executable, "-c", "from registry.cli import main; main()"]
+    process = subprocess.Popen(
+        [*command, "--instance", str(demo_instance.folder), "serve", "--port", str(port)],
+        env={**os.environ, "SOVANBAN_PKI_PASSPHRASE": PASSPHRASE},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(200):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as response:
+            assert "01-TB/ĐUK" in response.read().decode()
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/pki/crl/root-ca.crl", timeout=10
+        ) as response:
+            assert response.headers["Content-Type"] == "application/pkix-crl"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
