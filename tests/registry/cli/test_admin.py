@@ -15,8 +15,8 @@ def test_init_is_idempotent(sovanban: Sovanban) -> None:
 
 
 def test_demo_registers_the_seed_notice_once(sovanban: Sovanban) -> None:
-    first = sovanban.ok("demo", "--json").json()
-    again = sovanban.ok("demo", "--json").json()
+    first = sovanban.ok("demo", "--no-serve", "--json").json()
+    again = sovanban.ok("demo", "--no-serve", "--json").json()
     assert first["seed_document_id"] == again["seed_document_id"] == 1
     assert (sovanban.instance / "config.toml").is_file()
     shown = sovanban.ok("show", "1", "--json").json()
