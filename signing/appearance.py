@@ -138,7 +138,12 @@ def _rule(
 def _image(path: Path | None) -> PdfImage | None:
     if path is None:
         return None
+    from PIL import Image, UnidentifiedImageError
+
     try:
-        return PdfImage(str(path))
-    except (OSError, ValueError) as exc:
+        with Image.open(path) as opened:  # read now: PdfImage would leave the file open
+            opened.load()
+            loaded = opened.copy()
+        return PdfImage(loaded)
+    except (OSError, ValueError, UnidentifiedImageError) as exc:
         raise SigningError(f"{path}: not a usable PNG image ({exc})") from exc

@@ -10,6 +10,7 @@ import click
 from sqlalchemy import select
 
 from certs.demo import Holder
+from signing.fonts import default_font_faces
 
 from ..config import example_config_path
 from ..db import migrate
@@ -17,6 +18,7 @@ from ..errors import RegistryError
 from ..models import Document, DocumentStatus, NumberEntry, Series, User
 from ..numbering import close_series
 from ..services.compose import compose_file, seed_notice_path
+from ..services.demo_images import draw_seal, draw_signature
 from ..services.documents import DraftRequest, find_document, register_draft, withdraw_document
 from ..services.issuing import issue_document, prepare_document, sign_document
 from ..services.keys import open_configured_signer
@@ -108,7 +110,16 @@ def demo_command(app: AppContext, no_serve: bool, port: int | None, as_json: boo
     app.folder.mkdir(parents=True, exist_ok=True)
     config_file = app.folder / "config.toml"
     if app.config_path is None and not config_file.exists():
-        config_file.write_text(example_config_path().read_text("utf-8") + DEMO_KEYS, "utf-8")
+        images = app.folder / "images"
+        images.mkdir(exist_ok=True)
+        draw_seal(
+            images / "con-dau.png", default_font_faces(), top="ĐẢNG ỦY KHỐI", bottom="HÀ TĨNH"
+        )
+        draw_signature(images / "chu-ky.png")
+        text = example_config_path().read_text("utf-8")
+        text = text.replace('signature_image = ""', 'signature_image = "images/chu-ky.png"', 1)
+        text = text.replace('seal_image = ""', 'seal_image = "images/con-dau.png"', 1)
+        config_file.write_text(text + DEMO_KEYS, "utf-8")
     summary = _initialise(app)
     instance = app.instance()
     variable = instance.config.pki.passphrase_env

@@ -28,6 +28,12 @@ def test_the_demo_issues_the_seed_notice(
     assert summary["passphrase"] not in (sovanban.instance / "config.toml").read_text("utf-8")
     shown = sovanban.ok("show", "01-TB/ĐUK", "--json").json()
     assert shown["status"] == "issued"
+    # The demo draws a seal and a signature and configures them: both stamps carry an image.
+    config = (sovanban.instance / "config.toml").read_text("utf-8")
+    assert 'seal_image = "images/con-dau.png"' in config
+    issued = sovanban.instance / "issued.pdf"
+    sovanban.ok("download", "1", "--revision", "issued", "-o", str(issued))
+    assert issued.read_bytes().count(b"/Subtype /Image") >= 2
     assert [f["revision"] for f in shown["files"]] == [
         "draft",
         "prepared",
