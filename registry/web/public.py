@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from flask import (
@@ -15,6 +16,7 @@ from flask import (
     url_for,
 )
 from sqlalchemy import select
+from werkzeug.exceptions import NotFound
 
 from signing.errors import UnusablePdfError
 
@@ -64,7 +66,7 @@ def search() -> Any:
     if query:
         try:
             document = public_document(query)
-        except Exception:  # noqa: BLE001 - any miss is "not found" for the public
+        except NotFound:  # absent, secret or unissued: all "not found" for the public
             return render_template("index.html", recent=[], query=query, missing=True), 404
         return redirect(url_for("public.document_page", document_id=document.id))
     return redirect(url_for("public.index"))
@@ -83,8 +85,6 @@ def download(document_id: int, revision: str) -> Any:
     except NotFoundError:
         abort(404)
     number = document.number.rendered.replace("/", "-") if document.number else str(document.id)
-    import io
-
     return send_file(
         io.BytesIO(data),
         mimetype="application/pdf",

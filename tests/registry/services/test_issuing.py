@@ -57,6 +57,18 @@ def signer(running: RunningPki, label: str = "signer"):  # type: ignore[no-untyp
     return load_pkcs12_signer(running.pki.key_path(label), PASSPHRASE)
 
 
+def issue_as_office(session, blobs, document, running: RunningPki, tools=None) -> bytes:  # type: ignore[no-untyped-def]
+    """Issue ``document`` with the office's demo key."""
+    return issue_document(
+        session,
+        blobs,
+        document,
+        signer(running, "organisation"),
+        tools or make_tools(running),
+        actor="t",
+    )
+
+
 def advance_to_signed(
     database: Database,
     blobs: LocalBlobStore,
@@ -160,26 +172,12 @@ def test_a_tsa_that_is_down_consumes_no_number(setup, running_pki: RunningPki) -
         database.sessions.begin() as session,
     ):
         document = session.get(Document, document_id)
-        issue_document(
-            session,
-            blobs,
-            document,
-            signer(running_pki, "organisation"),
-            make_tools(running_pki, down),
-            actor="t",
-        )
+        issue_as_office(session, blobs, document, running_pki, make_tools(running_pki, down))
     no_number_consumed(database, document_id)
     # Once the TSA is back, the same document is issued with the first number.
     with database.sessions.begin() as session:
         document = session.get(Document, document_id)
-        issue_document(
-            session,
-            blobs,
-            document,
-            signer(running_pki, "organisation"),
-            make_tools(running_pki),
-            actor="t",
-        )
+        issue_as_office(session, blobs, document, running_pki)
         assert document.number is not None and document.number.rendered == "01-TB/ĐUK"
 
 
@@ -194,14 +192,7 @@ def test_a_crash_between_allocation_and_commit_consumes_no_number(
 
     with pytest.raises(PowerCut), database.sessions.begin() as session:
         document = session.get(Document, document_id)
-        issue_document(
-            session,
-            blobs,
-            document,
-            signer(running_pki, "organisation"),
-            make_tools(running_pki),
-            actor="t",
-        )
+        issue_as_office(session, blobs, document, running_pki)
         raise PowerCut  # after the number, the blobs and the rows, before the commit
     no_number_consumed(database, document_id)
 
