@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 __all__ = [
+    "AuthenticationError",
     "ConfigError",
     "DuplicateNumberError",
     "InputError",
@@ -38,6 +39,10 @@ class NotInitialisedError(RegistryError):
 
 class InputError(RegistryError):
     """Something a user gave us (a file, an option, a form field) cannot be used."""
+
+
+class AuthenticationError(RegistryError):
+    """A login or token was refused (the message never says which part was wrong)."""
 
 
 class NotFoundError(RegistryError):

@@ -25,6 +25,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 __all__ = [
+    "ApiToken",
     "AuditEvent",
     "Base",
     "Document",
@@ -280,6 +281,9 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(200), default="")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    # Failed logins since the last success; past the limit the account waits until then.
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None]
 
     @property
     def role_set(self) -> frozenset[str]:
@@ -312,6 +316,8 @@ class Document(Base):
     issued_at: Mapped[datetime | None]
     withdrawn_at: Mapped[datetime | None]
     withdrawn_reason: Mapped[str] = mapped_column(Text, default="")
+    # Number, subject, signer and recipients folded (no diacritics, đ → d) for searching.
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     issuer: Mapped[Issuer] = relationship()
     type: Mapped[DocumentType] = relationship()
@@ -398,6 +404,22 @@ class DocumentReference(Base):
     )
 
     __table_args__ = (UniqueConstraint("document_id", "number_text"),)
+
+
+class ApiToken(Base):
+    """A machine client's bearer token; only its SHA-256 is kept."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    label: Mapped[str] = mapped_column(String(100))
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
 
 
 class AuditEvent(Base):

@@ -32,6 +32,7 @@ from ..models import (
 from ..recipients import RecipientLine
 from ..references import find_citations
 from ..storage import BlobStore
+from .search import refresh_search_text
 from .users import get_user
 
 __all__ = [
@@ -169,6 +170,7 @@ def register_draft(
                 cited_document_id=cited,
             )
         )
+    refresh_search_text(document, [line.name for line in request.recipients])
     record_event(
         session,
         actor=actor,

@@ -33,6 +33,7 @@ from ..models import Document, DocumentFile, DocumentStatus, FileKind, Secrecy
 from ..numbering import allocate_number
 from ..storage import BlobStore
 from .documents import read_revision
+from .search import refresh_search_text
 
 __all__ = [
     "SigningTools",
@@ -237,6 +238,9 @@ def issue_document(
     document.status = DocumentStatus.ISSUED
     document.issued_at = moment
     document.document_date = issued_on
+    session.flush()  # the number row joins the document before its search text is made
+    session.expire(document, ["number"])
+    refresh_search_text(document)
     record_event(
         session,
         actor=actor,

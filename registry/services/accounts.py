@@ -1,0 +1,167 @@
+"""Web accounts: passwords, logins with throttling, roles, and API tokens for machines."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..audit import record_event
+from ..errors import AuthenticationError, InputError
+from ..models import ApiToken, User
+from ..passwords import MIN_PASSWORD_LENGTH, hash_password, password_matches
+from .users import ROLES
+
+__all__ = [
+    "LOCKOUT",
+    "MAX_FAILED_LOGINS",
+    "authenticate",
+    "create_api_token",
+    "revoke_api_token",
+    "session_fingerprint",
+    "set_active",
+    "set_password",
+    "set_roles",
+    "user_for_token",
+    "user_tokens",
+]
+
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
+_TOKEN_PREFIX = "svb_"
+# Compared against when the login is unknown, so that both paths cost one scrypt.
+_DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
+
+
+def set_password(session: Session, user: User, password: str, *, actor: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InputError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+    if password.strip() != password or not password.isprintable():
+        raise InputError("a password must not start or end with spaces or hold control characters")
+    user.password_hash = hash_password(password)
+    user.failed_logins = 0
+    user.locked_until = None
+    record_event(session, actor=actor, action="user:password", details={"login": user.login})
+
+
+def authenticate(
+    session: Session, login: str, password: str, *, now: datetime | None = None
+) -> User:
+    """The active account ``login`` if ``password`` is its own; records the attempt.
+
+    The caller commits in both outcomes, so that failures count. After
+    :data:`MAX_FAILED_LOGINS` failures the account refuses every password for :data:`LOCKOUT`.
+    """
+    now = now or datetime.now(UTC)
+    user = session.scalars(select(User).where(User.login == login.strip().lower())).first()
+    refused = AuthenticationError("wrong login or password")
+    if user is None or not user.active or not user.password_hash:
+        password_matches(_DUMMY_HASH, password)
+        record_event(
+            session, actor="anonymous", action="user:login-failed", details={"login": login[:64]}
+        )
+        raise refused
+    if user.locked_until is not None and user.locked_until > now:
+        record_event(session, actor=user.login, action="user:login-locked", details={})
+        raise AuthenticationError(
+            "too many failed logins: this account waits "
+            f"{-(-int((user.locked_until - now).total_seconds()) // 60)} more minute(s)"
+        )
+    if not password_matches(user.password_hash, password):
+        user.failed_logins += 1
+        if user.failed_logins >= MAX_FAILED_LOGINS:
+            user.locked_until = now + LOCKOUT
+            user.failed_logins = 0
+        record_event(session, actor=user.login, action="user:login-failed", details={})
+        raise refused
+    user.failed_logins = 0
+    user.locked_until = None
+    record_event(session, actor=user.login, action="user:login", details={})
+    return user
+
+
+def session_fingerprint(user: User) -> str:
+    """Changes when the password does: a session cookie holding it dies with the old password."""
+    return hashlib.sha256(f"{user.id}:{user.password_hash}:{user.active}".encode()).hexdigest()[:32]
+
+
+def _active_admins(session: Session) -> int:
+    users = session.scalars(select(User).where(User.active.is_(True))).all()
+    return sum("admin" in user.role_set for user in users)
+
+
+def set_roles(session: Session, user: User, roles: set[str], *, actor: str) -> None:
+    unknown = sorted(roles - ROLES)
+    if unknown:
+        raise InputError(f"unknown role {unknown[0]!r} (roles: {', '.join(sorted(ROLES))})")
+    if "admin" in user.role_set and "admin" not in roles and _active_admins(session) <= 1:
+        raise InputError("the last administrator keeps the admin role")
+    user.roles = ",".join(sorted(roles))
+    record_event(
+        session,
+        actor=actor,
+        action="user:roles",
+        details={"login": user.login, "roles": user.roles},
+    )
+
+
+def set_active(session: Session, user: User, active: bool, *, actor: str) -> None:
+    if not active and "admin" in user.role_set and user.active and _active_admins(session) <= 1:
+        raise InputError("the last administrator cannot be deactivated")
+    user.active = active
+    for token in user_tokens(session, user):
+        if not active and token.revoked_at is None:
+            token.revoked_at = datetime.now(UTC)
+    record_event(
+        session,
+        actor=actor,
+        action="user:activate" if active else "user:deactivate",
+        details={"login": user.login},
+    )
+
+
+def user_tokens(session: Session, user: User) -> list[ApiToken]:
+    return list(session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)))
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_api_token(session: Session, user: User, label: str, *, actor: str) -> str:
+    """A new bearer token for ``user``; the only time the token itself is seen."""
+    label = " ".join(label.split())[:100]
+    if not label:
+        raise InputError("a token needs a label (what machine uses it)")
+    token = _TOKEN_PREFIX + secrets.token_urlsafe(32)
+    session.add(ApiToken(user_id=user.id, label=label, token_sha256=_digest(token)))
+    record_event(
+        session, actor=actor, action="token:create", details={"login": user.login, "label": label}
+    )
+    return token
+
+
+def revoke_api_token(session: Session, token_id: int, *, actor: str) -> None:
+    token = session.get(ApiToken, token_id)
+    if token is None or token.revoked_at is not None:
+        raise InputError(f"no active token #{token_id}")
+    token.revoked_at = datetime.now(UTC)
+    record_event(session, actor=actor, action="token:revoke", details={"token": token_id})
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    """The active account a bearer token belongs to, or None."""
+    if not token.startswith(_TOKEN_PREFIX) or len(token) > 200:
+        return None
+    found = session.scalars(
+        select(ApiToken).where(
+            ApiToken.token_sha256 == _digest(token), ApiToken.revoked_at.is_(None)
+        )
+    ).first()
+    if found is None or not found.user.active:
+        return None
+    found.last_used_at = datetime.now(UTC)
+    return found.user
