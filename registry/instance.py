@@ -13,7 +13,13 @@ from .config import Config, load_config
 from .db import make_engine, make_session_factory
 from .storage import LocalBlobStore
 
-__all__ = ["Instance", "open_instance", "resolve_config_path", "resolve_path"]
+__all__ = [
+    "Instance",
+    "instance_with_config",
+    "open_instance",
+    "resolve_config_path",
+    "resolve_path",
+]
 
 
 @dataclass(frozen=True)
@@ -45,7 +51,11 @@ def resolve_config_path(folder: Path, config_path: Path | None) -> Path | None:
 def open_instance(folder: Path, config_path: Path | None = None) -> Instance:
     """Open (without creating anything) the instance in ``folder``."""
     folder = folder.expanduser().resolve()
-    config = load_config(resolve_config_path(folder, config_path))
+    return instance_with_config(folder, load_config(resolve_config_path(folder, config_path)))
+
+
+def instance_with_config(folder: Path, config: Config) -> Instance:
+    """The instance in ``folder`` run with an already loaded ``config``."""
     engine = make_engine(config.database_url(folder))
     blobs = LocalBlobStore(resolve_path(folder, config.storage.path))
     return Instance(folder, config, engine, make_session_factory(engine), blobs)

@@ -18,7 +18,7 @@ from signing.verify.engine import Roles, verify_pdf
 from signing.verify.report import DocumentReport
 
 from ..instance import Instance
-from ..models import Document, DocumentFile, FileKind, User
+from ..models import Document, DocumentFile, FileKind, NumberEntry, User
 from ..storage import BlobStore
 from .pki import pki_folder
 from .trust import instance_trust_store
@@ -78,8 +78,15 @@ def _registry(
         }
     number_value = _number_in_file(data)
     candidates = (
-        session.scalars(select(DocumentFile).where(DocumentFile.kind.in_(_REGISTERED_KINDS))).all()
-        if number_value
+        session.scalars(
+            select(DocumentFile)
+            .join(NumberEntry, NumberEntry.document_id == DocumentFile.document_id)
+            .where(
+                DocumentFile.kind.in_(_REGISTERED_KINDS),
+                NumberEntry.number == int(number_value),
+            )
+        ).all()
+        if number_value.isdigit() and len(number_value) < 9
         else []
     )
     for stored in candidates:
