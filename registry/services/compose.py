@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from signing.fonts import FontFaces, font_faces
 
-from ..composer import Notice, load_notice, render_notice
+from ..composer import Notice, load_notice, notice_from_toml, render_notice
 from ..config import Config
 from ..instance import resolve_path
 from .setup import builtin_document_types
 
 __all__ = [
     "SEED_NOTICE",
+    "compose_data",
     "compose_file",
     "configured_fonts",
     "load_configured_notice",
@@ -49,17 +51,21 @@ def configured_fonts(config: Config, base: Path) -> FontFaces:
     )
 
 
-def load_configured_notice(config: Config, path: Path) -> Notice:
+def _issuer_defaults(config: Config) -> dict[str, str]:
     issuer = config.issuer
+    return {
+        "superior_body": issuer.superior_body,
+        "header_name": issuer.header_name,
+        "abbreviation": issuer.abbreviation,
+        "place": issuer.place,
+    }
+
+
+def load_configured_notice(config: Config, path: Path) -> Notice:
     return load_notice(
         path,
         scheme=config.numbering.scheme,
-        issuer_defaults={
-            "superior_body": issuer.superior_body,
-            "header_name": issuer.header_name,
-            "abbreviation": issuer.abbreviation,
-            "place": issuer.place,
-        },
+        issuer_defaults=_issuer_defaults(config),
         type_names=type_names(config),
     )
 
@@ -67,4 +73,18 @@ def load_configured_notice(config: Config, path: Path) -> Notice:
 def compose_file(config: Config, base: Path, path: Path) -> tuple[Notice, bytes]:
     """The notice in ``path`` and its PDF."""
     notice = load_configured_notice(config, path)
+    return notice, render_notice(notice, configured_fonts(config, base))
+
+
+def compose_data(
+    config: Config, base: Path, data: dict[str, Any], source: str
+) -> tuple[Notice, bytes]:
+    """A notice given as the TOML file's keys (from a web form) and its PDF."""
+    notice = notice_from_toml(
+        data,
+        source=source,
+        scheme=config.numbering.scheme,
+        issuer_defaults=_issuer_defaults(config),
+        type_names=type_names(config),
+    )
     return notice, render_notice(notice, configured_fonts(config, base))
