@@ -159,6 +159,9 @@ class WebConfig:
     public_lookup: Literal["issued", "none"] = "issued"
     public_url: str = ""
     secret_key_env: str = "SOVANBAN_SECRET_KEY"
+    login_attempts_per_minute: int = 10
+    verifications_per_minute: int = 30
+    verify_seconds: int = 30
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from ..db import migrate
 from ..errors import RegistryError
 from ..models import Document, DocumentStatus, NumberEntry, Series, User
 from ..numbering import close_series
+from ..services.accounts import create_api_token, set_password
 from ..services.compose import compose_file, seed_notice_path
 from ..services.demo_images import draw_seal, draw_signature
 from ..services.documents import DraftRequest, find_document, register_draft, withdraw_document
@@ -25,8 +26,8 @@ from ..services.keys import open_configured_signer
 from ..services.pki import create_demo_pki
 from ..services.setup import sync_reference_data
 from ..services.tools import signing_tools
-from ..services.users import add_user
-from .context import AppContext, echo_json, pass_app
+from ..services.users import add_user, get_user
+from .context import AppContext, echo_json, pass_app, read_secret
 from .serve import serve_instance
 
 __all__ = [
@@ -81,6 +82,54 @@ DEMO_SIGNER = {
 }
 
 
+def _subject_of(title: str, subject: str, config: Any) -> str:
+    """The trích yếu without the type name the register prints before it: the title
+    "THÔNG BÁO KẾT LUẬN" of a Thông báo gives "Kết luận Hội nghị …"."""
+    from signing.text import fold
+
+    from ..services.compose import type_names
+
+    words = title.split()
+    for name in type_names(config).values():
+        count = len(name.split())
+        if fold(" ".join(words[:count])) == fold(name) and len(words) > count:
+            words = words[count:]
+            break
+    return f"{' '.join(words).capitalize()} {subject}"
+
+
+DEMO_STAFF = (
+    {"login": "vanthu", "full_name": "Trần Thị Thu", "position": "Văn thư", "role": "clerk"},
+    {
+        "login": "kiemsoat",
+        "full_name": "Lê Văn Kiểm",
+        "position": "Kiểm soát viên",
+        "role": "auditor",
+    },
+    {
+        "login": "quantri",
+        "full_name": "Phạm Quản Trị",
+        "position": "Quản trị hệ thống",
+        "role": "admin",
+    },
+)
+
+
+def _demo_accounts(app: AppContext, session: Any) -> list[dict[str, str]]:
+    """The clerk, signer, auditor and admin of the demo, each with a fresh password (printed,
+    never stored in clear): running the demo again gives working credentials again."""
+    accounts = []
+    for person in (*DEMO_STAFF, {**DEMO_SIGNER, "role": "signer"}):
+        user = session.scalars(select(User).where(User.login == person["login"])).first()
+        if user is None:
+            details = {k: v for k, v in person.items() if k != "role"}
+            user = add_user(session, roles={person["role"]}, actor=app.actor, **details)
+        password = secrets.token_urlsafe(9)
+        set_password(session, user, password, actor=app.actor)
+        accounts.append({"login": user.login, "role": person["role"], "password": password})
+    return accounts
+
+
 DEMO_KEYS = """
 # The demo PKI's keys (added by sovanban demo); their passphrase is the PKI's.
 [[signing.keys]]
@@ -131,15 +180,14 @@ def demo_command(app: AppContext, no_serve: bool, port: int | None, as_json: boo
     if not (instance.folder / "pki" / "pki.json").exists():
         create_demo_pki(instance, passphrase=passphrase.encode(), signer=DEMO_HOLDER)
     with app.unit_of_work() as session:
-        if session.scalars(select(User).where(User.login == DEMO_SIGNER["login"])).first() is None:
-            add_user(session, roles={"signer"}, actor=app.actor, **DEMO_SIGNER)
+        accounts = _demo_accounts(app, session)
         document = session.scalars(select(Document).order_by(Document.id)).first()
         if document is None:
             notice, pdf = compose_file(instance.config, instance.folder, seed_notice_path())
             request = DraftRequest(
                 pdf=pdf,
                 type_code=notice.type_code,
-                subject=f"{notice.title.capitalize()} {notice.subject}",
+                subject=_subject_of(notice.title, notice.subject, instance.config),
                 signer_login=DEMO_SIGNER["login"],
                 recipients=notice.recipients,
                 file_name="thong-bao-ket-luan-2023-04-11.pdf",
@@ -167,6 +215,7 @@ def demo_command(app: AppContext, no_serve: bool, port: int | None, as_json: boo
             seed_number=number.rendered if number else None,
             passphrase_variable=variable,
             passphrase=passphrase if generated else None,
+            accounts=accounts,
         )
     if as_json:
         echo_json(summary)
@@ -181,6 +230,10 @@ def demo_command(app: AppContext, no_serve: bool, port: int | None, as_json: boo
     if generated:
         click.echo(f"  passphrase:    export {variable}={passphrase}")
     click.echo(f"  try:           sovanban --instance {app.folder} show {document_id}")
+    click.echo("  accounts (new passwords at every run of the demo):")
+    for account in accounts:
+        click.echo(f"    {account['role']:<8} {account['login']:<16} {account['password']}")
+    click.echo(f"  the signing keys' passphrase is the PKI's ({variable})")
     if not no_serve:
         serve_instance(app, None, port)
 
@@ -203,6 +256,11 @@ def users_group() -> None:
 @click.option("--email", default="")
 @click.option("--position", default="", help="Chức vụ, e.g. Phó Bí thư Thường trực.")
 @click.option("--authority", default="", help="Thẩm quyền ký, e.g. T/M Ban Chấp hành.")
+@click.option(
+    "--password-env",
+    default="",
+    help="Variable holding the web password (without it: no web login until users passwd).",
+)
 @pass_app
 def users_add(
     app: AppContext,
@@ -212,10 +270,12 @@ def users_add(
     email: str,
     position: str,
     authority: str,
+    password_env: str,
 ) -> None:
     """Add an account."""
+    password = read_secret(password_env, "web password") if password_env else ""
     with app.unit_of_work() as session:
-        add_user(
+        user = add_user(
             session,
             login=login,
             full_name=full_name,
@@ -225,6 +285,32 @@ def users_add(
             authority=authority,
             actor=app.actor,
         )
+        if password:
+            set_password(session, user, password, actor=app.actor)
+    if not password:
+        click.echo(f"{login}: no web password yet (sovanban users passwd {login})", err=True)
+
+
+@users_group.command("passwd")
+@click.argument("login")
+@click.option("--password-env", default="", help="Variable holding the new password (else typed).")
+@pass_app
+def users_passwd(app: AppContext, login: str, password_env: str) -> None:
+    """Set an account's web password (the old one and its sessions stop working)."""
+    password = read_secret(password_env, f"new web password of {login}", confirm=True)
+    with app.unit_of_work() as session:
+        set_password(session, get_user(session, login), password, actor=app.actor)
+
+
+@users_group.command("token")
+@click.argument("login")
+@click.option("--label", required=True, help="Which machine uses the token.")
+@pass_app
+def users_token(app: AppContext, login: str, label: str) -> None:
+    """Create an API token for LOGIN's machine client; printed once, only its hash is kept."""
+    with app.unit_of_work() as session:
+        token = create_api_token(session, get_user(session, login), label, actor=app.actor)
+    click.echo(token)
 
 
 @users_group.command("list")

@@ -1,52 +1,102 @@
-"""The web service: public lookup, the verification page, the JSON API (Flask, thin).
+"""The web service: public pages, the staff workspaces, the JSON API (Flask, thin).
 
 Views only translate between HTTP and the registry services; each request gets one
-database session, closed when the request ends.
+database session, closed when the request ends, and committed only by a view that changes
+something. Every form carries a CSRF token; the API takes bearer tokens instead of cookies.
 """
 
 from __future__ import annotations
 
-import os
-import secrets
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask, g, render_template, request
-from sqlalchemy.orm import Session
+from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from certs.http import PkiApplication
 from certs.services import PkiServices
+from signing.text import iso_vietnam
 
 from ..errors import RegistryError
 from ..instance import Instance
-from .i18n import translator
+from .context import db_session, instance_of, load_user, session_secret
+from .i18n import current_language, translator
+from .limits import RateLimiter
 
 __all__ = ["create_app", "db_session", "instance_of"]
+
+# Inline styles only, no scripts: the pages work without JavaScript.
+_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+
+
+def _vietnam_time(moment: datetime | None) -> str:
+    return iso_vietnam(moment).replace("T", " ")[:19] if moment else ""
 
 
 def create_app(instance: Instance, *, pki: PkiServices | None = None) -> Flask:
     """The application for ``instance``; ``pki`` mounts the demo PKI's services at /pki."""
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)  # no static files: styles are inline
     web = instance.config.web
     app.config.update(
         MAX_CONTENT_LENGTH=web.max_upload_mb * 1024 * 1024,
-        # Without a configured key, sessions last as long as the process.
-        SECRET_KEY=os.environ.get(web.secret_key_env) or secrets.token_hex(32),
+        SECRET_KEY=session_secret(instance),
+        SESSION_COOKIE_NAME="sovanban",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=web.public_url.startswith("https://"),
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
+        WTF_CSRF_TIME_LIMIT=8 * 3600,
         JSON_AS_ASCII=False,
     )
     app.extensions["sovanban"] = instance
+    app.extensions["sovanban_limits"] = {
+        "login": RateLimiter(web.login_attempts_per_minute, 60.0),
+        "verify": RateLimiter(web.verifications_per_minute, 60.0),
+    }
+    csrf = CSRFProtect(app)
 
+    from .admin import admin
     from .api import api
+    from .auditor import auditor
+    from .auth import auth
+    from .clerk import clerk
     from .public import public
+    from .signer import signer
+    from .workspace import workspace
 
     app.register_blueprint(public)
+    app.register_blueprint(auth)
+    app.register_blueprint(workspace, url_prefix="/ho-so")
+    app.register_blueprint(clerk, url_prefix="/van-thu")
+    app.register_blueprint(signer, url_prefix="/ky")
+    app.register_blueprint(auditor, url_prefix="/kiem-soat")
+    app.register_blueprint(admin, url_prefix="/quan-tri")
     app.register_blueprint(api, url_prefix="/api/v1")
+    csrf.exempt(api)  # no cookies there: bearer tokens, which a foreign page cannot send
+
+    app.before_request(load_user)
+    app.add_template_filter(_vietnam_time, "vn_time")
 
     @app.context_processor
-    def language() -> dict[str, Any]:
-        lang = _lang()
-        return {"lang": lang, "t": translator(lang)}
+    def page_context() -> dict[str, Any]:
+        lang = current_language()
+        return {"lang": lang, "t": translator(lang), "user": g.get("user")}
+
+    @app.after_request
+    def security_headers(response: Any) -> Any:
+        response.headers.setdefault("Content-Security-Policy", _CSP)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"
+        if g.get("user") is not None:
+            response.headers["Cache-Control"] = "no-store"
+        if "lang" in request.args and request.args["lang"] in ("vi", "en"):
+            response.set_cookie("lang", request.args["lang"], samesite="Lax", max_age=31536000)
+        return response
 
     @app.teardown_appcontext
     def close_session(_error: BaseException | None) -> None:
@@ -54,10 +104,18 @@ def create_app(instance: Instance, *, pki: PkiServices | None = None) -> Flask:
         if session is not None:
             session.close()
 
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> Any:
+        message = translator(current_language())("csrf_refused")
+        return render_template("error.html", code=400, message=message), 400
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
         if request.path.startswith("/api/"):
-            return {"error": error.description}, error.code
+            response = error.get_response()
+            response.data = app.json.dumps({"error": error.description})
+            response.content_type = "application/json"
+            return response
         return render_template("error.html", code=error.code, message=error.description), error.code
 
     @app.errorhandler(RegistryError)
@@ -71,23 +129,3 @@ def create_app(instance: Instance, *, pki: PkiServices | None = None) -> Flask:
             app.wsgi_app, {"/pki": PkiApplication(pki, prefix="")}
         )
     return app
-
-
-def _lang() -> str:
-    chosen = request.args.get("lang") or request.cookies.get("lang") or "vi"
-    return "en" if chosen == "en" else "vi"
-
-
-def instance_of(app: Flask) -> Instance:
-    instance: Instance = app.extensions["sovanban"]
-    return instance
-
-
-def db_session() -> Session:
-    """This request's database session (read-only views never commit)."""
-    from flask import current_app
-
-    if "db_session" not in g:
-        g.db_session = instance_of(current_app).sessions()
-    session: Session = g.db_session
-    return session

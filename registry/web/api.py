@@ -1,21 +1,82 @@
-"""The JSON API (/api/v1): verification and public document lookup."""
+"""The JSON API (/api/v1): the same services as the pages, for machine clients.
+
+Machines authenticate with a bearer token (created by an administrator); without one, only
+the public answers are given (verification, public documents). No cookie is read here,
+so no foreign page can act through a visitor's browser.
+"""
 
 from __future__ import annotations
 
+from importlib import resources
 from typing import Any
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, Response, abort, g, request, url_for
 
-from signing.errors import UnusablePdfError
+from signing.errors import SigningError, UnusablePdfError
 
-from ..services.verification import verify_for_instance
-from ..services.views import document_view
-from . import db_session, instance_of
-from .public import public_document
+from ..errors import InputError, NotFoundError, RegistryError
+from ..models import Document, FileKind, Secrecy, Urgency
+from ..recipients import parse_distribution
+from ..services.access import can_see
+from ..services.accounts import user_for_token
+from ..services.documents import DraftRequest, find_document, register_draft, withdraw_document
+from ..services.issuing import configured_placement, issue_document, prepare_document, sign_document
+from ..services.keys import configured_key, open_configured_signer
+from ..services.search import search_documents
+from ..services.setup import current_issuer
+from ..services.views import document_summary, document_view
+from .auth import roles_required
+from .clerk import organisation_key_names
+from .context import db_session, instance_of, signing_tools_of, viewer
+from .public import verify_upload
+from .workspace import pdf_response, search_query_from
 
 __all__ = ["api"]
 
 api = Blueprint("api", __name__)
+
+
+@api.before_request
+def token_user() -> None:
+    """The bearer token's account, or nobody: the API ignores the session cookie."""
+    g.user = None
+    header = request.headers.get("Authorization", "")
+    if not header:
+        return
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        abort(401, "use Authorization: Bearer <token>")
+    user = user_for_token(db_session(), token.strip())
+    if user is None:
+        abort(401, "the token is unknown, revoked, or its account is inactive")
+    db_session().commit()  # last_used_at
+    g.user = user
+
+
+def _document(key: str) -> Document:
+    try:
+        document = find_document(db_session(), key)
+    except (NotFoundError, InputError):
+        abort(404, f"no document {key!r}")
+    if not can_see(viewer(), document):
+        abort(404, f"no document {key!r}")
+    return document
+
+
+def _body() -> dict[str, Any]:
+    """A JSON object body, or the form fields; never both."""
+    if request.is_json:
+        data = request.get_json(silent=True)
+        if not isinstance(data, dict):
+            abort(400, "the body must be a JSON object")
+        return data
+    return request.form.to_dict()
+
+
+@api.get("/openapi.json")
+def openapi() -> Response:
+    text = resources.files("registry.web").joinpath("openapi.json").read_text("utf-8")
+    return Response(text, mimetype="application/json")
 
 
 @api.post("/verify")
@@ -25,14 +86,140 @@ def verify() -> Any:
     data = upload.read() if upload is not None else request.get_data(cache=False)
     if not data:
         return {"error": "send the PDF as multipart 'file' or as the request body"}, 400
-    lang = "en" if request.args.get("lang") == "en" else "vi"
     try:
-        report = verify_for_instance(db_session(), instance_of(current_app), data, time_limit=None)
+        return verify_upload(data, pages=False).report
     except UnusablePdfError as exc:
         return {"error": exc.message}, 422
-    return report.as_dict(lang)
+
+
+@api.get("/documents")
+def search() -> Any:
+    """Documents the caller may see matching the query parameters (q, loai, trang_thai, …)."""
+    results = search_documents(db_session(), search_query_from(request.args), viewer())
+    return {
+        "total": results.total,
+        "page": results.page,
+        "per_page": results.per_page,
+        "documents": [document_summary(document) for document in results.documents],
+    }
 
 
 @api.get("/documents/<path:key>")
 def document(key: str) -> Any:
-    return document_view(public_document(key))
+    return document_view(_document(key))
+
+
+@api.get(
+    "/documents/<int:document_id>/files/<any(draft, prepared, signed, issued, archive):revision>"
+)
+def download(document_id: int, revision: str) -> Any:
+    found = _document(str(document_id))
+    if g.user is None and revision not in ("issued", "archive"):
+        abort(404, "no such public revision")
+    return pdf_response(found, FileKind(revision))
+
+
+def _done(document: Document, status: int = 200) -> Any:
+    db_session().commit()
+    response = document_view(document)
+    return response, status, {"Location": url_for("api.document", key=str(document.id))}
+
+
+@api.post("/documents")
+@roles_required("clerk")
+def register() -> Any:
+    """Register a draft: multipart ``file`` with the form fields type, subject, signer, …"""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        abort(400, "send the draft PDF as multipart 'file'")
+    form = request.form
+    try:
+        text = form.get("recipients", "")
+        draft = DraftRequest(
+            pdf=upload.read(),
+            type_code=form.get("type", ""),
+            subject=form.get("subject", ""),
+            signer_login=form.get("signer", ""),
+            recipients=parse_distribution(text) if text.strip() else (),
+            urgency=Urgency(form.get("urgency", "normal")),
+            secrecy=Secrecy(form.get("secrecy", "none")),
+            drafting_unit=form.get("drafting_unit", ""),
+            file_name=upload.filename,
+        )
+    except ValueError as exc:
+        abort(400, str(exc))
+    database = db_session()
+    issuer = current_issuer(database, instance_of().config)
+    created = register_draft(database, instance_of().blobs, issuer, draft, actor=g.user.login)
+    return _done(created, 201)
+
+
+@api.post("/documents/<int:document_id>/prepare")
+@roles_required("clerk")
+def prepare(document_id: int) -> Any:
+    found = _document(str(document_id))
+    fallback = configured_placement(instance_of().config.signing.placement)
+    prepare_document(
+        db_session(), instance_of().blobs, found, actor=g.user.login, fallback=fallback
+    )
+    return _done(found)
+
+
+def _secret() -> str:
+    secret = _body().get("secret", "")
+    if not isinstance(secret, str) or not secret:
+        abort(400, "give the key's passphrase or PIN as 'secret' (it is used once, never kept)")
+    return secret
+
+
+@api.post("/documents/<int:document_id>/sign")
+@roles_required("signer")
+def sign(document_id: int) -> Any:
+    found = _document(str(document_id))
+    if found.signer_id != g.user.id:
+        abort(403, "this document is another person's to sign")
+    instance = instance_of()
+    key = configured_key(instance, g.user.login)
+    try:
+        with open_configured_signer(instance, key, _secret()) as opened:
+            sign_document(
+                db_session(), instance.blobs, found, opened, signing_tools_of(), actor=g.user.login
+            )
+    except SigningError as exc:
+        raise InputError(exc.message) from exc
+    return _done(found)
+
+
+@api.post("/documents/<int:document_id>/issue")
+@roles_required("clerk")
+def issue(document_id: int) -> Any:
+    found = _document(str(document_id))
+    instance = instance_of()
+    names = organisation_key_names()
+    if not names:
+        raise InputError('no organisation key in [[signing.keys]] (role = "organisation")')
+    key = configured_key(instance, str(_body().get("key") or names[0]))
+    try:
+        with open_configured_signer(instance, key, _secret()) as opened:
+            issue_document(
+                db_session(), instance.blobs, found, opened, signing_tools_of(), actor=g.user.login
+            )
+    except SigningError as exc:
+        raise InputError(exc.message) from exc
+    return _done(found)
+
+
+@api.post("/documents/<int:document_id>/withdraw")
+@roles_required("clerk")
+def withdraw(document_id: int) -> Any:
+    found = _document(str(document_id))
+    reason = _body().get("reason", "")
+    withdraw_document(db_session(), found, reason=str(reason), actor=g.user.login)
+    return _done(found)
+
+
+@api.errorhandler(RegistryError)
+def registry_error(error: RegistryError) -> Any:
+    db_session().rollback()
+    status = 404 if isinstance(error, NotFoundError) else 400
+    return {"error": error.message}, status

@@ -1,96 +1,126 @@
-"""Public pages: search by number, the document page, downloads, the verification page."""
+"""Public pages: search, the document page, downloads, the verification page."""
 
 from __future__ import annotations
 
-import io
+import base64
+import time
 from typing import Any
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    redirect,
-    render_template,
-    request,
-    send_file,
-    url_for,
-)
-from sqlalchemy import select
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from werkzeug.exceptions import NotFound
 
 from signing.errors import UnusablePdfError
 
-from ..errors import NotFoundError
-from ..models import Document, DocumentStatus, FileKind, Secrecy
+from ..errors import InputError, NotFoundError
+from ..models import Document, FileKind
+from ..services.access import can_see
 from ..services.documents import find_document, read_revision
-from ..services.verification import verify_for_instance
-from . import db_session, instance_of
+from ..services.search import SearchQuery, search_documents
+from ..services.verify_pool import pool_for
+from .auth import rate_limit
+from .context import db_session, end_transaction, instance_of, public_viewer, viewer
+from .i18n import current_language
+from .workspace import pdf_response
 
-__all__ = ["public", "public_document"]
+__all__ = ["public", "public_document", "verify_upload"]
 
 public = Blueprint("public", __name__)
 
 
 def public_document(key: str) -> Document:
-    """A document anyone may see: issued, not secret, and the policy allows lookup."""
-    instance = instance_of(current_app)
-    if instance.config.web.public_lookup == "none":
-        abort(404)
+    """A document anyone may see (issued, not secret, lookup allowed); 404 otherwise."""
     try:
         document = find_document(db_session(), key)
-    except NotFoundError:
+    except (NotFoundError, InputError):
         abort(404)
-    if document.status != DocumentStatus.ISSUED or document.secrecy != Secrecy.NONE:
+    if not can_see(public_viewer(), document):
         abort(404)  # secret and unissued documents do not exist for the public
     return document
 
 
+def _public_query(query: SearchQuery) -> Any:
+    return search_documents(db_session(), query, public_viewer())
+
+
 @public.get("/")
 def index() -> str:
-    recent: list[Document] = []
-    if instance_of(current_app).config.web.public_lookup == "issued":
-        recent = list(
-            db_session().scalars(
-                select(Document)
-                .where(Document.status == DocumentStatus.ISSUED, Document.secrecy == Secrecy.NONE)
-                .order_by(Document.issued_at.desc())
-                .limit(20)
-            )
-        )
+    recent = _public_query(SearchQuery(per_page=20)).documents
     return render_template("index.html", recent=recent)
 
 
 @public.get("/tra-cuu")
 def search() -> Any:
-    query = request.args.get("q", "").strip()[:100]
-    if query:
+    """A number leads straight to its document; words list the matching public documents."""
+    query = request.args.get("q", "").strip()[:200]
+    if not query:
+        return redirect(url_for("public.index"))
+    try:
+        page = max(1, int(request.args.get("trang", "1")))
+    except ValueError:
+        page = 1
+    if any(ch.isdigit() for ch in query) and page == 1:
         try:
             document = public_document(query)
+            return redirect(url_for("public.document_page", document_id=document.id))
         except NotFound:  # absent, secret or unissued: all "not found" for the public
-            return render_template("index.html", recent=[], query=query, missing=True), 404
-        return redirect(url_for("public.document_page", document_id=document.id))
-    return redirect(url_for("public.index"))
+            pass
+    results = _public_query(SearchQuery(text=query, page=page))
+    status = 200 if results.total else 404
+    return render_template("index.html", recent=[], query=query, results=results), status
+
+
+_reports: dict[tuple[str, str], tuple[float, dict[str, Any]]] = {}
+REPORT_SECONDS = 600.0
+
+
+def _stored_report(document: Document) -> dict[str, Any] | None:
+    """The verification report of the issued copy, kept ten minutes per process (it changes
+    only when a certificate is revoked or expires)."""
+    try:
+        stored, data = read_revision(document, instance_of().blobs, FileKind.ISSUED)
+    except NotFoundError:
+        return None
+    key = (stored.sha256, current_language())
+    cached = _reports.get(key)
+    if cached is not None and cached[0] > time.monotonic():
+        return cached[1]
+    end_transaction()
+    web = instance_of().config.web
+    try:
+        verified = pool_for(instance_of()).verify(data, key[1], float(web.verify_seconds))
+    except UnusablePdfError:
+        return None
+    if len(_reports) > 1000:
+        _reports.clear()
+    _reports[key] = (time.monotonic() + REPORT_SECONDS, verified.report)
+    return verified.report
 
 
 @public.get("/van-ban/<int:document_id>")
 def document_page(document_id: int) -> str:
-    return render_template("document.html", document=public_document(str(document_id)))
+    document = public_document(str(document_id))
+    return render_template(
+        "document.html",
+        document=document,
+        report=_stored_report(document),
+        page_url=instance_of().config.document_url(document.id),
+    )
 
 
 @public.get("/van-ban/<int:document_id>/<any(issued, archive):revision>.pdf")
 def download(document_id: int, revision: str) -> Any:
-    document = public_document(str(document_id))
-    try:
-        stored, data = read_revision(document, instance_of(current_app).blobs, FileKind(revision))
-    except NotFoundError:
-        abort(404)
-    number = document.number.rendered.replace("/", "-") if document.number else str(document.id)
-    return send_file(
-        io.BytesIO(data),
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=f"{number}-{revision}.pdf",
-        etag=stored.sha256,
+    return pdf_response(public_document(str(document_id)), FileKind(revision))
+
+
+def verify_upload(data: bytes, *, pages: bool) -> Any:
+    """Verify in a worker process, within the configured time (rate-limited per client)."""
+    rate_limit("verify")
+    # End this request's transaction first: on SQLite it holds the database lock, which
+    # the worker's own reading would wait for.
+    end_transaction()
+    web = instance_of().config.web
+    return pool_for(instance_of()).verify(
+        data, current_language(), float(web.verify_seconds), pages=pages
     )
 
 
@@ -102,10 +132,23 @@ def verify_page() -> Any:
     if upload is None or not upload.filename:
         return render_template("verify.html", error="Chưa chọn tệp / no file chosen"), 400
     try:
-        report = verify_for_instance(
-            db_session(), instance_of(current_app), upload.read(), time_limit=None
-        )
+        verified = verify_upload(upload.read(), pages=True)
     except UnusablePdfError as exc:
         return render_template("verify.html", error=exc.message), 422
-    lang = "en" if request.args.get("lang") == "en" else "vi"
-    return render_template("verify.html", report=report.as_dict(lang), name=upload.filename)
+    images = [
+        (number, "data:image/png;base64," + base64.b64encode(png).decode("ascii"))
+        for number, png in verified.pages
+    ]
+    registry = verified.report.get("registry") or {}
+    staff_link = None
+    if registry.get("document_id") and viewer().user_id is not None:
+        document = db_session().get(Document, registry["document_id"])
+        if document is not None and can_see(viewer(), document):
+            staff_link = document.id
+    return render_template(
+        "verify.html",
+        report=verified.report,
+        name=upload.filename,
+        images=images,
+        staff_link=staff_link,
+    )

@@ -1,0 +1,124 @@
+"""The administrator's workspace: accounts, their roles and passwords, API tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from ..errors import InputError
+from ..models import User
+from ..services.accounts import (
+    create_api_token,
+    revoke_api_token,
+    set_active,
+    set_password,
+    set_roles,
+    user_tokens,
+)
+from ..services.users import ROLES, add_user
+from .auth import roles_required
+from .context import db_session
+
+__all__ = ["admin"]
+
+admin = Blueprint("admin", __name__)
+
+
+def _account(login: str) -> User:
+    user = db_session().scalars(select(User).where(User.login == login)).first()
+    if user is None:
+        abort(404)
+    return user
+
+
+def _users_page(error: str = "", form: Any = None, status: int = 200) -> Any:
+    users = db_session().scalars(select(User).order_by(User.login)).all()
+    return render_template(
+        "admin/users.html",
+        users=users,
+        roles=sorted(ROLES),
+        error=error,
+        form=form or {},
+        chosen=form.getlist("roles") if form else [],
+    ), status
+
+
+@admin.get("/")
+@roles_required("admin")
+def users() -> Any:
+    return _users_page()
+
+
+@admin.post("/nguoi-dung")
+@roles_required("admin")
+def add() -> Any:
+    form = request.form
+    database = db_session()
+    try:
+        user = add_user(
+            database,
+            login=form.get("login", "").strip(),
+            full_name=form.get("full_name", ""),
+            roles=set(form.getlist("roles")),
+            email=form.get("email", ""),
+            position=form.get("position", ""),
+            authority=form.get("authority", ""),
+            actor=g.user.login,
+        )
+        set_password(database, user, form.get("password", ""), actor=g.user.login)
+    except InputError as exc:
+        database.rollback()
+        return _users_page(exc.message, form, 400)
+    database.commit()
+    return redirect(url_for("admin.account", login=user.login))
+
+
+def _account_page(user: User, error: str = "", token: str = "", status: int = 200) -> Any:
+    return render_template(
+        "admin/user.html",
+        account=user,
+        roles=sorted(ROLES),
+        tokens=user_tokens(db_session(), user),
+        error=error,
+        token=token,
+    ), status
+
+
+@admin.get("/nguoi-dung/<login>")
+@roles_required("admin")
+def account(login: str) -> Any:
+    return _account_page(_account(login))
+
+
+@admin.post("/nguoi-dung/<login>")
+@roles_required("admin")
+def change(login: str) -> Any:
+    """One form per change (roles, password, active, token), told apart by ``action``."""
+    user = _account(login)
+    database = db_session()
+    action = request.form.get("action", "")
+    token = ""
+    try:
+        if action == "roles":
+            set_roles(database, user, set(request.form.getlist("roles")), actor=g.user.login)
+        elif action == "password":
+            set_password(database, user, request.form.get("password", ""), actor=g.user.login)
+        elif action in ("activate", "deactivate"):
+            set_active(database, user, action == "activate", actor=g.user.login)
+        elif action == "token":
+            token = create_api_token(
+                database, user, request.form.get("label", ""), actor=g.user.login
+            )
+        elif action == "revoke":
+            revoke_api_token(database, int(request.form.get("token_id", "0")), actor=g.user.login)
+        else:
+            raise InputError(f"unknown action {action!r}")
+    except (InputError, ValueError) as exc:
+        database.rollback()
+        return _account_page(user, getattr(exc, "message", str(exc)), status=400)
+    database.commit()
+    if token:  # shown once, never stored in clear
+        return _account_page(user, token=token)
+    return redirect(url_for("admin.account", login=login))

@@ -1,0 +1,134 @@
+"""Logging in and out, one's own password, and the role check every staff route makes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+
+from ..errors import AuthenticationError, InputError
+from ..services.accounts import authenticate, session_fingerprint, set_password
+from .context import db_session
+from .i18n import current_language, translator
+
+__all__ = ["auth", "home_of", "rate_limit", "roles_required"]
+
+auth = Blueprint("auth", __name__)
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def rate_limit(name: str) -> None:
+    """Refuse the request with 429 when this client went over the ``name`` limit."""
+    limiter = current_app.extensions["sovanban_limits"][name]
+    wait = limiter.hit(request.remote_addr or "?")
+    if wait:
+        response = current_app.make_response(
+            (translator(current_language())("too_many"), 429, {"Retry-After": str(int(wait) + 1)})
+        )
+        abort(response)
+
+
+def roles_required(*roles: str) -> Callable[[View], View]:
+    """Only accounts holding one of ``roles``; anonymous visitors are sent to log in."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            user = g.get("user")
+            if user is None:
+                if request.path.startswith("/api/"):
+                    abort(401, "a bearer token is needed (Authorization: Bearer …)")
+                return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+            if roles and not user.role_set & set(roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return guarded  # type: ignore[return-value]
+
+    return decorate
+
+
+def home_of(roles: frozenset[str]) -> str:
+    """Where an account lands after logging in: its main workspace."""
+    for role, endpoint in (
+        ("signer", "signer.inbox"),
+        ("clerk", "clerk.documents"),
+        ("auditor", "auditor.dashboard"),
+        ("admin", "admin.users"),
+    ):
+        if role in roles:
+            return url_for(endpoint)
+    return url_for("public.index")
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only a path on this site (never ``//host`` or ``https://…``): no open redirect."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return None
+
+
+@auth.route("/dang-nhap", methods=["GET", "POST"])
+def login() -> Any:
+    if request.method == "GET":
+        return render_template("login.html", next=request.args.get("next", ""))
+    rate_limit("login")
+    login_name = request.form.get("login", "")[:64]
+    database = db_session()
+    try:
+        user = authenticate(database, login_name, request.form.get("password", "")[:1024])
+    except AuthenticationError as exc:
+        database.commit()  # the failed attempt counts
+        return render_template(
+            "login.html", error=exc.message, login=login_name, next=request.form.get("next", "")
+        ), 401
+    database.commit()
+    session.clear()
+    session.permanent = True
+    session["uid"] = user.id
+    session["fp"] = session_fingerprint(user)
+    g.user = user
+    return redirect(_safe_next(request.form.get("next")) or home_of(user.role_set))
+
+
+@auth.post("/dang-xuat")
+def logout() -> Any:
+    session.clear()
+    return redirect(url_for("public.index"))
+
+
+@auth.route("/tai-khoan", methods=["GET", "POST"])
+@roles_required()
+def account() -> Any:
+    if request.method == "GET":
+        return render_template("account.html")
+    user = g.user
+    database = db_session()
+    current = request.form.get("current", "")
+    new, repeated = request.form.get("new", ""), request.form.get("repeat", "")
+    try:
+        try:
+            authenticate(database, user.login, current)
+        except AuthenticationError as exc:
+            database.commit()
+            raise InputError(exc.message) from exc
+        if new != repeated:
+            raise InputError(translator(current_language())("passwords_differ"))
+        set_password(database, user, new, actor=user.login)
+    except InputError as exc:
+        return render_template("account.html", error=exc.message), 400
+    database.commit()
+    session["fp"] = session_fingerprint(user)  # this session stays; others end
+    return render_template("account.html", done=True)

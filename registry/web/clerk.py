@@ -1,0 +1,203 @@
+"""The clerk's workspace (văn thư): register drafts, prepare, issue, withdraw, the register book."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, g, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from signing.errors import SigningError
+
+from ..errors import InputError, RegistryError
+from ..models import DocumentStatus, DocumentType, Secrecy, Urgency, User
+from ..recipients import parse_distribution
+from ..services.compose import compose_data
+from ..services.documents import DraftRequest, register_draft, withdraw_document
+from ..services.issuing import configured_placement, issue_document, prepare_document
+from ..services.keys import open_configured_signer
+from ..services.register_book import book_csv, book_periods, book_rows
+from ..services.search import SearchQuery, search_documents
+from ..services.setup import current_issuer
+from .auth import roles_required
+from .context import db_session, instance_of, signing_tools_of, viewer
+from .workspace import visible_document
+
+__all__ = ["clerk", "organisation_key_names"]
+
+clerk = Blueprint("clerk", __name__)
+
+
+def organisation_key_names() -> list[str]:
+    return [k.name for k in instance_of().config.signing.keys if k.role == "organisation"]
+
+
+@clerk.get("/")
+@roles_required("clerk")
+def documents() -> str:
+    status_text = request.args.get("trang_thai", "")
+    status = DocumentStatus(status_text) if status_text in set(DocumentStatus) else None
+    try:
+        page = max(1, int(request.args.get("trang", "1")))
+    except ValueError:
+        page = 1
+    results = search_documents(
+        db_session(), SearchQuery(status=status, page=page, per_page=25), viewer()
+    )
+    return render_template(
+        "clerk/documents.html", results=results, status=status, statuses=list(DocumentStatus)
+    )
+
+
+def _form_choices() -> dict[str, Any]:
+    database = db_session()
+    issuer = current_issuer(database, instance_of().config)
+    types = database.scalars(
+        select(DocumentType)
+        .where(DocumentType.family == issuer.scheme, DocumentType.active.is_(True))
+        .order_by(DocumentType.name)
+    ).all()
+    users = database.scalars(select(User).where(User.active.is_(True)).order_by(User.full_name))
+    return {
+        "types": types,
+        "signers": [user for user in users if "signer" in user.role_set],
+        "urgencies": list(Urgency),
+        "secrecies": list(Secrecy),
+    }
+
+
+def _draft_pdf(form: Any, signer: User | None) -> tuple[bytes, str]:
+    """The uploaded draft, or the notice composed from the form's title and body."""
+    upload = request.files.get("file")
+    if upload is not None and upload.filename:
+        return upload.read(), upload.filename
+    if not form.get("body", "").strip():
+        raise InputError(
+            "chọn tệp PDF dự thảo, hoặc soạn nội dung / choose a draft PDF or write the body"
+        )
+    if signer is None:
+        raise InputError("chọn người ký / choose the signer")
+    data: dict[str, Any] = {
+        "type": form.get("type", ""),
+        "subject": form.get("subject", ""),
+        "body": form.get("body", ""),
+        "signature": {
+            "authority": signer.authority or " ",
+            "position": signer.position or " ",
+            "name": signer.full_name,
+            "login": signer.login,
+        },
+    }
+    if form.get("title", "").strip():
+        data["title"] = form["title"]
+    if form.get("recipients", "").strip():
+        data["recipients"] = form["recipients"]
+    _, pdf = compose_data(instance_of().config, instance_of().folder, data, "the form")
+    return pdf, "du-thao.pdf"
+
+
+@clerk.route("/dang-ky", methods=["GET", "POST"])
+@roles_required("clerk")
+def register() -> Any:
+    if request.method == "GET":
+        return render_template("clerk/register.html", form={}, **_form_choices())
+    form = request.form
+    database = db_session()
+    try:
+        signer = database.scalars(select(User).where(User.login == form.get("signer", ""))).first()
+        pdf, name = _draft_pdf(form, signer)
+        text = form.get("recipients", "")
+        draft = DraftRequest(
+            pdf=pdf,
+            type_code=form.get("type", ""),
+            subject=form.get("subject", ""),
+            signer_login=form.get("signer", ""),
+            recipients=parse_distribution(text) if text.strip() else (),
+            urgency=Urgency(form.get("urgency", "normal")),
+            secrecy=Secrecy(form.get("secrecy", "none")),
+            drafting_unit=form.get("drafting_unit", ""),
+            file_name=name,
+        )
+        issuer = current_issuer(database, instance_of().config)
+        document = register_draft(database, instance_of().blobs, issuer, draft, actor=g.user.login)
+    except (InputError, ValueError) as exc:
+        database.rollback()
+        message = getattr(exc, "message", str(exc))
+        # Everything typed comes back; only the file must be chosen again.
+        return render_template(
+            "clerk/register.html", form=form, error=message, **_form_choices()
+        ), 400
+    database.commit()
+    return redirect(url_for("workspace.document_page", document_id=document.id))
+
+
+@clerk.post("/<int:document_id>/chuan-bi")
+@roles_required("clerk")
+def prepare(document_id: int) -> Any:
+    database = db_session()
+    document = visible_document(document_id)
+    prepare_document(
+        database,
+        instance_of().blobs,
+        document,
+        actor=g.user.login,
+        fallback=configured_placement(instance_of().config.signing.placement),
+    )
+    database.commit()
+    return redirect(url_for("workspace.document_page", document_id=document_id))
+
+
+@clerk.post("/<int:document_id>/ban-hanh")
+@roles_required("clerk")
+def issue(document_id: int) -> Any:
+    """Number, date and the organisation's signature; the key's passphrase is typed here."""
+    instance = instance_of()
+    database = db_session()
+    document = visible_document(document_id)
+    names = organisation_key_names()
+    name = request.form.get("key") or (names[0] if names else "")
+    key = next((k for k in instance.config.signing.keys if k.name == name), None)
+    if key is None or key.role != "organisation":
+        raise InputError('no organisation key in [[signing.keys]] (role = "organisation")')
+    tools = signing_tools_of()
+    try:
+        with open_configured_signer(instance, key, request.form.get("secret", "")) as signer:
+            issue_document(database, instance.blobs, document, signer, tools, actor=g.user.login)
+    except (RegistryError, SigningError) as exc:
+        database.rollback()
+        return render_template("error.html", code=400, message=exc.message, back=document_id), 400
+    database.commit()
+    return redirect(url_for("workspace.document_page", document_id=document_id))
+
+
+@clerk.post("/<int:document_id>/thu-hoi")
+@roles_required("clerk")
+def withdraw(document_id: int) -> Any:
+    database = db_session()
+    document = visible_document(document_id)
+    withdraw_document(database, document, reason=request.form.get("reason", ""), actor=g.user.login)
+    database.commit()
+    return redirect(url_for("workspace.document_page", document_id=document_id))
+
+
+@clerk.get("/so-van-ban")
+@roles_required("clerk", "auditor")
+def register_book() -> Any:
+    """Sổ đăng ký văn bản đi of one term or year; ``?dinh_dang=csv`` downloads it."""
+    database = db_session()
+    periods = book_periods(database)
+    period = request.args.get("ky") or (periods[0] if periods else "")
+    rows = book_rows(database, period, viewer()) if period in periods else []
+    if request.args.get("dinh_dang") == "csv":
+        from ..audit import record_event
+
+        record_event(
+            database, actor=g.user.login, action="register:export", details={"period": period}
+        )
+        database.commit()
+        return Response(
+            book_csv(rows),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="so-van-ban-di-{period}.csv"'},
+        )
+    return render_template("clerk/book.html", rows=rows, periods=periods, period=period)

@@ -1,0 +1,106 @@
+"""What every view shares: the instance, this request's database session, who is asking."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from typing import Any
+
+from flask import current_app, g, session
+from sqlalchemy.orm import Session
+
+from certs.files import write_atomically
+
+from ..errors import InputError
+from ..instance import Instance
+from ..models import User
+from ..services.access import Viewer
+from ..services.accounts import session_fingerprint
+from ..services.issuing import SigningTools
+
+__all__ = [
+    "db_session",
+    "end_transaction",
+    "instance_of",
+    "load_user",
+    "public_viewer",
+    "session_secret",
+    "signing_tools_of",
+    "viewer",
+]
+
+
+def instance_of(app: Any = None) -> Instance:
+    instance: Instance = (app or current_app).extensions["sovanban"]
+    return instance
+
+
+def db_session() -> Session:
+    """This request's database session; a view that changes something commits it."""
+    if "db_session" not in g:
+        g.db_session = instance_of().sessions()
+    found: Session = g.db_session
+    return found
+
+
+def end_transaction() -> None:
+    """Roll back this request's open transaction, if any (the session stays usable)."""
+    if "db_session" in g:
+        g.db_session.rollback()
+
+
+def session_secret(instance: Instance) -> str:
+    """The configured secret, else one generated once and kept in the instance folder."""
+    configured = os.environ.get(instance.config.web.secret_key_env)
+    if configured:
+        return configured
+    path = instance.folder / "secret-key"
+    if not path.is_file():
+        write_atomically(path, secrets.token_hex(32).encode())
+        path.chmod(0o600)
+    return path.read_text("ascii").strip()
+
+
+def load_user() -> None:
+    """Before each request: the account of the session cookie, if it is still valid."""
+    g.user = None
+    user_id = session.get("uid")
+    if user_id is None:
+        return
+    user = db_session().get(User, user_id)
+    if user is None or not user.active or session.get("fp") != session_fingerprint(user):
+        session.clear()  # deactivated, or the password changed since: log out
+        return
+    g.user = user
+
+
+def public_viewer() -> Viewer:
+    """An anonymous visitor, under the instance's public-lookup policy."""
+    return Viewer(public_lookup=instance_of().config.web.public_lookup == "issued")
+
+
+def viewer() -> Viewer:
+    """The person asking: the logged-in account (or token holder), else the public."""
+    user: User | None = g.get("user")
+    return Viewer.of(user) if user is not None else public_viewer()
+
+
+def signing_tools_of() -> SigningTools:
+    """The instance's signing tools, built on first use and kept for the process."""
+    tools: SigningTools | None = current_app.extensions.get("sovanban_tools")
+    if tools is None:
+        from ..services.tools import signing_tools
+
+        instance = instance_of()
+        passphrase = None
+        if not instance.config.timestamping.url:
+            variable = instance.config.pki.passphrase_env
+            if not os.environ.get(variable):
+                raise InputError(
+                    f"signing is unavailable: the built-in timestamp service needs {variable} "
+                    "set for the server (or configure [timestamping] url)"
+                )
+            passphrase = os.environ[variable].encode()
+        tools = signing_tools(instance, passphrase)
+        current_app.extensions["sovanban_tools"] = tools
+    return tools

@@ -1,0 +1,164 @@
+"""Pages every account shares: a document's file, its revisions and page images, search."""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections import OrderedDict
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, abort, g, render_template, request, send_file
+from sqlalchemy import select
+
+from signing.errors import SigningError
+from signing.preview import pages_to_show, render_page
+
+from ..errors import NotFoundError
+from ..models import AuditEvent, Document, DocumentStatus, DocumentType, FileKind, Secrecy, User
+from ..services.access import can_see
+from ..services.documents import read_revision
+from ..services.search import SearchQuery, search_documents
+from .auth import roles_required
+from .context import db_session, instance_of, viewer
+
+__all__ = ["pdf_response", "search_query_from", "visible_document", "workspace"]
+
+workspace = Blueprint("workspace", __name__)
+
+
+def visible_document(document_id: int) -> Document:
+    """The document if the person asking may see it; 404 otherwise (secrets do not exist)."""
+    document = db_session().get(Document, document_id)
+    if document is None or not can_see(viewer(), document):
+        abort(404)
+    return document
+
+
+def pdf_response(document: Document, revision: FileKind | None) -> Any:
+    try:
+        stored, data = read_revision(document, instance_of().blobs, revision)
+    except NotFoundError:
+        abort(404)
+    number = document.number.rendered.replace("/", "-") if document.number else f"{document.id}"
+    return send_file(
+        io.BytesIO(data),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"{number}-{stored.kind.value}.pdf",
+        etag=stored.sha256,
+    )
+
+
+def _day(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def search_query_from(args: Any) -> SearchQuery:
+    """A search from query parameters; unreadable values are ignored, not errors."""
+
+    def enum_value(kind: Any, text: str | None) -> Any:
+        try:
+            return kind(text) if text else None
+        except ValueError:
+            return None
+
+    try:
+        page = max(1, int(args.get("trang", "1")))
+    except ValueError:
+        page = 1
+    return SearchQuery(
+        text=args.get("q", "")[:200],
+        type_code=args.get("loai", "")[:16],
+        status=enum_value(DocumentStatus, args.get("trang_thai")),
+        secrecy=enum_value(Secrecy, args.get("do_mat")),
+        signer_login=args.get("nguoi_ky", "")[:64],
+        issued_from=_day(args.get("tu_ngay")),
+        issued_to=_day(args.get("den_ngay")),
+        page=page,
+    )
+
+
+@workspace.get("/<int:document_id>")
+@roles_required()
+def document_page(document_id: int) -> str:
+    document = visible_document(document_id)
+    events: list[AuditEvent] = []
+    if g.user.role_set & {"clerk", "auditor"}:
+        events = list(
+            db_session().scalars(
+                select(AuditEvent)
+                .where(AuditEvent.document_id == document.id)
+                .order_by(AuditEvent.id)
+            )
+        )
+    pages: list[int] = []
+    if document.files:
+        try:
+            _, newest = read_revision(document, instance_of().blobs)
+            pages = [index + 1 for index in pages_to_show(newest)]
+        except (SigningError, NotFoundError):
+            pages = []
+    return render_template("workspace/document.html", document=document, events=events, pages=pages)
+
+
+@workspace.get("/<int:document_id>/<any(draft, prepared, signed, issued, archive):revision>.pdf")
+@roles_required()
+def download(document_id: int, revision: str) -> Any:
+    return pdf_response(visible_document(document_id), FileKind(revision))
+
+
+_pictures: OrderedDict[tuple[str, int], bytes] = OrderedDict()
+_pictures_lock = threading.Lock()
+
+
+def _rendered(sha256: str, data: bytes, page: int) -> bytes:
+    """Keyed by the revision's digest: a stored revision never changes, so neither does its
+    picture (about 0.3 s to draw, 0.2 MB to keep; the 64 most recent are kept)."""
+    with _pictures_lock:
+        if (sha256, page) in _pictures:
+            _pictures.move_to_end((sha256, page))
+            return _pictures[(sha256, page)]
+    png = render_page(data, page - 1)
+    with _pictures_lock:
+        _pictures[(sha256, page)] = png
+        while len(_pictures) > 64:
+            _pictures.popitem(last=False)
+    return png
+
+
+@workspace.get("/<int:document_id>/trang-<int:page>.png")
+@roles_required()
+def page_image(document_id: int, page: int) -> Any:
+    """A page of the newest revision, its number, date and signature fields outlined."""
+    document = visible_document(document_id)
+    stored, data = read_revision(document, instance_of().blobs)
+    try:
+        png = _rendered(stored.sha256, data, page)
+    except SigningError:
+        abort(404)
+    return send_file(io.BytesIO(png), mimetype="image/png", max_age=0)
+
+
+@workspace.get("/tim-kiem")
+@roles_required()
+def search() -> str:
+    query = search_query_from(request.args)
+    database = db_session()
+    results = search_documents(database, query, viewer()) if request.args else None
+    types = database.scalars(select(DocumentType).where(DocumentType.active.is_(True))).all()
+    signers = [
+        u for u in database.scalars(select(User).order_by(User.full_name)) if "signer" in u.role_set
+    ]
+    return render_template(
+        "workspace/search.html",
+        query=query,
+        results=results,
+        types=types,
+        signers=signers,
+        statuses=list(DocumentStatus),
+        secrecies=list(Secrecy),
+    )
