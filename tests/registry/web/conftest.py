@@ -1,25 +1,40 @@
-"""A demo instance with the seed notice issued, and a test client of its web application."""
+"""A demo instance with the seed notice issued and the four demo accounts; test clients."""
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from registry.cli import main
 from registry.instance import Instance, open_instance
+from registry.models import User
+from registry.services.accounts import create_api_token, set_password
 from registry.services.pki import pki_services
 from registry.web import create_app
 
 PASSPHRASE = "mat-khau-web"
+ACCOUNTS = {
+    "clerk": "vanthu",
+    "signer": "nguyentrongvan",
+    "auditor": "kiemsoat",
+    "admin": "quantri",
+}
+ROLES = ("anonymous", *ACCOUNTS)
+
+
+def password_of(login: str) -> str:
+    return f"mat-khau-{login}"
 
 
 @pytest.fixture(scope="module")
 def demo_instance(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Instance]:
-    import os
-
+    """The demo; each account's password is known to the tests; the PKI passphrase is set
+    for the module, as it is for a server that signs with the built-in timestamp service."""
     folder = tmp_path_factory.mktemp("web") / "instance"
     previous = os.environ.get("SOVANBAN_PKI_PASSPHRASE")
     os.environ["SOVANBAN_PKI_PASSPHRASE"] = PASSPHRASE
@@ -28,21 +43,67 @@ def demo_instance(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Instance
             main(["--instance", str(folder), "demo", "--no-serve", "--json"])
             raise SystemExit(0)
         assert done.value.code in (0, None)
+        instance = open_instance(folder)
+        with instance.sessions.begin() as session:
+            for login in ACCOUNTS.values():
+                user = session.query(User).filter_by(login=login).one()
+                set_password(session, user, password_of(login), actor="test")
+        yield instance
     finally:
         if previous is None:
             os.environ.pop("SOVANBAN_PKI_PASSPHRASE", None)
         else:
             os.environ["SOVANBAN_PKI_PASSPHRASE"] = previous
-    instance = open_instance(folder)
-    yield instance
     instance.engine.dispose()
 
 
 @pytest.fixture
-def client(demo_instance: Instance) -> FlaskClient:
-    app = create_app(demo_instance, pki=pki_services(demo_instance, PASSPHRASE.encode()))
-    app.config.update(TESTING=True)
+def app(demo_instance: Instance) -> Flask:
+    made = create_app(demo_instance, pki=pki_services(demo_instance, PASSPHRASE.encode()))
+    made.config.update(TESTING=True)
+    return made
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+def csrf_token(client: FlaskClient, page: str = "/dang-nhap") -> str:
+    """The CSRF token a page's forms carry, as a browser would find it."""
+    found = re.search(r'name="csrf_token" value="([^"]+)"', client.get(page).get_data(as_text=True))
+    assert found, f"no CSRF token on {page}"
+    return found.group(1)
+
+
+def logged_in(app: Flask, role: str) -> FlaskClient:
+    """A client logged in as the demo account holding ``role`` (or anonymous)."""
+    client = app.test_client()
+    if role == "anonymous":
+        return client
+    login = ACCOUNTS[role]
+    response = client.post(
+        "/dang-nhap",
+        data={"login": login, "password": password_of(login), "csrf_token": csrf_token(client)},
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
+
+
+def post_form(client: FlaskClient, url: str, data: dict[str, object], page: str) -> object:
+    """POST ``data`` with the CSRF token found on ``page``."""
+    return client.post(url, data={**data, "csrf_token": csrf_token(client, page)})
+
+
+@pytest.fixture(scope="module")
+def tokens(demo_instance: Instance) -> dict[str, str]:
+    """A bearer token per role."""
+    made = {}
+    with demo_instance.sessions.begin() as session:
+        for role, login in ACCOUNTS.items():
+            user = session.query(User).filter_by(login=login).one()
+            made[role] = create_api_token(session, user, f"tests ({role})", actor="test")
+    return made
 
 
 @pytest.fixture(scope="module")
@@ -52,9 +113,3 @@ def issued_pdf(demo_instance: Instance) -> bytes:
 
     with demo_instance.sessions() as session:
         return read_revision(find_document(session, "1"), demo_instance.blobs, FileKind.ISSUED)[1]
-
-
-def path_of(tmp: Path, name: str, data: bytes) -> Path:
-    target = tmp / name
-    target.write_bytes(data)
-    return target

@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import io
+import re
+from typing import Any
 
+from flask import Flask
 from flask.testing import FlaskClient
+from jsonschema import Draft202012Validator
+from openapi_spec_validator import validate
+from werkzeug.test import TestResponse
+
+from tests.registry.web.conftest import PASSPHRASE
 
 
 def test_verify_returns_the_contract(client: FlaskClient, issued_pdf: bytes) -> None:
@@ -39,3 +47,138 @@ def test_documents_by_number(client: FlaskClient) -> None:
     found = client.get("/api/v1/documents/01-TB/ĐUK")
     assert found.status_code == 200 and found.get_json()["number"]["rendered"] == "01-TB/ĐUK"
     assert client.get("/api/v1/documents/77-TB/ĐUK").status_code == 404
+
+
+def _spec(client: FlaskClient) -> dict[str, Any]:
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    spec: dict[str, Any] = response.get_json()
+    return spec
+
+
+def _check(spec: dict[str, Any], path: str, method: str, response: TestResponse) -> None:
+    """The status is one the document lists for the operation, and a JSON body fits it."""
+    documented = spec["paths"][path][method]["responses"]
+    assert str(response.status_code) in documented, (path, method, response.status_code)
+    content = documented[str(response.status_code)].get("content", {})
+    assert response.mimetype in content, (path, method, response.mimetype)
+    if response.mimetype == "application/json":
+        schema = {**content["application/json"]["schema"], "components": spec["components"]}
+        Draft202012Validator(schema).validate(response.get_json())
+
+
+def test_the_openapi_document_is_valid_and_names_every_api_route(
+    client: FlaskClient, app: Flask
+) -> None:
+    spec = _spec(client)
+    validate(spec)
+    served = {
+        (
+            re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule.removeprefix("/api/v1")),
+            method.lower(),
+        )
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/v1")
+        for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}
+    }
+    documented = {(path, method) for path, item in spec["paths"].items() for method in item}
+    assert served == documented
+
+
+def test_every_documented_route_answers_as_documented(
+    client: FlaskClient, tokens: dict[str, str], issued_pdf: bytes
+) -> None:
+    """Each operation driven the way a machine client would, its answers checked against
+    the document: the machine flow register → prepare → sign → issue → withdraw."""
+    spec = _spec(client)
+    clerk = {"Authorization": f"Bearer {tokens['clerk']}"}
+    signer = {"Authorization": f"Bearer {tokens['signer']}"}
+    _check(spec, "/openapi.json", "get", client.get("/api/v1/openapi.json"))
+    _check(
+        spec,
+        "/verify",
+        "post",
+        client.post("/api/v1/verify", data=issued_pdf, content_type="application/pdf"),
+    )
+    _check(
+        spec,
+        "/verify",
+        "post",
+        client.post("/api/v1/verify", data=b"x", content_type="application/pdf"),
+    )
+    _check(spec, "/documents", "get", client.get("/api/v1/documents?q=hoi+nghi"))
+    _check(
+        spec,
+        "/documents",
+        "get",
+        client.get("/api/v1/documents", headers={"Authorization": "Bearer svb_x"}),
+    )
+    _check(spec, "/documents/{key}", "get", client.get("/api/v1/documents/01-TB/ĐUK"))
+    _check(spec, "/documents/{key}", "get", client.get("/api/v1/documents/99-TB/ĐUK"))
+    _check(
+        spec,
+        "/documents/{document_id}/files/{revision}",
+        "get",
+        client.get("/api/v1/documents/1/files/archive"),
+    )
+    _check(
+        spec,
+        "/documents/{document_id}/files/{revision}",
+        "get",
+        client.get("/api/v1/documents/1/files/draft"),
+    )
+
+    refused = client.post("/api/v1/documents", data={}, headers=signer)
+    _check(spec, "/documents", "post", refused)
+    assert refused.status_code == 403
+    registered = client.post(
+        "/api/v1/documents",
+        data={
+            "file": (io.BytesIO(_draft_pdf()), "du-thao.pdf"),
+            "type": "TB",
+            "subject": "Thông báo qua API",
+            "signer": "nguyentrongvan",
+            "recipients": "- Thường trực Tỉnh ủy,\n- Lưu Văn phòng Đảng ủy Khối.",
+        },
+        headers=clerk,
+        content_type="multipart/form-data",
+    )
+    _check(spec, "/documents", "post", registered)
+    assert registered.status_code == 201, registered.get_json()
+    document_id = registered.get_json()["id"]
+    base = f"/api/v1/documents/{document_id}"
+    _check(
+        spec,
+        "/documents/{document_id}/prepare",
+        "post",
+        client.post(f"{base}/prepare", headers=clerk),
+    )
+    no_secret = client.post(f"{base}/sign", json={}, headers=signer)
+    _check(spec, "/documents/{document_id}/sign", "post", no_secret)
+    assert no_secret.status_code == 400
+    signed = client.post(f"{base}/sign", json={"secret": PASSPHRASE}, headers=signer)
+    _check(spec, "/documents/{document_id}/sign", "post", signed)
+    assert signed.get_json()["status"] == "signed"
+    issued = client.post(f"{base}/issue", json={"secret": PASSPHRASE}, headers=clerk)
+    _check(spec, "/documents/{document_id}/issue", "post", issued)
+    number = issued.get_json()["number"]["rendered"]
+    pdf = client.get(f"{base}/files/issued")
+    _check(spec, "/documents/{document_id}/files/{revision}", "get", pdf)
+    report = client.post("/api/v1/verify", data=pdf.data, content_type="application/pdf").get_json()
+    assert report["indication"] == "TOTAL-PASSED" and report["registry"]["number"] == number
+    withdrawn = client.post(f"{base}/withdraw", json={"reason": "Thử nghiệm"}, headers=clerk)
+    _check(spec, "/documents/{document_id}/withdraw", "post", withdrawn)
+    assert withdrawn.get_json()["number"]["void_reason"] == "Thử nghiệm"
+    _check(
+        spec,
+        "/documents/{document_id}/withdraw",
+        "post",
+        client.post(f"{base}/withdraw", json={"reason": "x"}),
+    )
+
+
+def _draft_pdf() -> bytes:
+    from registry.services.compose import compose_file, seed_notice_path
+    from tests.conftest import make_config
+
+    return compose_file(make_config(), seed_notice_path().parent, seed_notice_path())[1]

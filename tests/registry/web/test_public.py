@@ -5,9 +5,11 @@ from __future__ import annotations
 import io
 
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from registry.instance import Instance
 from registry.models import Document, Secrecy
+from tests.registry.web.conftest import csrf_token
 
 
 def test_the_home_page_lists_the_issued_notice(client: FlaskClient) -> None:
@@ -24,6 +26,8 @@ def test_searching_by_number_leads_to_the_document(client: FlaskClient) -> None:
         assert found.status_code == 302 and found.headers["Location"].endswith("/van-ban/1")
     page = client.get("/van-ban/1").get_data(as_text=True)
     assert "Nguyễn Trọng Vân" in page and "Thường trực Tỉnh ủy" in page
+    # Both signatures of the issued copy, verified: the signer's and the office's.
+    assert page.count(">HỢP LỆ<") == 2 and "dukhoicaccoquantinh@hatinh.dcs.vn" in page
     missing = client.get("/tra-cuu", query_string={"q": "99-TB/ĐUK"})
     assert missing.status_code == 404 and "Không tìm thấy" in missing.get_data(as_text=True)
 
@@ -36,26 +40,24 @@ def test_downloads_are_the_stored_revisions(client: FlaskClient, issued_pdf: byt
     assert client.get("/van-ban/1/draft.pdf").status_code == 404
 
 
+def _upload(client: FlaskClient, data: bytes, url: str = "/kiem-tra") -> TestResponse:
+    return client.post(
+        url,
+        data={"file": (io.BytesIO(data), "x.pdf"), "csrf_token": csrf_token(client, "/kiem-tra")},
+        content_type="multipart/form-data",
+    )
+
+
 def test_the_verification_page(client: FlaskClient, issued_pdf: bytes) -> None:
     assert client.get("/kiem-tra").status_code == 200
-    passed = client.post(
-        "/kiem-tra",
-        data={"file": (io.BytesIO(issued_pdf), "01-TB-DUK.pdf")},
-        content_type="multipart/form-data",
-    )
+    passed = _upload(client, issued_pdf)
     text = passed.get_data(as_text=True)
     assert passed.status_code == 200 and "HỢP LỆ" in text and "Có trong sổ văn bản" in text
-    tampered = client.post(
-        "/kiem-tra?lang=en",
-        data={"file": (io.BytesIO(issued_pdf + b"\n%x\n"), "x.pdf")},
-        content_type="multipart/form-data",
-    )
+    # The first page and the page with the signatures, drawn with the fields outlined.
+    assert text.count('src="data:image/png;base64,') == 2
+    tampered = _upload(client, issued_pdf + b"\n%x\n", "/kiem-tra?lang=en")
     assert "FAILED" in tampered.get_data(as_text=True)
-    junk = client.post(
-        "/kiem-tra",
-        data={"file": (io.BytesIO(b"junk"), "x.pdf")},
-        content_type="multipart/form-data",
-    )
+    junk = _upload(client, b"junk")
     assert junk.status_code == 422 and "not a PDF" in junk.get_data(as_text=True)
 
 
@@ -124,3 +126,13 @@ def test_sovanban_serve_answers_in_its_own_process(demo_instance: Instance) -> N
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_verifications_are_rate_limited_per_address(client: FlaskClient) -> None:
+    statuses = [
+        client.post("/api/v1/verify", data=b"x", content_type="application/pdf").status_code
+        for _ in range(32)
+    ]
+    assert statuses[:30] == [422] * 30 and statuses[30:] == [429, 429]
+    limited = client.post("/api/v1/verify", data=b"x", content_type="application/pdf")
+    assert int(limited.headers["Retry-After"]) >= 1

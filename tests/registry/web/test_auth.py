@@ -1,0 +1,114 @@
+"""Logging in and out: wrong passwords, lockout, rate limit, no open redirect, cookies."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from registry.instance import Instance
+from registry.models import AuditEvent, User
+from registry.services.accounts import set_password
+from tests.registry.web.conftest import csrf_token, logged_in, password_of
+
+
+def _login(app: Flask, login: str, password: str, **extra: str) -> tuple[int, str, str]:
+    client = app.test_client()
+    response = client.post(
+        "/dang-nhap",
+        data={"login": login, "password": password, "csrf_token": csrf_token(client), **extra},
+    )
+    return (
+        response.status_code,
+        response.headers.get("Location", ""),
+        response.get_data(as_text=True),
+    )
+
+
+def test_a_login_lands_on_the_workspace_and_sets_a_safe_cookie(app: Flask) -> None:
+    client = app.test_client()
+    response = client.post(
+        "/dang-nhap",
+        data={
+            "login": "vanthu",
+            "password": password_of("vanthu"),
+            "csrf_token": csrf_token(client),
+        },
+    )
+    assert response.status_code == 302 and response.headers["Location"] == "/van-thu/"
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Content-Security-Policy" in client.get("/van-thu/").headers
+    assert (
+        client.post("/dang-xuat", data={"csrf_token": csrf_token(client, "/van-thu/")}).status_code
+        == 302
+    )
+    assert client.get("/van-thu/").status_code == 302  # logged out
+
+
+def test_wrong_passwords_say_nothing_about_the_account(app: Flask) -> None:
+    unknown = _login(app, "khongco", "mat-khau-bat-ky")
+    wrong = _login(app, "kiemsoat", "mat-khau-sai-roi")
+    assert unknown[0] == wrong[0] == 401
+    assert "wrong login or password" in unknown[2] and "wrong login or password" in wrong[2]
+
+
+def test_next_goes_only_to_this_site(app: Flask) -> None:
+    for target, expected in (
+        ("/ho-so/1", "/ho-so/1"),
+        ("//evil.example/x", "/kiem-soat/"),
+        ("https://evil.example/", "/kiem-soat/"),
+    ):
+        status, location, _ = _login(app, "kiemsoat", password_of("kiemsoat"), next=target)
+        assert status == 302 and location == expected
+
+
+def test_five_wrong_passwords_lock_the_account(app: Flask, demo_instance: Instance) -> None:
+    for _ in range(5):
+        assert _login(app, "quantri", "khong-dung-mat-khau")[0] == 401
+    status, _, page = _login(app, "quantri", password_of("quantri"))
+    assert status == 401 and "too many failed logins" in page
+    with demo_instance.sessions.begin() as session:
+        user = session.query(User).filter_by(login="quantri").one()
+        failures = session.query(AuditEvent).filter_by(action="user:login-failed", actor="quantri")
+        assert failures.count() >= 5
+        set_password(session, user, password_of("quantri"), actor="test")  # unlocks
+    assert _login(app, "quantri", password_of("quantri"))[0] == 302
+
+
+def test_login_attempts_are_rate_limited_per_address(app: Flask) -> None:
+    statuses = [_login(app, f"nobody{n}", "x" * 12)[0] for n in range(12)]
+    assert statuses[:10] == [401] * 10 and statuses[10:] == [429, 429]
+
+
+def test_changing_ones_password_ends_the_other_sessions(
+    app: Flask, demo_instance: Instance
+) -> None:
+    first = logged_in(app, "auditor")
+    second = logged_in(app, "auditor")
+    new = "mat-khau-moi-cua-kiem-soat"
+    differ = first.post(
+        "/tai-khoan",
+        data={
+            "current": password_of("kiemsoat"),
+            "new": new,
+            "repeat": new + "x",
+            "csrf_token": csrf_token(first, "/tai-khoan"),
+        },
+    )
+    assert differ.status_code == 400 and "không khớp" in differ.get_data(as_text=True)
+    changed = first.post(
+        "/tai-khoan",
+        data={
+            "current": password_of("kiemsoat"),
+            "new": new,
+            "repeat": new,
+            "csrf_token": csrf_token(first, "/tai-khoan"),
+        },
+    )
+    assert changed.status_code == 200 and "Đã đổi mật khẩu" in changed.get_data(as_text=True)
+    try:
+        assert first.get("/kiem-soat/").status_code == 200
+        assert second.get("/kiem-soat/").status_code == 302
+    finally:
+        with demo_instance.sessions.begin() as session:
+            user = session.query(User).filter_by(login="kiemsoat").one()
+            set_password(session, user, password_of("kiemsoat"), actor="test")

@@ -1,0 +1,124 @@
+"""The issuing flow in the web workspaces: the clerk registers, the signer signs, the clerk
+issues; errors keep what was typed and change nothing."""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+
+import pytest
+from flask import Flask
+
+from registry.instance import Instance
+from registry.models import Document, DocumentStatus
+from tests.registry.web.conftest import PASSPHRASE, csrf_token, logged_in
+
+RECIPIENTS = "- Thường trực Tỉnh ủy,\n- Các đảng ủy, chi bộ cơ sở,\n- Lưu Văn phòng Đảng ủy Khối."
+BODY = "Ngày 20 tháng 11, Ban Thường vụ họp giao ban.\n\n# I. Kết luận\n\nCác đơn vị thực hiện."
+
+
+def _register(app: Flask, **fields: object) -> tuple[int, str, str]:
+    clerk = logged_in(app, "clerk")
+    data = {
+        "type": "TB",
+        "subject": "Kết luận giao ban tháng 11 năm 2026",
+        "signer": "nguyentrongvan",
+        "urgency": "khan",
+        "secrecy": "none",
+        "recipients": RECIPIENTS,
+        "body": BODY,
+        "csrf_token": csrf_token(clerk, "/van-thu/dang-ky"),
+        **fields,
+    }
+    response = clerk.post("/van-thu/dang-ky", data=data, content_type="multipart/form-data")
+    location = response.headers.get("Location", "")
+    return response.status_code, location, response.get_data(as_text=True)
+
+
+def test_compose_prepare_sign_issue_in_the_browser_workspaces(
+    app: Flask, demo_instance: Instance, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    status, location, _ = _register(app)
+    assert status == 302 and location.startswith("/ho-so/")
+    document_id = int(location.rsplit("/", 1)[1])
+    clerk = logged_in(app, "clerk")
+    page = clerk.get(location).get_data(as_text=True)
+    assert "Thường trực Tỉnh ủy" in page and "Khẩn" in page and 'id="prepare"' in page
+    prepared = clerk.post(
+        f"/van-thu/{document_id}/chuan-bi", data={"csrf_token": csrf_token(clerk, location)}
+    )
+    assert prepared.status_code == 302
+    signer = logged_in(app, "signer")
+    assert "Kết luận giao ban tháng 11" in signer.get("/ky/").get_data(as_text=True)
+    wrong = signer.post(
+        f"/ky/{document_id}", data={"secret": "sai", "csrf_token": csrf_token(signer, location)}
+    )
+    assert wrong.status_code == 400
+    with demo_instance.sessions() as session:
+        found = session.get(Document, document_id)
+        assert found is not None and found.status == DocumentStatus.PREPARED
+    signed = signer.post(
+        f"/ky/{document_id}",
+        data={"secret": PASSPHRASE, "csrf_token": csrf_token(signer, location)},
+    )
+    assert signed.status_code == 302, signed.get_data(as_text=True)
+    issued = clerk.post(
+        f"/van-thu/{document_id}/ban-hanh",
+        data={"secret": PASSPHRASE, "csrf_token": csrf_token(clerk, location)},
+    )
+    assert issued.status_code == 302, issued.get_data(as_text=True)
+    page = clerk.get(location).get_data(as_text=True)
+    number = re.search(r"(\d\d-TB/ĐUK)", page)
+    assert number is not None and "Đã ban hành" in page
+    assert clerk.get(f"{location}/trang-1.png").mimetype == "image/png"
+    book = clerk.get("/van-thu/so-van-ban").get_data(as_text=True)
+    assert number.group(1) in book and "Kết luận giao ban tháng 11" in book
+    csv = clerk.get("/van-thu/so-van-ban", query_string={"dinh_dang": "csv"})
+    assert csv.data.startswith("\ufeff".encode()) and number.group(1) in csv.data.decode()
+    public = app.test_client().get(f"/van-ban/{document_id}/issued.pdf")
+    visitor = app.test_client()
+    verified = visitor.post(
+        "/kiem-tra",
+        data={
+            "file": (io.BytesIO(public.data), "x.pdf"),
+            "csrf_token": csrf_token(visitor, "/kiem-tra"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert "HỢP LỆ" in verified.get_data(as_text=True)
+    # The typed passphrase and passwords are in no log line.
+    assert PASSPHRASE not in caplog.text and "mat-khau-vanthu" not in caplog.text
+
+
+def test_a_refused_registration_keeps_what_was_typed(app: Flask, demo_instance: Instance) -> None:
+    with demo_instance.sessions() as session:
+        before = session.query(Document).count()
+    status, _, page = _register(app, body="", subject="Trích yếu đã gõ")
+    assert status == 400 and "chọn tệp PDF" in page
+    assert "Trích yếu đã gõ" in page and "Thường trực Tỉnh ủy" in page
+    status, _, page = _register(app, file=(io.BytesIO(b"not a pdf"), "du-thao.pdf"))
+    assert status == 400 and "not a PDF" in page
+    status, _, page = _register(app, type="XX")
+    assert status == 400 and "unknown document type" in page
+    with demo_instance.sessions() as session:
+        assert session.query(Document).count() == before
+
+
+def test_withdrawing_needs_a_reason_and_keeps_the_number(
+    app: Flask, demo_instance: Instance
+) -> None:
+    _, location, _ = _register(app, subject="Văn bản sẽ thu hồi")
+    document_id = int(location.rsplit("/", 1)[1])
+    clerk = logged_in(app, "clerk")
+    token = csrf_token(clerk, location)
+    refused = clerk.post(
+        f"/van-thu/{document_id}/thu-hoi", data={"reason": " ", "csrf_token": token}
+    )
+    assert refused.status_code == 400 and "reason" in refused.get_data(as_text=True)
+    done = clerk.post(
+        f"/van-thu/{document_id}/thu-hoi", data={"reason": "Soạn nhầm", "csrf_token": token}
+    )
+    assert done.status_code == 302
+    assert "Soạn nhầm" in clerk.get(location).get_data(as_text=True)

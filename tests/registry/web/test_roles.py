@@ -1,0 +1,165 @@
+"""Every route × every role: the right answer for each, CSRF on every form, no secret leaks."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+
+from registry.instance import Instance
+from registry.models import Document, Secrecy
+from tests.registry.web.conftest import ROLES, csrf_token, logged_in
+
+EVERYONE = frozenset(ROLES)
+STAFF = EVERYONE - {"anonymous"}
+
+# endpoint: (method, url, the roles allowed in). Requests by allowed roles are harmless
+# (document 1 is issued; forms are empty), so the matrix changes nothing.
+ROUTES: dict[str, tuple[str, str, frozenset[str]]] = {
+    "public.index": ("GET", "/", EVERYONE),
+    "public.search": ("GET", "/tra-cuu?q=01-TB/ĐUK", EVERYONE),
+    "public.document_page": ("GET", "/van-ban/1", EVERYONE),
+    "public.download": ("GET", "/van-ban/1/issued.pdf", EVERYONE),
+    "public.verify_page": ("GET", "/kiem-tra", EVERYONE),
+    "auth.login": ("GET", "/dang-nhap", EVERYONE),
+    "auth.logout": ("POST", "/dang-xuat", EVERYONE),
+    "auth.account": ("GET", "/tai-khoan", STAFF),
+    "workspace.document_page": ("GET", "/ho-so/1", STAFF),
+    "workspace.download": ("GET", "/ho-so/1/signed.pdf", STAFF),
+    "workspace.page_image": ("GET", "/ho-so/1/trang-1.png", STAFF),
+    "workspace.search": ("GET", "/ho-so/tim-kiem?q=hoi+nghi", STAFF),
+    "clerk.documents": ("GET", "/van-thu/", frozenset({"clerk"})),
+    "clerk.register": ("GET", "/van-thu/dang-ky", frozenset({"clerk"})),
+    "clerk.prepare": ("POST", "/van-thu/1/chuan-bi", frozenset({"clerk"})),
+    "clerk.issue": ("POST", "/van-thu/1/ban-hanh", frozenset({"clerk"})),
+    "clerk.withdraw": ("POST", "/van-thu/1/thu-hoi", frozenset({"clerk"})),
+    "clerk.register_book": ("GET", "/van-thu/so-van-ban", frozenset({"clerk", "auditor"})),
+    "signer.inbox": ("GET", "/ky/", frozenset({"signer"})),
+    "signer.sign": ("POST", "/ky/1", frozenset({"signer"})),
+    "auditor.dashboard": ("GET", "/kiem-soat/", frozenset({"auditor"})),
+    "auditor.audit_trail": ("GET", "/kiem-soat/nhat-ky", frozenset({"auditor", "admin"})),
+    "auditor.integrity": ("GET", "/kiem-soat/toan-ven", frozenset({"auditor"})),
+    "admin.users": ("GET", "/quan-tri/", frozenset({"admin"})),
+    "admin.add": ("POST", "/quan-tri/nguoi-dung", frozenset({"admin"})),
+    "admin.account": ("GET", "/quan-tri/nguoi-dung/vanthu", frozenset({"admin"})),
+    "admin.change": ("POST", "/quan-tri/nguoi-dung/vanthu", frozenset({"admin"})),
+    "api.openapi": ("GET", "/api/v1/openapi.json", EVERYONE),
+    "api.verify": ("POST", "/api/v1/verify", EVERYONE),
+    "api.search": ("GET", "/api/v1/documents?q=hoi+nghi", EVERYONE),
+    "api.document": ("GET", "/api/v1/documents/1", EVERYONE),
+    "api.download": ("GET", "/api/v1/documents/1/files/issued", EVERYONE),
+    "api.register": ("POST", "/api/v1/documents", frozenset({"clerk"})),
+    "api.prepare": ("POST", "/api/v1/documents/1/prepare", frozenset({"clerk"})),
+    "api.sign": ("POST", "/api/v1/documents/1/sign", frozenset({"signer"})),
+    "api.issue": ("POST", "/api/v1/documents/1/issue", frozenset({"clerk"})),
+    "api.withdraw": ("POST", "/api/v1/documents/1/withdraw", frozenset({"clerk"})),
+}
+
+
+def test_the_matrix_names_every_route(app: Flask) -> None:
+    """A new route must be added to the matrix, with the roles it lets in."""
+    routes = {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}
+    }
+    assert {(endpoint, spec[0]) for endpoint, spec in ROUTES.items()} <= routes
+    missing = {endpoint for endpoint, _ in routes} - set(ROUTES)
+    assert not missing, f"routes without an entry in the role matrix: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_route_answers_each_role_rightly(
+    app: Flask, tokens: dict[str, str], role: str
+) -> None:
+    browser = logged_in(app, role)
+    page_token = csrf_token(browser, "/kiem-tra")
+    for endpoint, (method, url, allowed) in ROUTES.items():
+        if url.startswith("/api/"):
+            headers = {"Authorization": f"Bearer {tokens[role]}"} if role in tokens else {}
+            response = app.test_client().open(url, method=method, headers=headers, json={})
+            refused = 401 if role == "anonymous" else 403
+        else:
+            data = {"csrf_token": page_token} if method == "POST" else None
+            response = browser.open(url, method=method, data=data)
+            refused = 302 if role == "anonymous" else 403
+        where = f"{role} {method} {url} ({endpoint})"
+        assert response.status_code < 500, f"{where}: {response.status_code}"
+        if response.mimetype == "text/html":  # every page works without JavaScript
+            assert "<script" not in response.get_data(as_text=True), where
+        if role in allowed:
+            assert response.status_code not in (401, 403), f"{where} was refused"
+            if response.status_code == 302:
+                assert "/dang-nhap" not in response.headers["Location"], where
+        else:
+            assert response.status_code == refused, f"{where}: {response.status_code}"
+            if refused == 302:
+                assert response.headers["Location"].startswith("/dang-nhap?next="), where
+        if endpoint == "auth.logout":
+            browser = logged_in(app, role)
+            page_token = csrf_token(browser, "/kiem-tra")
+
+
+@pytest.mark.parametrize(
+    ("role", "url"),
+    [
+        ("anonymous", "/kiem-tra"),
+        ("anonymous", "/dang-nhap"),
+        ("clerk", "/van-thu/dang-ky"),
+        ("clerk", "/van-thu/1/thu-hoi"),
+        ("signer", "/ky/1"),
+        ("signer", "/tai-khoan"),
+        ("auditor", "/kiem-soat/toan-ven"),
+        ("admin", "/quan-tri/nguoi-dung"),
+        ("admin", "/quan-tri/nguoi-dung/vanthu"),
+        ("clerk", "/dang-xuat"),
+    ],
+)
+def test_forms_without_a_csrf_token_are_refused(app: Flask, role: str, url: str) -> None:
+    browser = logged_in(app, role)
+    for data in ({}, {"csrf_token": "forged"}):
+        response = browser.post(url, data={**data, "reason": "x", "login": "quantri"})
+        assert response.status_code == 400
+        assert "Biểu mẫu đã hết hạn" in response.get_data(as_text=True)
+
+
+def test_a_secret_document_appears_on_no_public_page(
+    app: Flask, demo_instance: Instance, tokens: dict[str, str], issued_pdf: bytes
+) -> None:
+    with demo_instance.sessions.begin() as session:
+        document = session.get(Document, 1)
+        assert document is not None
+        document.secrecy = Secrecy.TOP_SECRET
+    try:
+        visitor = app.test_client()
+        for url in (
+            "/",
+            "/tra-cuu?q=01-TB/ĐUK",
+            "/tra-cuu?q=hoi+nghi+ban+chap+hanh",
+            "/tra-cuu?q=1+TB+DUK",
+            "/van-ban/1",
+            "/van-ban/1/issued.pdf",
+            "/van-ban/1/archive.pdf",
+            "/api/v1/documents?q=hoi+nghi",
+            "/api/v1/documents/1",
+            "/api/v1/documents/01-TB/ĐUK",
+            "/api/v1/documents/1/files/issued",
+        ):
+            response = visitor.get(url)
+            text = response.get_data(as_text=True)
+            assert "Hội nghị Ban Chấp hành" not in text and "/van-ban/1" not in text, url
+            if "q=" not in url:  # a search page shows back what was typed, nothing more
+                assert "01-TB/ĐUK" not in text, url
+        assert visitor.get("/van-ban/1").status_code == 404
+        assert visitor.get("/api/v1/documents?q=hoi+nghi").get_json()["total"] == 0
+        # Inside, only the clerk, the auditor and the document's signer see it.
+        for role, expected in (("admin", 404), ("clerk", 200), ("auditor", 200), ("signer", 200)):
+            assert logged_in(app, role).get("/ho-so/1").status_code == expected, role
+        admin_api = app.test_client().get(
+            "/api/v1/documents?q=hoi+nghi", headers={"Authorization": f"Bearer {tokens['admin']}"}
+        )
+        assert admin_api.get_json()["total"] == 0
+    finally:
+        with demo_instance.sessions.begin() as session:
+            document = session.get(Document, 1)
+            assert document is not None
+            document.secrecy = Secrecy.NONE
