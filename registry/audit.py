@@ -1,15 +1,50 @@
-"""The audit trail: one row per action, added in the transaction of the change it records."""
+"""The audit trail: one row per action, added in the transaction of the change it records,
+each carrying the hash of the one before (a hash chain, checked by ``sovanban audit verify``).
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from .models import AuditEvent, Document
+from .models import AuditEvent, AuditHead, Document
 
-__all__ = ["record_event"]
+__all__ = ["GENESIS", "event_hash", "record_event"]
+
+GENESIS = "0" * 64  # the "previous hash" of the first event
+
+
+def event_hash(
+    *,
+    seq: int,
+    occurred_at: datetime,
+    actor: str,
+    action: str,
+    document_id: int | None,
+    details: dict[str, Any],
+    prev_hash: str,
+) -> str:
+    """SHA-256 over a canonical JSON of the event (chain format 1)."""
+    canonical = json.dumps(
+        {
+            "v": 1,
+            "seq": seq,
+            "at": occurred_at.astimezone(UTC).isoformat(timespec="microseconds"),
+            "actor": actor,
+            "action": action,
+            "document": document_id,
+            "details": details,
+            "prev": prev_hash,
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def record_event(
@@ -20,13 +55,39 @@ def record_event(
     document: Document | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append an event; ``action`` reads ``subject:verb`` (``document:register``)."""
-    event = AuditEvent(
-        occurred_at=datetime.now(UTC),
+    """Append an event; ``action`` reads ``subject:verb`` (``document:register``).
+
+    The head row is locked (FOR UPDATE on PostgreSQL; SQLite's writers queue anyway), so
+    concurrent transactions append one after the other and never fork the chain.
+    """
+    head = session.get(AuditHead, 1, with_for_update=True)
+    if head is None:
+        head = AuditHead(id=1, seq=0, hash=GENESIS)
+        session.add(head)
+    # Stored JSON comes back with the same keys and values; hash what will be read back.
+    clean: dict[str, Any] = json.loads(json.dumps(details or {}, ensure_ascii=False))
+    moment = datetime.now(UTC)
+    seq = head.seq + 1
+    document_id = document.id if document is not None else None
+    digest = event_hash(
+        seq=seq,
+        occurred_at=moment,
         actor=actor,
         action=action,
-        document_id=document.id if document is not None else None,
-        details=details or {},
+        document_id=document_id,
+        details=clean,
+        prev_hash=head.hash,
+    )
+    event = AuditEvent(
+        seq=seq,
+        occurred_at=moment,
+        actor=actor,
+        action=action,
+        document_id=document_id,
+        details=clean,
+        prev_hash=head.hash,
+        hash=digest,
     )
     session.add(event)
+    head.seq, head.hash = seq, digest
     return event

@@ -165,6 +165,11 @@ class WebConfig:
 
 
 @dataclass(frozen=True)
+class AuditConfig:
+    seal_minutes: int = 60
+
+
+@dataclass(frozen=True)
 class Config:
     issuer: IssuerConfig
     numbering: NumberingConfig
@@ -176,6 +181,7 @@ class Config:
     pki: PkiConfig = field(default_factory=PkiConfig)
     trust: TrustConfig = field(default_factory=TrustConfig)
     web: WebConfig = field(default_factory=WebConfig)
+    audit: AuditConfig = field(default_factory=AuditConfig)
     source: str = field(default="", compare=False)
 
     def database_url(self, instance: Path) -> str:

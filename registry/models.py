@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -27,6 +28,8 @@ from sqlalchemy.types import TypeDecorator
 __all__ = [
     "ApiToken",
     "AuditEvent",
+    "AuditHead",
+    "AuditSeal",
     "Base",
     "Document",
     "DocumentFile",
@@ -423,11 +426,16 @@ class ApiToken(Base):
 
 
 class AuditEvent(Base):
-    """One action, appended in the same transaction as the change it records."""
+    """One action, appended in the same transaction as the change it records.
+
+    ``seq`` numbers the chain without gaps; ``hash`` covers the event and ``prev_hash``,
+    the previous event's hash, so that any edit, deletion, insertion or reordering shows.
+    """
 
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
     occurred_at: Mapped[datetime] = mapped_column(default=utc_now)
     actor: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(64))
@@ -437,3 +445,26 @@ class AuditEvent(Base):
     hash: Mapped[str] = mapped_column(String(64), default="")
 
     __table_args__ = (Index("ix_audit_events_document_id", "document_id"),)
+
+
+class AuditHead(Base):
+    """The newest event of the chain (one row): locked by each writer, so events line up."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    hash: Mapped[str] = mapped_column(String(64), default="")
+
+
+class AuditSeal(Base):
+    """An RFC 3161 timestamp over the chain's head at ``seq``: proof that the chain up to
+    there existed then, so that a later truncation or rewrite shows."""
+
+    __tablename__ = "audit_seals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
+    sealed_at: Mapped[datetime] = mapped_column(default=utc_now)
+    token: Mapped[bytes] = mapped_column(LargeBinary)

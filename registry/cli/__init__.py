@@ -17,6 +17,7 @@ from signing.errors import SigningError
 
 from ..errors import RegistryError
 from .admin import demo_command, init_command, series_group, users_group, withdraw_command
+from .audit import audit_group
 from .certs import certs_group
 from .context import AppContext
 from .documents import (
@@ -85,6 +86,7 @@ for command in (
     attach_command,
     verify_command,
     serve_command,
+    audit_group,
 ):
     cli.add_command(command)
 

@@ -24,7 +24,7 @@ from ..services.documents import DraftRequest, find_document, register_draft, wi
 from ..services.issuing import issue_document, prepare_document, sign_document
 from ..services.keys import open_configured_signer
 from ..services.pki import create_demo_pki
-from ..services.setup import sync_reference_data
+from ..services.setup import record_configuration, sync_reference_data
 from ..services.tools import signing_tools
 from ..services.users import add_user, get_user
 from .context import AppContext, echo_json, pass_app, read_secret
@@ -50,6 +50,7 @@ def _initialise(app: AppContext) -> dict[str, object]:
     migrate(instance.engine)
     with app.unit_of_work() as session:
         report = sync_reference_data(session, instance.config)
+        record_configuration(session, instance.config, actor=app.actor)
     return {
         "instance": str(instance.folder),
         "config": instance.config.source,

@@ -25,6 +25,7 @@ def serve_instance(app: AppContext, host: str | None, port: int | None) -> None:
     if (pki_folder(instance) / "pki.json").is_file() and os.environ.get(variable):
         pki = pki_services(instance, os.environ[variable].encode())
     web = instance.config.web
+    _start_sealing(app, instance.config.audit.seal_minutes)
     address = f"http://{host or web.bind}:{port or web.port}/"
     click.echo(
         f"sovanban: serving {address}" + (" and the demo PKI at /pki" if pki else ""), err=True
@@ -37,6 +38,33 @@ def serve_instance(app: AppContext, host: str | None, port: int | None) -> None:
         max_request_body_size=web.max_upload_mb * 1024 * 1024 + 64 * 1024,
         ident="sovanban",
     )
+
+
+def _start_sealing(app: AppContext, minutes: int) -> None:
+    """Seal the audit chain's head every ``minutes`` in a background thread, when a
+    timestamp service is at hand (a failure is reported and tried again next time)."""
+    import threading
+
+    from ..services.audit_chain import seal_head
+    from .signing import signing_tools_for
+
+    instance = app.instance()
+    if minutes <= 0 or not (
+        instance.config.timestamping.url or os.environ.get(instance.config.pki.passphrase_env)
+    ):
+        return
+    tools = signing_tools_for(app)
+
+    def seal_forever() -> None:
+        while not stop.wait(minutes * 60):
+            try:
+                with app.unit_of_work() as session:
+                    seal_head(session, tools.timestamper, actor="service")
+            except Exception as exc:  # noqa: BLE001 - the thread must outlive a bad hour
+                click.echo(f"sovanban: could not seal the audit trail: {exc}", err=True)
+
+    stop = threading.Event()
+    threading.Thread(target=seal_forever, name="audit-seal", daemon=True).start()
 
 
 @click.command("serve")

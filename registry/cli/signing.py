@@ -30,10 +30,17 @@ from ..services.keys import configured_key, open_configured_signer, secret_varia
 from ..services.tools import signing_tools
 from .context import AppContext, pass_app, read_secret, write_file_atomically
 
-__all__ = ["attach_command", "extend_command", "issue_command", "prepare_command", "sign_command"]
+__all__ = [
+    "attach_command",
+    "extend_command",
+    "issue_command",
+    "prepare_command",
+    "sign_command",
+    "signing_tools_for",
+]
 
 
-def _tools(app: AppContext) -> SigningTools:
+def signing_tools_for(app: AppContext) -> SigningTools:
     instance = app.instance()
     passphrase = None
     if not instance.config.timestamping.url:  # the built-in TSA needs the demo PKI's key
@@ -86,7 +93,7 @@ def prepare_command(app: AppContext, key: str) -> None:
 @pass_app
 def sign_command(app: AppContext, key: str, key_name: str | None) -> None:
     """The signer's signature: certifies the prepared notice (form filling allowed)."""
-    tools = _tools(app)
+    tools = signing_tools_for(app)
     with app.unit_of_work() as session:
         document = find_document(session, key)
         login = document.signer.login if document.signer else ""
@@ -109,7 +116,7 @@ def issue_command(
     the numbers. Several documents are issued one transaction each, with a progress bar."""
     if output and len(keys) > 1:
         raise InputError("-o writes one document: issue one document at a time with it")
-    tools = _tools(app)
+    tools = signing_tools_for(app)
     config = _organisation_key(app, key_name)
     failures: list[str] = []
     with (
@@ -155,7 +162,7 @@ def attach_command(
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
-    tools = _tools(app)
+    tools = signing_tools_for(app)
     with app.unit_of_work() as session, _signer(app, _organisation_key(app, key_name)) as signer:
         signed = attach_file(
             session,
@@ -176,7 +183,7 @@ def attach_command(
 @pass_app
 def extend_command(app: AppContext, key: str | None) -> None:
     """Raise archive copies to PAdES B-LTA again (one document, or every issued one)."""
-    tools = _tools(app)
+    tools = signing_tools_for(app)
     with app.unit_of_work() as session:
         if key:
             documents = [find_document(session, key)]

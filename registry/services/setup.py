@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
@@ -9,11 +10,18 @@ from importlib import resources
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..audit import record_event
 from ..config import Config
 from ..errors import NotFoundError
-from ..models import DocumentType, Issuer, Term
+from ..models import AuditEvent, DocumentType, Issuer, Term
 
-__all__ = ["SyncReport", "builtin_document_types", "current_issuer", "sync_reference_data"]
+__all__ = [
+    "SyncReport",
+    "builtin_document_types",
+    "current_issuer",
+    "record_configuration",
+    "sync_reference_data",
+]
 
 
 @dataclass(frozen=True)
@@ -100,3 +108,23 @@ def current_issuer(session: Session, config: Config) -> Issuer:
             f"the issuer {config.issuer.abbreviation} is not in the database: run 'sovanban init'"
         )
     return issuer
+
+
+def record_configuration(session: Session, config: Config, *, actor: str) -> bool:
+    """Record the configuration in the audit trail when it differs from the last recorded
+    one (a change of issuer, numbering, keys or policy is an action like any other)."""
+    digest = hashlib.sha256(repr(config).encode("utf-8")).hexdigest()
+    last = session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.action == "config:apply")
+        .order_by(AuditEvent.seq.desc())
+    ).first()
+    if last is not None and last.details.get("sha256") == digest:
+        return False
+    record_event(
+        session,
+        actor=actor,
+        action="config:apply",
+        details={"sha256": digest, "source": config.source},
+    )
+    return True

@@ -12,8 +12,10 @@ from signing.text import vietnam_date
 
 from ..audit import record_event
 from ..models import AuditEvent
+from ..services.audit_chain import verify_chain
 from ..services.integrity import check_blobs
 from ..services.stats import dashboard as dashboard_figures
+from ..services.trust import instance_trust_store
 from .auth import roles_required
 from .context import db_session, instance_of
 
@@ -56,6 +58,15 @@ def audit_trail() -> str:
     return render_template(
         "auditor/audit.html", events=events, page=page, pages=pages, actor=actor, action=action
     )
+
+
+@auditor.post("/nhat-ky/kiem-tra")
+@roles_required("auditor")
+def check_chain() -> str:
+    """Check the whole hash chain now (every event, the head, every seal's timestamp)."""
+    trust = instance_trust_store(instance_of())
+    report = verify_chain(db_session(), context=lambda: trust.validation_context(allow_empty=True))
+    return render_template("auditor/chain.html", report=report)
 
 
 @auditor.route("/toan-ven", methods=["GET", "POST"])

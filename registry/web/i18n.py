@@ -166,6 +166,10 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "qr_target": ("Địa chỉ trong mã QR", "The QR code's address"),
     "back": ("Quay lại văn bản", "Back to the document"),
+    "check_chain": ("Kiểm tra chuỗi nhật ký", "Check the audit chain"),
+    "chain_intact": ("Chuỗi nhật ký nguyên vẹn", "The audit chain is intact"),
+    "chain_broken": ("Chuỗi nhật ký đã bị thay đổi", "The audit chain was tampered with"),
+    "seals": ("Dấu thời gian niêm phong", "Timestamp seals"),
     "open_record": ("Mở hồ sơ văn bản", "Open the document's record"),
 }
 

@@ -6,11 +6,12 @@ import base64
 import time
 from typing import Any
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from werkzeug.exceptions import NotFound
 
 from signing.errors import UnusablePdfError
 
+from ..audit import record_event
 from ..errors import InputError, NotFoundError
 from ..models import Document, FileKind
 from ..services.access import can_see
@@ -119,9 +120,24 @@ def verify_upload(data: bytes, *, pages: bool) -> Any:
     # the worker's own reading would wait for.
     end_transaction()
     web = instance_of().config.web
-    return pool_for(instance_of()).verify(
+    verified = pool_for(instance_of()).verify(
         data, current_language(), float(web.verify_seconds), pages=pages
     )
+    user = g.get("user")
+    if user is not None:  # a verification by a logged-in person is part of the record
+        report = verified.report
+        record_event(
+            db_session(),
+            actor=user.login,
+            action="document:verify",
+            details={
+                "sha256": report["file"]["sha256"],
+                "indication": report["indication"],
+                "registry": (report.get("registry") or {}).get("status"),
+            },
+        )
+        db_session().commit()
+    return verified
 
 
 @public.route("/kiem-tra", methods=["GET", "POST"])

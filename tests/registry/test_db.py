@@ -17,7 +17,7 @@ from tests.conftest import Database
 def test_datetimes_come_back_aware_and_in_utc(database: Database) -> None:
     moment = datetime(2023, 4, 20, 14, 34, 9, tzinfo=timezone(timedelta(hours=7)))
     with database.sessions.begin() as session:
-        session.add(AuditEvent(actor="test", action="test:time", occurred_at=moment, details={}))
+        session.add(AuditEvent(seq=1, actor="t", action="t:time", occurred_at=moment, details={}))
     with database.sessions() as session:
         stored = session.query(AuditEvent).one().occurred_at
     assert stored == moment
@@ -28,7 +28,7 @@ def test_datetimes_come_back_aware_and_in_utc(database: Database) -> None:
 def test_naive_datetimes_are_not_stored(database: Database) -> None:
     with database.sessions() as session:
         session.add(
-            AuditEvent(actor="t", action="t", occurred_at=datetime(2023, 1, 1), details={})  # noqa: DTZ001
+            AuditEvent(seq=1, actor="t", action="t", occurred_at=datetime(2023, 1, 1), details={})  # noqa: DTZ001
         )
         with pytest.raises(Exception, match="naive datetimes"):
             session.flush()
@@ -77,3 +77,27 @@ def test_the_migrations_build_exactly_the_models(database: Database) -> None:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         differences = compare_metadata(context, Base.metadata)
     assert differences == []
+
+
+def test_events_written_before_the_chain_are_chained_by_the_migration(tmp_path: Path) -> None:
+    from alembic import command
+
+    from registry.db import _alembic_config, make_session_factory
+    from registry.services.audit_chain import verify_chain
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    command.upgrade(_alembic_config(engine), "0002")
+    with engine.begin() as connection:
+        for n in range(3):
+            connection.execute(
+                text(
+                    "INSERT INTO audit_events (occurred_at, actor, action, details, prev_hash,"
+                    " hash) VALUES (:at, 'cli', 'document:register', :details, '', '')"
+                ),
+                {"at": f"2026-11-0{n + 1} 08:00:00.000000", "details": f'{{"n": {n}}}'},
+            )
+    migrate(engine)
+    with make_session_factory(engine)() as session:
+        report = verify_chain(session)
+    assert report.intact and report.events == 3
+    engine.dispose()

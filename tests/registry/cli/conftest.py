@@ -50,3 +50,11 @@ def sovanban(
     monkeypatch.delenv("SOVANBAN_CONFIG", raising=False)
     monkeypatch.delenv("SOVANBAN_DATABASE_URL", raising=False)
     return Sovanban(tmp_path / "instance", capsys)
+
+
+@pytest.fixture
+def demo(sovanban: Sovanban, monkeypatch: pytest.MonkeyPatch) -> Sovanban:
+    """The demo instance, its PKI passphrase in the environment."""
+    monkeypatch.setenv("SOVANBAN_PKI_PASSPHRASE", "mat-khau-demo")
+    sovanban.ok("demo", "--no-serve")
+    return sovanban

@@ -10,13 +10,6 @@ from registry.services.compose import seed_notice_path
 from tests.registry.cli.conftest import Sovanban
 
 
-@pytest.fixture
-def demo(sovanban: Sovanban, monkeypatch: pytest.MonkeyPatch) -> Sovanban:
-    monkeypatch.setenv("SOVANBAN_PKI_PASSPHRASE", "mat-khau-demo")
-    sovanban.ok("demo", "--no-serve")
-    return sovanban
-
-
 def test_the_demo_issues_the_seed_notice(
     sovanban: Sovanban, monkeypatch: pytest.MonkeyPatch
 ) -> None:

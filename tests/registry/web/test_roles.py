@@ -38,6 +38,7 @@ ROUTES: dict[str, tuple[str, str, frozenset[str]]] = {
     "auditor.dashboard": ("GET", "/kiem-soat/", frozenset({"auditor"})),
     "auditor.audit_trail": ("GET", "/kiem-soat/nhat-ky", frozenset({"auditor", "admin"})),
     "auditor.integrity": ("GET", "/kiem-soat/toan-ven", frozenset({"auditor"})),
+    "auditor.check_chain": ("POST", "/kiem-soat/nhat-ky/kiem-tra", frozenset({"auditor"})),
     "admin.users": ("GET", "/quan-tri/", frozenset({"admin"})),
     "admin.add": ("POST", "/quan-tri/nguoi-dung", frozenset({"admin"})),
     "admin.account": ("GET", "/quan-tri/nguoi-dung/vanthu", frozenset({"admin"})),

@@ -1,0 +1,57 @@
+"""``sovanban audit verify | seal``: the audit trail's hash chain and its timestamp seals."""
+
+from __future__ import annotations
+
+import click
+
+from ..services.audit_chain import seal_head, verify_chain
+from ..services.trust import instance_trust_store
+from .context import AppContext, echo_json, pass_app
+from .signing import signing_tools_for
+
+__all__ = ["audit_group"]
+
+
+@click.group("audit")
+def audit_group() -> None:
+    """The audit trail: check its hash chain, seal its head with a timestamp."""
+
+
+@audit_group.command("verify")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def audit_verify(app: AppContext, as_json: bool) -> None:
+    """Check every event against its hash and the one before, the head and every seal;
+    say where the chain breaks. Exit status 1 when it does."""
+    trust = instance_trust_store(app.instance())
+    with app.unit_of_work() as session:
+        report = verify_chain(session, context=lambda: trust.validation_context(allow_empty=True))
+    if as_json:
+        echo_json(
+            {
+                "intact": report.intact,
+                "events": report.events,
+                "last_seq": report.last_seq,
+                "seals": report.seals,
+                "problems": [vars(problem) for problem in report.problems],
+            }
+        )
+    else:
+        click.echo(
+            f"{report.events} events, last #{report.last_seq}, {report.seals} seal(s): "
+            + ("intact" if report.intact else f"{len(report.problems)} problem(s)")
+        )
+        for problem in report.problems:
+            click.echo(f"  #{problem.seq}: {problem.message}")
+    if not report.intact:
+        raise SystemExit(1)
+
+
+@audit_group.command("seal")
+@pass_app
+def audit_seal(app: AppContext) -> None:
+    """Timestamp the chain's head (run it from cron or a timer; serve does it hourly)."""
+    tools = signing_tools_for(app)
+    with app.unit_of_work() as session:
+        seal = seal_head(session, tools.timestamper, actor=app.actor)
+        click.echo(f"sealed #{seal.seq} {seal.hash}")
