@@ -18,6 +18,7 @@ from signing.errors import SigningError
 from ..errors import RegistryError
 from .admin import demo_command, init_command, series_group, users_group, withdraw_command
 from .audit import audit_group
+from .book import book_command
 from .certs import certs_group
 from .context import AppContext
 from .documents import (
@@ -87,6 +88,7 @@ for command in (
     verify_command,
     serve_command,
     audit_group,
+    book_command,
 ):
     cli.add_command(command)
 

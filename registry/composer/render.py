@@ -27,14 +27,14 @@ from signing.text import vietnamese_date_line
 from ..recipients import render_distribution
 from .notice import Notice
 
-__all__ = ["render_notice"]
+__all__ = ["register_font_family", "render_notice"]
 
 PARTY_HEADER = "ĐẢNG CỘNG SẢN VIỆT NAM"
 LEFT_MARGIN, RIGHT_MARGIN, TOP_MARGIN, BOTTOM_MARGIN = 30 * mm, 15 * mm, 20 * mm, 20 * mm
 
 
 @cache
-def _register_family(faces: FontFaces) -> str:
+def register_font_family(faces: FontFaces) -> str:
     """Register the four faces with ReportLab once per process; returns the family name."""
     family = f"sovanban-{abs(hash(faces)):x}"
     for suffix, path in (
@@ -97,7 +97,7 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
 
 def render_notice(notice: Notice, faces: FontFaces) -> bytes:
     """The notice as PDF bytes; the same notice and fonts always give the same bytes."""
-    family = _register_family(faces)
+    family = register_font_family(faces)
     styles = _styles(family)
     width = A4[0] - LEFT_MARGIN - RIGHT_MARGIN
     header = Table(

@@ -6,14 +6,28 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Document, NumberEntry
+from ..composer.book import BookCover, render_register_book
+from ..config import Config
+from ..errors import NotFoundError
+from ..models import Document, NumberEntry, SeriesPeriod
 from .access import Viewer, can_see
+from .compose import configured_fonts
 
-__all__ = ["COLUMNS", "BookRow", "book_csv", "book_periods", "book_rows"]
+__all__ = [
+    "COLUMNS",
+    "BookRow",
+    "book_cover",
+    "book_csv",
+    "book_pdf",
+    "book_periods",
+    "book_rows",
+    "book_xlsx",
+]
 
 COLUMNS = (
     "Số, ký hiệu văn bản",
@@ -112,3 +126,55 @@ def book_csv(rows: Sequence[BookRow]) -> bytes:
     for row in rows:
         writer.writerow(row.cells())
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def book_cover(session: Session, config: Config, period_key: str) -> BookCover:
+    """The cover of the book of ``period_key`` (a term's label or a year)."""
+    periods = session.scalars(select(SeriesPeriod).where(SeriesPeriod.period_key == period_key))
+    spans = [(period.starts_on, period.ends_on) for period in periods]
+    if not spans:
+        raise NotFoundError(f"no number was given in {period_key!r} (see sovanban series list)")
+    starts, ends = min(s for s, _ in spans), max(e for _, e in spans)
+    kind = "Nhiệm kỳ" if config.numbering.scheme == "party" else "Năm"
+    issuer = config.issuer
+    return BookCover(
+        superior_body=issuer.superior_body.upper(),
+        issuer_name=issuer.header_name.replace("\n", " "),
+        title="SỔ ĐĂNG KÝ VĂN BẢN ĐI",
+        period=f"{kind} {period_key}",
+        opened=f"Bắt đầu từ ngày {starts.strftime('%d/%m/%Y')}",
+        closed=f"Đến ngày {ends.strftime('%d/%m/%Y')}",
+    )
+
+
+def book_xlsx(rows: Sequence[BookRow], cover: BookCover) -> bytes:
+    """A workbook with one sheet: a title line, the column headers, one row per number."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = cover.period[:31]
+    sheet.append([f"{cover.title} — {cover.issuer_name} — {cover.period}"])
+    sheet["A1"].font = Font(bold=True)
+    sheet.append(list(COLUMNS))
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in rows:
+        sheet.append(
+            [row.copies or None if index == 6 else value for index, value in enumerate(row.cells())]
+        )
+    for letter, width in zip("ABCDEFGHIJ", (14, 12, 50, 22, 40, 20, 8, 12, 14, 20), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A3"
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def book_pdf(rows: Sequence[BookRow], cover: BookCover, config: Config, base: Path) -> bytes:
+    """The printable book: A4 landscape, cover, the columns on every page."""
+    return render_register_book(
+        cover, COLUMNS, [row.cells() for row in rows], configured_fonts(config, base)
+    )

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from signing.errors import SigningError
 
+from ..audit import record_event
 from ..errors import InputError, RegistryError
 from ..models import DocumentStatus, DocumentType, Secrecy, Urgency, User
 from ..recipients import parse_distribution
@@ -16,7 +17,14 @@ from ..services.compose import compose_data
 from ..services.documents import DraftRequest, register_draft, withdraw_document
 from ..services.issuing import configured_placement, issue_document, prepare_document
 from ..services.keys import open_configured_signer
-from ..services.register_book import book_csv, book_periods, book_rows
+from ..services.register_book import (
+    book_cover,
+    book_csv,
+    book_pdf,
+    book_periods,
+    book_rows,
+    book_xlsx,
+)
 from ..services.search import SearchQuery, search_documents
 from ..services.setup import current_issuer
 from .auth import roles_required
@@ -26,6 +34,11 @@ from .workspace import visible_document
 __all__ = ["clerk", "organisation_key_names"]
 
 clerk = Blueprint("clerk", __name__)
+EXPORTS = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
 
 
 def organisation_key_names() -> list[str]:
@@ -188,16 +201,29 @@ def register_book() -> Any:
     periods = book_periods(database)
     period = request.args.get("ky") or (periods[0] if periods else "")
     rows = book_rows(database, period, viewer()) if period in periods else []
-    if request.args.get("dinh_dang") == "csv":
-        from ..audit import record_event
-
+    kind = request.args.get("dinh_dang", "")
+    if kind in EXPORTS and rows:
         record_event(
-            database, actor=g.user.login, action="register:export", details={"period": period}
+            database,
+            actor=g.user.login,
+            action="register:export",
+            details={"period": period, "format": kind, "rows": len(rows)},
         )
         database.commit()
+        instance = instance_of()
+        cover = book_cover(database, instance.config, period)
+        data = (
+            book_csv(rows)
+            if kind == "csv"
+            else book_xlsx(rows, cover)
+            if kind == "xlsx"
+            else book_pdf(rows, cover, instance.config, instance.folder)
+        )
         return Response(
-            book_csv(rows),
-            mimetype="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="so-van-ban-di-{period}.csv"'},
+            data,
+            mimetype=EXPORTS[kind],
+            headers={
+                "Content-Disposition": f'attachment; filename="so-van-ban-di-{period}.{kind}"'
+            },
         )
     return render_template("clerk/book.html", rows=rows, periods=periods, period=period)

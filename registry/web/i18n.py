@@ -91,7 +91,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "documents": ("Văn bản", "Documents"),
     "register_book": ("Sổ đăng ký văn bản đi", "Outgoing register book"),
     "period": ("Nhiệm kỳ / năm", "Term / year"),
-    "export_csv": ("Tải sổ (CSV)", "Download the book (CSV)"),
+    "export": ("Tải sổ", "Download the book"),
     "upload_draft": ("Tệp dự thảo (PDF)", "Draft file (PDF)"),
     "or_compose": ("… hoặc soạn văn bản tại đây", "… or write the notice here"),
     "title_line": ("Tên văn bản (chữ in hoa, không bắt buộc)", "Title line (capitals, optional)"),

@@ -77,6 +77,10 @@ def test_compose_prepare_sign_issue_in_the_browser_workspaces(
     assert number.group(1) in book and "Kết luận giao ban tháng 11" in book
     csv = clerk.get("/van-thu/so-van-ban", query_string={"dinh_dang": "csv"})
     assert csv.data.startswith("\ufeff".encode()) and number.group(1) in csv.data.decode()
+    pdf = clerk.get("/van-thu/so-van-ban", query_string={"dinh_dang": "pdf"})
+    assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    xlsx = clerk.get("/van-thu/so-van-ban", query_string={"dinh_dang": "xlsx"})
+    assert xlsx.data.startswith(b"PK")
     public = app.test_client().get(f"/van-ban/{document_id}/issued.pdf")
     visitor = app.test_client()
     verified = visitor.post(
