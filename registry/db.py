@@ -24,14 +24,18 @@ from .errors import ConfigError, NotInitialisedError, RegistryError
 
 __all__ = ["make_engine", "make_session_factory", "migrate", "require_current_schema"]
 
-SQLITE_BUSY_TIMEOUT_MS = 60_000
+# Issuing holds the lock while it signs (~0.3 s); eight busy writers on two cores can keep
+# one waiting a long time, and SQLite's busy handler is not first-come first-served.
+SQLITE_BUSY_TIMEOUT_MS = 180_000
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for ``url`` with the connection settings the registry relies on."""
     try:
         if url.startswith("sqlite"):
-            engine = create_engine(url, connect_args={"timeout": 60}, **kwargs)
+            engine = create_engine(
+                url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs
+            )
             _tune_sqlite(engine)
         else:
             engine = create_engine(url, pool_pre_ping=True, **kwargs)

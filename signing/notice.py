@@ -233,6 +233,16 @@ class NoticeSigning:
     ) -> bytes:
         current = issued
         try:
+            existing = PdfFileReader(io.BytesIO(issued), strict=False)
+            if any(sig.sig_object_type == "/DocTimeStamp" for sig in existing.embedded_signatures):
+                # Already B-LTA: validation data for the last document timestamp, then a new
+                # one (re-adding VRI entries for the older signatures would count as a change).
+                renewed = await signers.PdfTimeStamper(
+                    timestamper
+                ).async_update_archival_timestamp_chain(
+                    existing, validation_context, in_place=False
+                )
+                return bytes(renewed.getvalue())
             for index in range(len(PdfFileReader(io.BytesIO(issued)).embedded_signatures)):
                 signature = PdfFileReader(io.BytesIO(current)).embedded_signatures[index]
                 output = await async_add_validation_info(signature, validation_context)

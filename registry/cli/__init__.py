@@ -17,6 +17,7 @@ from signing.errors import SigningError
 
 from ..errors import RegistryError
 from .admin import demo_command, init_command, series_group, users_group, withdraw_command
+from .archive import archive_group
 from .audit import audit_group
 from .book import book_command
 from .certs import certs_group
@@ -89,6 +90,7 @@ for command in (
     serve_command,
     audit_group,
     book_command,
+    archive_group,
 ):
     cli.add_command(command)
 
