@@ -36,6 +36,7 @@ __all__ = [
     "DocumentReference",
     "DocumentStatus",
     "DocumentType",
+    "DocumentWords",
     "FileKind",
     "Issuer",
     "NumberEntry",
@@ -268,6 +269,7 @@ class NumberEntry(Base):
         UniqueConstraint("issuer_id", "period_key", "notation", "number", "secret_series"),
         CheckConstraint("number >= 1", name="number"),
         Index("ix_numbers_rendered", "rendered"),
+        Index("ix_numbers_number", "number"),  # number lookups as typed ("17 ctr duk")
     )
 
 
@@ -407,6 +409,18 @@ class DocumentReference(Base):
     )
 
     __table_args__ = (UniqueConstraint("document_id", "number_text"),)
+
+
+class DocumentWords(Base):
+    """The folded words a document is found by (no diacritics, đ → d, lower case), kept by
+    :func:`registry.services.search.refresh_search_text`. ``words`` is indexed for full-text
+    search: an FTS5 table on SQLite, a GIN index on PostgreSQL (migration 0004)."""
+
+    __tablename__ = "document_words"
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), primary_key=True)
+    recipients: Mapped[str] = mapped_column(Text, default="")
+    words: Mapped[str] = mapped_column(Text, default="")
 
 
 class ApiToken(Base):

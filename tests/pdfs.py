@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from pypdf import PdfWriter
 
-__all__ = ["blank_pdf", "self_signed_pdf"]
+__all__ = ["blank_pdf", "self_signed_pdf", "text_pdf"]
 
 
 def blank_pdf(pages: int = 1, password: str | None = None) -> bytes:
@@ -18,6 +18,25 @@ def blank_pdf(pages: int = 1, password: str | None = None) -> bytes:
         writer.encrypt(password, algorithm="AES-256")
     buffer = io.BytesIO()
     writer.write(buffer)
+    return buffer.getvalue()
+
+
+def text_pdf(*lines: str) -> bytes:
+    """A one-page PDF holding ``lines`` in an embedded Vietnamese font (text extractable)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    from signing.fonts import default_font_faces
+
+    if "tests-regular" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("tests-regular", str(default_font_faces().regular)))
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=(595, 842), invariant=1)
+    page.setFont("tests-regular", 12)
+    for index, line in enumerate(lines):
+        page.drawString(72, 760 - 18 * index, line)
+    page.save()
     return buffer.getvalue()
 
 

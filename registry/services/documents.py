@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from signing.errors import UnusablePdfError
 from signing.inspect import inspect_pdf
-from signing.text import fold, nfc
+from signing.text import nfc
 
 from ..audit import record_event
 from ..errors import InputError, NotFoundError
@@ -32,7 +32,7 @@ from ..models import (
 from ..recipients import RecipientLine
 from ..references import find_citations
 from ..storage import BlobStore
-from .search import refresh_search_text
+from .search import number_key, refresh_search_text
 from .users import get_user
 
 __all__ = [
@@ -170,7 +170,7 @@ def register_draft(
                 cited_document_id=cited,
             )
         )
-    refresh_search_text(document, [line.name for line in request.recipients])
+    refresh_search_text(session, document, [line.name for line in request.recipients])
     record_event(
         session,
         actor=actor,
@@ -204,13 +204,6 @@ def withdraw_document(session: Session, document: Document, *, reason: str, acto
     )
 
 
-def _number_key(text: str) -> str:
-    """``17-CTr/ĐUK``, ``Số 17 CTr DUK`` and ``17-ctr/đuk`` all give ``17 ctr duk``."""
-    folded = fold(nfc(text)).strip()
-    folded = re.sub(r"^so\s*:?\s*", "", folded)
-    return " ".join(re.findall(r"[0-9a-z]+", folded)).lstrip("0")
-
-
 def find_document(session: Session, key: str) -> Document:
     """A document by its id (``12`` or ``#12``) or by its number (``25-TB/ĐUK``)."""
     text = key.strip()
@@ -219,7 +212,7 @@ def find_document(session: Session, key: str) -> Document:
         if document is None:
             raise NotFoundError(f"no document with id {text.lstrip('#')}")
         return document
-    wanted = _number_key(text)
+    wanted = number_key(text)
     digits = re.match(r"\d+", wanted)
     if digits is None:
         raise NotFoundError(f"{key!r} is neither a document id nor a number like 25-TB/ĐUK")
@@ -228,7 +221,7 @@ def find_document(session: Session, key: str) -> Document:
             NumberEntry.number == int(digits.group()), NumberEntry.document_id.is_not(None)
         )
     ).all()
-    matches = [entry for entry in candidates if _number_key(entry.rendered) == wanted]
+    matches = [entry for entry in candidates if number_key(entry.rendered) == wanted]
     if not matches:
         raise NotFoundError(f"no document is registered under the number {key!r}")
     if len(matches) > 1:

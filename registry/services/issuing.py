@@ -240,7 +240,7 @@ def issue_document(
     document.document_date = issued_on
     session.flush()  # the number row joins the document before its search text is made
     session.expire(document, ["number"])
-    refresh_search_text(document)
+    refresh_search_text(session, document)
     record_event(
         session,
         actor=actor,

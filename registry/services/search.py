@@ -1,4 +1,14 @@
-"""Finding documents: by number, by words (diacritics and đ ignored), and by filters."""
+"""Finding documents: by number, by words (diacritics and đ ignored), and by filters.
+
+Words are matched as whole words against the folded text of the number, subject, signer,
+recipients and body: through SQLite's FTS5 or PostgreSQL's full-text index, which give the
+same answers because both see the same folded words. A document matches when it holds
+every word; a query that is a registered number (``17-CTr/ĐUK``, ``17 ctr duk``) finds
+that number's documents only. Ranking is the same on both: the words as a phrase in the
+number, subject or signer first ("ha tinh" as Hà Tĩnh, not "hà … tĩnh" apart: Vietnamese
+words are groups of syllables); then all the words there; then the phrase in the
+recipients or body; then the rest. Newest first within each.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +16,49 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    SQLColumnExpression,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    literal_column,
+    select,
+    text,
+    true,
+)
 from sqlalchemy.orm import Session
 
 from signing.text import fold, nfc
 
-from ..models import Document, DocumentStatus, DocumentType, Secrecy, User
+from ..models import (
+    Document,
+    DocumentStatus,
+    DocumentType,
+    DocumentWords,
+    NumberEntry,
+    Secrecy,
+    User,
+)
 from .access import Viewer, visible_documents
 
-__all__ = ["SearchPage", "SearchQuery", "refresh_search_text", "search_documents"]
+__all__ = [
+    "SearchPage",
+    "SearchQuery",
+    "number_key",
+    "refresh_search_text",
+    "search_documents",
+    "search_words",
+    "words_of",
+]
 
 MAX_PER_PAGE = 100
+MAX_WORDS = 12
 
 
 @dataclass(frozen=True)
@@ -27,6 +68,7 @@ class SearchQuery:
     status: DocumentStatus | None = None
     secrecy: Secrecy | None = None
     signer_login: str = ""
+    recipient: str = ""
     issued_from: date | None = None
     issued_to: date | None = None
     page: int = 1
@@ -45,23 +87,110 @@ class SearchPage:
         return max(1, -(-self.total // self.per_page))
 
 
-def _words(text: str) -> list[str]:
+def words_of(text: str) -> list[str]:
+    """The folded words of ``text``: what is indexed and what is searched."""
     return re.findall(r"[0-9a-z]+", fold(nfc(text)))
 
 
-def refresh_search_text(document: Document, recipients: Sequence[str] = ()) -> None:
-    """Recompute the folded text searched for ``document`` (after registering or issuing)."""
-    names = recipients or [recipient.name for recipient in document.recipients]
-    number = document.number.rendered if document.number else ""
-    parts = [number, document.subject, document.signer_name, *names]
-    document.search_text = " ".join(" ".join(_words(part)) for part in parts if part)
+def number_key(text: str) -> str:
+    """``17-CTr/ĐUK``, ``Số 17 CTr DUK`` and ``17-ctr/đuk`` all give ``17 ctr duk``."""
+    folded = re.sub(r"^so\s*:?\s*", "", fold(nfc(text)).strip())
+    return " ".join(re.findall(r"[0-9a-z]+", folded)).lstrip("0")
+
+
+def _number_words(rendered: str) -> list[str]:
+    words = words_of(rendered)
+    if words and words[0].isdigit() and words[0].lstrip("0") != words[0]:
+        words.append(words[0].lstrip("0") or "0")  # "01" is also found as "1"
+    return words
+
+
+@dataclass(frozen=True)
+class SearchWords:
+    head: str  # number, subject, signer (documents.search_text)
+    recipients: str
+    words: str  # everything, the full-text indexed column
+
+
+def search_words(
+    number: str, subject: str, signer: str, recipients: Sequence[str], body: str
+) -> SearchWords:
+    """The folded words a document is found by."""
+    head = " ".join([*_number_words(number), *words_of(subject), *words_of(signer)])
+    folded_recipients = " ".join(word for name in recipients for word in words_of(name))
+    words = " ".join(part for part in (head, folded_recipients, " ".join(words_of(body))) if part)
+    return SearchWords(head, folded_recipients, words)
+
+
+def refresh_search_text(
+    session: Session, document: Document, recipients: Sequence[str] = ()
+) -> None:
+    """Recompute what ``document`` is found by (after registering and issuing)."""
+    found = search_words(
+        document.number.rendered if document.number else "",
+        document.subject,
+        document.signer_name,
+        list(recipients) or [recipient.name for recipient in document.recipients],
+        document.body_text,
+    )
+    document.search_text = found.head
+    row = session.get(DocumentWords, document.id)
+    if row is None:
+        row = DocumentWords(document_id=document.id)
+        session.add(row)
+    row.recipients, row.words = found.recipients, found.words
+
+
+def _contains_words(column: SQLColumnExpression[str], words: Sequence[str]) -> ColumnElement[bool]:
+    """Every word in the space-separated ``column`` as a whole word (same on both engines)."""
+    padded = literal(" ") + column + literal(" ")
+    return and_(true(), *(padded.contains(f" {word} ", autoescape=True) for word in words))
+
+
+def _full_text_ids(session: Session, words: Sequence[str], *, phrase: bool = False) -> Select[Any]:
+    """Documents holding every word (or, with ``phrase``, the words side by side)."""
+    if session.get_bind().dialect.name == "sqlite":
+        # Quoted: never an FTS5 operator. One quoted group is a phrase.
+        match = f'"{" ".join(words)}"' if phrase else " ".join(f'"{word}"' for word in words)
+        return (
+            select(text("rowid"))
+            .select_from(text("document_words_fts"))
+            .where(
+                text("document_words_fts MATCH :match").bindparams(
+                    bindparam("match", value=match, unique=True)  # several in one statement
+                )
+            )
+        )
+    # words_tsv: to_tsvector('simple', words), stored and GIN-indexed (migration 0004).
+    vector: ColumnElement[Any] = literal_column("document_words.words_tsv")
+    query = (" <-> " if phrase else " & ").join(words)
+    return select(DocumentWords.document_id).where(
+        vector.op("@@")(func.to_tsquery("simple", query))
+    )
+
+
+def _exact_number_ids(session: Session, query_text: str) -> list[int]:
+    key = number_key(query_text)
+    digits = re.match(r"\d+", key)
+    if digits is None or " " not in key:
+        return []
+    entries = session.scalars(
+        select(NumberEntry).where(
+            NumberEntry.number == int(digits.group()), NumberEntry.document_id.is_not(None)
+        )
+    ).all()
+    return [e.document_id for e in entries if e.document_id and number_key(e.rendered) == key]
 
 
 def search_documents(session: Session, query: SearchQuery, viewer: Viewer) -> SearchPage:
-    """The documents ``viewer`` may see that match ``query``, newest first, one page."""
+    """The documents ``viewer`` may see that match ``query``, best first, one page."""
+    words = words_of(query.text)[:MAX_WORDS]
+    exact = _exact_number_ids(session, query.text) if words else []
     statement = select(Document).where(visible_documents(viewer))
-    for word in _words(query.text)[:12]:
-        statement = statement.where(Document.search_text.contains(word, autoescape=True))
+    if exact:  # a number such as 17-CTr/ĐUK: that document (one per term it was given in)
+        statement = statement.where(Document.id.in_(exact))
+    elif words:
+        statement = statement.where(Document.id.in_(_full_text_ids(session, words)))
     if query.type_code:
         statement = statement.join(DocumentType).where(DocumentType.code == query.type_code)
     if query.status is not None:
@@ -72,6 +201,14 @@ def search_documents(session: Session, query: SearchQuery, viewer: Viewer) -> Se
         statement = statement.where(
             Document.signer_id.in_(select(User.id).where(User.login == query.signer_login))
         )
+    if query.recipient.strip():
+        statement = statement.where(
+            Document.id.in_(
+                select(DocumentWords.document_id).where(
+                    _contains_words(DocumentWords.recipients, words_of(query.recipient))
+                )
+            )
+        )
     if query.issued_from is not None:
         statement = statement.where(Document.document_date >= query.issued_from)
     if query.issued_to is not None:
@@ -79,8 +216,20 @@ def search_documents(session: Session, query: SearchQuery, viewer: Viewer) -> Se
     total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
     per_page = max(1, min(query.per_page, MAX_PER_PAGE))
     page = max(1, query.page)
+    phrase = " ".join(words)
+    rank = (
+        literal(0)
+        if exact
+        else case(
+            (Document.id.in_(exact or [-1]), 0),
+            (_contains_words(Document.search_text, [phrase]), 1),
+            (_contains_words(Document.search_text, words), 2),
+            (Document.id.in_(_full_text_ids(session, words, phrase=True)), 3),
+            else_=4,
+        )
+    )
     rows = session.scalars(
-        statement.order_by(Document.document_date.desc().nulls_last(), Document.id.desc())
+        statement.order_by(rank, Document.document_date.desc().nulls_last(), Document.id.desc())
         .offset((page - 1) * per_page)
         .limit(per_page)
     ).all()

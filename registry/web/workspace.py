@@ -76,6 +76,7 @@ def search_query_from(args: Any) -> SearchQuery:
         status=enum_value(DocumentStatus, args.get("trang_thai")),
         secrecy=enum_value(Secrecy, args.get("do_mat")),
         signer_login=args.get("nguoi_ky", "")[:64],
+        recipient=args.get("noi_nhan", "")[:200],
         issued_from=_day(args.get("tu_ngay")),
         issued_to=_day(args.get("den_ngay")),
         page=page,

@@ -73,8 +73,16 @@ def test_the_migrations_build_exactly_the_models(database: Database) -> None:
 
     from registry.models import Base
 
+    def include_name(name: str | None, _type: str, _parents: object) -> bool:
+        # The full-text structures only the migrations know (as in registry/migrations/env.py).
+        return not (name or "").startswith(
+            ("document_words_fts", "ix_document_words_tsv", "words_tsv")
+        )
+
     with database.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": include_name}
+        )
         differences = compare_metadata(context, Base.metadata)
     assert differences == []
 
