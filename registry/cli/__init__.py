@@ -29,6 +29,8 @@ from .documents import (
     register_command,
     show_command,
 )
+from .importing import import_command
+from .search import search_command
 from .serve import serve_command
 from .signing import (
     attach_command,
@@ -91,6 +93,8 @@ for command in (
     audit_group,
     book_command,
     archive_group,
+    import_command,
+    search_command,
 ):
     cli.add_command(command)
 

@@ -23,18 +23,18 @@ from ..storage import BlobStore
 from .pki import pki_folder
 from .trust import instance_trust_store
 
-__all__ = ["verify_for_instance"]
+__all__ = ["instance_roles", "published_crls", "verify_for_instance"]
 
 _REGISTERED_KINDS = (FileKind.ISSUED, FileKind.ARCHIVE)
 
 
-def _roles(session: Session, instance: Instance) -> Roles:
+def instance_roles(session: Session, instance: Instance) -> Roles:
     signers = session.scalars(select(User.email).where(User.email != "")).all()
     organisation = {instance.config.issuer.email.lower()} if instance.config.issuer.email else set()
     return Roles(frozenset(organisation), frozenset(email.lower() for email in signers))
 
 
-def _published_crls(instance: Instance) -> list[asn1_crl.CertificateList]:
+def published_crls(instance: Instance) -> list[asn1_crl.CertificateList]:
     folder = pki_folder(instance)
     if not (folder / "pki.json").is_file():
         return []
@@ -117,8 +117,8 @@ def verify_for_instance(
     report = verify_pdf(
         data,
         trust=instance_trust_store(instance),
-        roles=_roles(session, instance),
-        crls=_published_crls(instance),
+        roles=instance_roles(session, instance),
+        crls=published_crls(instance),
         online=online,
         time_limit=time_limit,
     )

@@ -1,0 +1,93 @@
+"""``sovanban import FOLDER``: register an existing archive of signed PDFs."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from pathlib import Path
+
+import click
+
+from signing.errors import UnusablePdfError
+from signing.verify.engine import verify_pdf
+
+from ..errors import InputError
+from ..services.importing import ImportOutcome, import_pdf
+from ..services.trust import instance_trust_store
+from ..services.verification import instance_roles, published_crls
+from .context import AppContext, echo_json, pass_app, write_file_atomically
+
+__all__ = ["import_command"]
+
+
+@click.command("import")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.option("--report", "report_path", default=None, help="Write every file's outcome (CSV).")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def import_command(app: AppContext, folder: str, report_path: str | None, as_json: bool) -> None:
+    """Register every signed PDF under FOLDER with what can be read from it: number and
+    date from its text, signers and signing times from its signatures. Files already in the
+    register are skipped, so running it again is harmless. Each file is its own transaction."""
+    instance = app.instance()
+    files = sorted(p for p in Path(folder).rglob("*") if p.is_file() and p.suffix.lower() == ".pdf")
+    if not files:
+        raise InputError(f"{folder}: no .pdf file in it")
+    trust = instance_trust_store(instance)
+    crls = published_crls(instance)
+    outcomes: list[ImportOutcome] = []
+    with click.progressbar(files, label="importing", file=sys.stderr) as bar:
+        for path in bar:
+            name = str(path.relative_to(folder))
+            try:
+                data = path.read_bytes()
+                with app.unit_of_work() as session:
+                    report = verify_pdf(
+                        data,
+                        trust=trust,
+                        roles=instance_roles(session, instance),
+                        crls=crls,
+                        time_limit=30.0,
+                    )
+                    outcomes.append(
+                        import_pdf(
+                            session,
+                            instance.blobs,
+                            app.issuer(session),
+                            data,
+                            report,
+                            name=name,
+                            actor=app.actor,
+                        )
+                    )
+            except (OSError, UnusablePdfError) as exc:
+                reason = exc.message if isinstance(exc, UnusablePdfError) else str(exc)
+                outcomes.append(ImportOutcome(name, "unreadable", notes=(reason,)))
+    if report_path:
+        write_file_atomically(report_path, _csv(outcomes))
+    counts = {
+        kind: sum(o.status == kind for o in outcomes)
+        for kind in ("imported", "skipped", "unreadable")
+    }
+    if as_json:
+        echo_json({**counts, "files": [vars(o) | {"notes": list(o.notes)} for o in outcomes]})
+        return
+    click.echo(
+        f"{counts['imported']} imported, {counts['skipped']} already there, "
+        f"{counts['unreadable']} could not be read"
+    )
+    for outcome in outcomes:
+        if outcome.status != "skipped" and (outcome.notes or outcome.status == "unreadable"):
+            click.echo(f"  {outcome.file}: {outcome.status}; {'; '.join(outcome.notes)}")
+
+
+def _csv(outcomes: list[ImportOutcome]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["file", "status", "document_id", "number", "verdict", "notes"])
+    for o in outcomes:
+        writer.writerow(
+            [o.file, o.status, o.document_id or "", o.number, o.verdict, "; ".join(o.notes)]
+        )
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
