@@ -165,6 +165,16 @@ class WebConfig:
 
 
 @dataclass(frozen=True)
+class DistributionConfig:
+    transport: Literal["directory", "http"] = "directory"
+    outbox: str = "outbox"
+    url: str = ""
+    token_env: str = ""
+    retries: int = 3
+    timeout_seconds: int = 20
+
+
+@dataclass(frozen=True)
 class AuditConfig:
     seal_minutes: int = 60
 
@@ -182,6 +192,7 @@ class Config:
     trust: TrustConfig = field(default_factory=TrustConfig)
     web: WebConfig = field(default_factory=WebConfig)
     audit: AuditConfig = field(default_factory=AuditConfig)
+    distribution: DistributionConfig = field(default_factory=DistributionConfig)
     source: str = field(default="", compare=False)
 
     def database_url(self, instance: Path) -> str:

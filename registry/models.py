@@ -40,6 +40,7 @@ __all__ = [
     "FileKind",
     "Issuer",
     "NumberEntry",
+    "Organ",
     "Recipient",
     "Secrecy",
     "Series",
@@ -358,8 +359,11 @@ class Recipient(Base):
     purpose: Mapped[str] = mapped_column(String(100), default="")
     is_archive_copy: Mapped[bool] = mapped_column(default=False)
     copies: Mapped[int] = mapped_column(Integer, default=1)
+    # Electronic delivery (edXML): when the package left, and the receiver's last status
+    # (QCVN 102 StatusCode: "01" arrived … "03" accepted … "13" recalled) and its time.
     delivery_status: Mapped[str] = mapped_column(String(16), default="")
     delivered_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
 
     document: Mapped[Document] = relationship(back_populates="recipients")
 
@@ -409,6 +413,18 @@ class DocumentReference(Base):
     )
 
     __table_args__ = (UniqueConstraint("document_id", "number_text"),)
+
+
+class Organ(Base):
+    """A body of the recipient directory: its 13-character OrganId (mã định danh)."""
+
+    __tablename__ = "organs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organ_id: Mapped[str] = mapped_column(String(13), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    email: Mapped[str] = mapped_column(String(200), default="")
+    active: Mapped[bool] = mapped_column(default=True)
 
 
 class DocumentWords(Base):

@@ -22,6 +22,7 @@ from .audit import audit_group
 from .book import book_command
 from .certs import certs_group
 from .context import AppContext
+from .distribution import export_command, import_edxml_command, organs_group, send_command
 from .documents import (
     compose_command,
     download_command,
@@ -95,6 +96,10 @@ for command in (
     archive_group,
     import_command,
     search_command,
+    organs_group,
+    export_command,
+    import_edxml_command,
+    send_command,
 ):
     cli.add_command(command)
 

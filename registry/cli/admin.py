@@ -15,11 +15,12 @@ from signing.fonts import default_font_faces
 from ..config import example_config_path
 from ..db import migrate
 from ..errors import RegistryError
-from ..models import Document, DocumentStatus, NumberEntry, Series, User
+from ..models import Document, DocumentStatus, NumberEntry, Organ, Series, User
 from ..numbering import close_series
 from ..services.accounts import create_api_token, set_password
 from ..services.compose import compose_file, seed_notice_path
 from ..services.demo_images import draw_seal, draw_signature
+from ..services.distribution import add_organ
 from ..services.documents import DraftRequest, find_document, register_draft, withdraw_document
 from ..services.issuing import issue_document, prepare_document, sign_document
 from ..services.keys import open_configured_signer
@@ -99,6 +100,12 @@ def _subject_of(title: str, subject: str, config: Any) -> str:
     return f"{' '.join(words).capitalize()} {subject}"
 
 
+DEMO_ORGAN_ID = "000.00.00.Z01"
+DEMO_DIRECTORY = (
+    ("000.00.00.Z02", "Thường trực Tỉnh ủy"),
+    ("000.00.00.Z03", "Các đảng ủy, chi bộ cơ sở"),
+)
+
 DEMO_STAFF = (
     {"login": "vanthu", "full_name": "Trần Thị Thu", "position": "Văn thư", "role": "clerk"},
     {
@@ -169,6 +176,8 @@ def demo_command(app: AppContext, no_serve: bool, port: int | None, as_json: boo
         text = example_config_path().read_text("utf-8")
         text = text.replace('signature_image = ""', 'signature_image = "images/chu-ky.png"', 1)
         text = text.replace('seal_image = ""', 'seal_image = "images/con-dau.png"', 1)
+        # Invented identifiers (the "Z" block is nobody's): edXML needs one to work.
+        text = text.replace('organ_id = ""', f'organ_id = "{DEMO_ORGAN_ID}"', 1)
         config_file.write_text(text + DEMO_KEYS, "utf-8")
     summary = _initialise(app)
     instance = app.instance()
@@ -182,6 +191,9 @@ def demo_command(app: AppContext, no_serve: bool, port: int | None, as_json: boo
         create_demo_pki(instance, passphrase=passphrase.encode(), signer=DEMO_HOLDER)
     with app.unit_of_work() as session:
         accounts = _demo_accounts(app, session)
+        for organ_id, name in DEMO_DIRECTORY:
+            if session.scalars(select(Organ).where(Organ.organ_id == organ_id)).first() is None:
+                add_organ(session, organ_id=organ_id, name=name, actor=app.actor)
         document = session.scalars(select(Document).order_by(Document.id)).first()
         if document is None:
             notice, pdf = compose_file(instance.config, instance.folder, seed_notice_path())
@@ -390,6 +402,18 @@ def series_close(app: AppContext, key: str, period_key: str | None, reason: str)
 @click.option("--reason", required=True, help="Why; kept in the register's Ghi chú column.")
 @pass_app
 def withdraw_command(app: AppContext, key: str, reason: str) -> None:
-    """Withdraw a document; a number it was given stays in the register, marked void."""
+    """Withdraw a document; a number it was given stays in the register, marked void. If it
+    was sent as edXML, the recall package goes to the same receivers (in one transaction:
+    if it cannot be delivered, nothing is withdrawn)."""
+    from ..services.distribution import recall_document
+    from ..services.transport import transport_for
+
+    instance = app.instance()
     with app.unit_of_work() as session:
-        withdraw_document(session, find_document(session, key), reason=reason, actor=app.actor)
+        document = find_document(session, key)
+        withdraw_document(session, document, reason=reason, actor=app.actor)
+        where = recall_document(
+            session, instance, document, transport_for(instance), actor=app.actor
+        )
+    if where:
+        click.echo(f"recall sent: {where}")

@@ -38,7 +38,10 @@ _DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
 
 def set_password(session: Session, user: User, password: str, *, actor: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise InputError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+        raise InputError(
+            f"Mật khẩu cần ít nhất {MIN_PASSWORD_LENGTH} ký tự / a password needs at least "
+            f"{MIN_PASSWORD_LENGTH} characters"
+        )
     if password.strip() != password or not password.isprintable():
         raise InputError("a password must not start or end with spaces or hold control characters")
     user.password_hash = hash_password(password)
@@ -57,7 +60,7 @@ def authenticate(
     """
     now = now or datetime.now(UTC)
     user = session.scalars(select(User).where(User.login == login.strip().lower())).first()
-    refused = AuthenticationError("wrong login or password")
+    refused = AuthenticationError("Sai tên đăng nhập hoặc mật khẩu / wrong login or password")
     if user is None or not user.active or not user.password_hash:
         password_matches(_DUMMY_HASH, password)
         record_event(
@@ -66,9 +69,10 @@ def authenticate(
         raise refused
     if user.locked_until is not None and user.locked_until > now:
         record_event(session, actor=user.login, action="user:login-locked", details={})
+        minutes = -(-int((user.locked_until - now).total_seconds()) // 60)
         raise AuthenticationError(
-            "too many failed logins: this account waits "
-            f"{-(-int((user.locked_until - now).total_seconds()) // 60)} more minute(s)"
+            f"Đăng nhập sai quá nhiều lần, hãy chờ {minutes} phút / too many failed logins: "
+            f"this account waits {minutes} more minute(s)"
         )
     if not password_matches(user.password_hash, password):
         user.failed_logins += 1

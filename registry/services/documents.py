@@ -142,7 +142,9 @@ def register_draft(
             original_name=request.file_name[:255],
         )
     )
-    for position, line in enumerate(request.recipients, start=1):
+    from .distribution import match_recipients  # the directory gives known bodies their OrganId
+
+    for position, line in enumerate(match_recipients(session, request.recipients), start=1):
         session.add(
             Recipient(
                 document_id=document.id,

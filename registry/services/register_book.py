@@ -6,10 +6,13 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+
+from signing.text import vietnam_date
 
 from ..composer.book import BookCover, render_register_book
 from ..config import Config
@@ -74,6 +77,13 @@ class BookRow:
         )
 
 
+ACCEPTED = "03"  # QCVN 102 StatusCode: đã tiếp nhận
+
+
+def _vn_day(moment: datetime) -> str:
+    return vietnam_date(moment).strftime("%d/%m/%Y")
+
+
 def book_periods(session: Session) -> list[str]:
     """The terms or years numbers were given in, newest first."""
     keys = session.scalars(select(NumberEntry.period_key).distinct()).all()
@@ -88,7 +98,8 @@ def _row(entry: NumberEntry, document: Document | None, viewer: Viewer) -> BookR
         return BookRow(entry.rendered, "", "(mật)", "", "", "", 0, "", "", "", None)
     sent = [r for r in document.recipients if not r.is_archive_copy]
     kept = [r for r in document.recipients if r.is_archive_copy]
-    delivered = [r.delivered_at for r in sent if r.delivered_at is not None]
+    sent_at = [r.sent_at for r in sent if r.sent_at is not None]
+    accepted = [r for r in sent if r.delivery_status == ACCEPTED and r.delivered_at]
     return BookRow(
         number=entry.rendered,
         date=document.document_date.strftime("%d/%m/%Y") if document.document_date else "",
@@ -97,8 +108,11 @@ def _row(entry: NumberEntry, document: Document | None, viewer: Viewer) -> BookR
         recipients="; ".join(r.name for r in sent),
         archive_unit="; ".join(r.name for r in kept),
         copies=sum(r.copies for r in document.recipients),
-        sent_on=min(delivered).strftime("%d/%m/%Y") if delivered else "",
-        received_by="; ".join(r.name for r in sent if r.delivery_status == "accepted"),
+        sent_on=_vn_day(min(sent_at)) if sent_at else "",
+        # Electronic receipt: the receiver's "accepted" status (03) stands for the signature.
+        received_by="; ".join(
+            f"{r.name} ({_vn_day(r.delivered_at)})" for r in accepted if r.delivered_at
+        ),
         note=entry.void_reason,
         document_id=document.id,
     )

@@ -14,6 +14,7 @@ from ..errors import InputError, RegistryError
 from ..models import DocumentStatus, DocumentType, Secrecy, Urgency, User
 from ..recipients import parse_distribution
 from ..services.compose import compose_data
+from ..services.distribution import recall_document
 from ..services.documents import DraftRequest, register_draft, withdraw_document
 from ..services.issuing import configured_placement, issue_document, prepare_document
 from ..services.keys import open_configured_signer
@@ -27,6 +28,7 @@ from ..services.register_book import (
 )
 from ..services.search import SearchQuery, search_documents
 from ..services.setup import current_issuer
+from ..services.transport import transport_for
 from .auth import roles_required
 from .context import db_session, instance_of, signing_tools_of, viewer
 from .workspace import visible_document
@@ -189,6 +191,10 @@ def withdraw(document_id: int) -> Any:
     database = db_session()
     document = visible_document(document_id)
     withdraw_document(database, document, reason=request.form.get("reason", ""), actor=g.user.login)
+    # Sent as edXML: the recall goes to the same receivers, or nothing is withdrawn.
+    recall_document(
+        database, instance_of(), document, transport_for(instance_of()), actor=g.user.login
+    )
     database.commit()
     return redirect(url_for("workspace.document_page", document_id=document_id))
 

@@ -1,0 +1,155 @@
+"""``sovanban organs | export-edxml | import-edxml | send``: distribution as edXML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+from sqlalchemy import select
+
+from ..edxml import EdxmlError, read_status
+from ..edxml.model import BUSINESS_NEW, BUSINESS_REPLACE, STATUS_CODES
+from ..errors import InputError
+from ..models import Organ
+from ..services.distribution import (
+    add_organ,
+    apply_status,
+    document_id_of,
+    export_package,
+    receive_package,
+    send_document,
+)
+from ..services.documents import find_document
+from ..services.transport import transport_for
+from .context import AppContext, echo_json, pass_app, write_file_atomically
+
+__all__ = ["export_command", "import_edxml_command", "organs_group", "send_command"]
+
+
+@click.group("organs")
+def organs_group() -> None:
+    """The recipient directory: bodies and their 13-character OrganId."""
+
+
+@organs_group.command("add")
+@click.argument("organ_id")
+@click.option("--name", required=True)
+@click.option("--email", default="")
+@pass_app
+def organs_add(app: AppContext, organ_id: str, name: str, email: str) -> None:
+    """Add (or update) a body; Nơi nhận lines with its name get its OrganId."""
+    with app.unit_of_work() as session:
+        add_organ(session, organ_id=organ_id, name=name, email=email, actor=app.actor)
+
+
+@organs_group.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def organs_list(app: AppContext, as_json: bool) -> None:
+    with app.unit_of_work() as session:
+        rows = [
+            {"organ_id": o.organ_id, "name": o.name, "email": o.email}
+            for o in session.scalars(select(Organ).order_by(Organ.name))
+        ]
+    if as_json:
+        echo_json(rows)
+        return
+    for row in rows:
+        click.echo(f"{row['organ_id']}  {row['name']}")
+
+
+@click.command("export-edxml")
+@click.argument("key")
+@click.option("-o", "--output", required=True, help="The package file ('-' for stdout).")
+@pass_app
+def export_command(app: AppContext, key: str, output: str) -> None:
+    """Write the edXML package (QCVN 102:2016) of an issued document, its PDF attached."""
+    with app.unit_of_work() as session:
+        _, package = export_package(session, app.instance(), find_document(session, key))
+    write_file_atomically(output, package)
+
+
+def _read(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+
+
+@click.command("import-edxml")
+@click.argument("package", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def import_edxml_command(app: AppContext, package: str, as_json: bool) -> None:
+    """Read an incoming package: a receiver's status updates that recipient's delivery; a
+    document package is checked and its attached PDF verified."""
+    data = _read(package)
+    try:
+        read_status(data)
+        is_status = True
+    except EdxmlError as exc:
+        if "document package" not in exc.message:
+            raise  # not edXML at all, or hostile, or invalid: say why
+        is_status = False
+    with app.unit_of_work() as session:
+        if is_status:
+            document, recipient, status = apply_status(
+                session, app.instance().config, data, actor=app.actor
+            )
+            result: dict[str, Any] = {
+                "kind": "status",
+                "document": document.number.rendered if document.number else document.id,
+                "recipient": recipient.name,
+                "organ_id": recipient.organ_id,
+                "status": status.status_code,
+                "meaning": STATUS_CODES[status.status_code],
+            }
+        else:
+            received = receive_package(session, app.instance(), data)
+            content = received.content
+            result = {
+                "kind": "document",
+                "document_id": content.document_id,
+                "from": content.sender.name,
+                "number": f"{content.code_number}/{content.code_notation}",
+                "subject": content.subject,
+                "business_type": content.business_type,
+                "attachments": [
+                    {"name": a.name, "bytes": len(a.data), "indication": r.verdict[0]}
+                    for a, r in zip(content.attachments, received.reports, strict=False)
+                ],
+            }
+    if as_json:
+        echo_json(result)
+        return
+    for name, value in result.items():
+        click.echo(f"{name}: {value}")
+
+
+@click.command("send")
+@click.argument("key")
+@click.option("--replaces", default=None, help="The withdrawn document this one replaces.")
+@pass_app
+def send_command(app: AppContext, key: str, replaces: str | None) -> None:
+    """Send an issued document to its recipients with an OrganId ([distribution]); with
+    --replaces, as the replacement (BussinessDocType 3) of a withdrawn one."""
+    instance = app.instance()
+    with app.unit_of_work() as session:
+        document = find_document(session, key)
+        replaced: list[str] = []
+        if replaces:
+            old = find_document(session, replaces)
+            if old.number is None or old.issued_at is None:
+                raise InputError(f"{replaces} was never issued: there is nothing to replace")
+            replaced = [document_id_of(instance.config.issuer.organ_id, old.number, old.issued_at)]
+        where = send_document(
+            session,
+            instance,
+            document,
+            transport_for(instance),
+            actor=app.actor,
+            business=BUSINESS_REPLACE if replaced else BUSINESS_NEW,
+            replaces=replaced,
+        )
+    click.echo(where)

@@ -1,0 +1,339 @@
+"""Distribution of issued documents as edXML packages: the recipient directory, packages
+for new documents, recalls and replacements, incoming packages and delivery statuses."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from signing.text import fold, nfc
+from signing.verify.report import DocumentReport
+
+from ..audit import record_event
+from ..config import Config
+from ..edxml import (
+    Attachment,
+    EdxmlDocument,
+    EdxmlError,
+    OrganInfo,
+    StatusPackage,
+    read_package,
+    read_status,
+    write_package,
+)
+from ..edxml.dates import format_date
+from ..edxml.model import BUSINESS_NEW, BUSINESS_RECALL, BUSINESS_REPLACE, STATUS_CODES
+from ..errors import InputError
+from ..instance import Instance
+from ..models import (
+    Document,
+    DocumentStatus,
+    FileKind,
+    NumberEntry,
+    Organ,
+    Recipient,
+    Secrecy,
+    Urgency,
+)
+from ..recipients import RecipientLine
+from .documents import read_revision
+from .transport import Transport
+
+__all__ = [
+    "ReceivedPackage",
+    "add_organ",
+    "apply_status",
+    "document_id_of",
+    "export_package",
+    "match_recipients",
+    "recall_document",
+    "receive_package",
+    "send_document",
+]
+
+PRIORITY = {Urgency.NORMAL: 0, Urgency.URGENT: 1, Urgency.VERY_URGENT: 2, Urgency.FLASH: 3}
+ORGAN_ID_SHAPE = "000.00.00.H41"
+
+
+def add_organ(session: Session, *, organ_id: str, name: str, email: str = "", actor: str) -> Organ:
+    organ_id = organ_id.strip()
+    if len(organ_id) != 13:
+        raise InputError(f"an OrganId has 13 characters, like {ORGAN_ID_SHAPE}: {organ_id!r}")
+    if not name.strip():
+        raise InputError("a body in the directory needs its name")
+    existing = session.scalars(select(Organ).where(Organ.organ_id == organ_id)).first()
+    organ = existing or Organ(organ_id=organ_id)
+    organ.name, organ.email, organ.active = nfc(" ".join(name.split())), email.strip(), True
+    session.add(organ)
+    record_event(
+        session,
+        actor=actor,
+        action="organ:save",
+        details={"organ_id": organ_id, "name": organ.name},
+    )
+    return organ
+
+
+def _key(name: str) -> str:
+    return " ".join(fold(nfc(name)).replace(",", " ").split())
+
+
+def match_recipients(session: Session, lines: Sequence[RecipientLine]) -> tuple[RecipientLine, ...]:
+    """Lines whose name is a directory body's get its OrganId; the others stay text."""
+    directory = {
+        _key(o.name): o.organ_id for o in session.scalars(select(Organ).where(Organ.active))
+    }
+    matched = []
+    for line in lines:
+        organ_id = line.organ_id or (
+            "" if line.is_archive_copy else directory.get(_key(line.name), "")
+        )
+        matched.append(
+            RecipientLine(line.name, line.purpose, organ_id, line.is_archive_copy, line.copies)
+        )
+    return tuple(matched)
+
+
+def document_id_of(sender_organ_id: str, entry: NumberEntry, issued: datetime) -> str:
+    """``OrganId,yyyy/MM/dd,number/notation`` (QCVN 102), in Vietnam's date."""
+    from signing.text import vietnam_date
+
+    return (
+        f"{sender_organ_id},{format_date(vietnam_date(issued))},{entry.number:02d}/{entry.notation}"
+    )
+
+
+def _sender(config: Config) -> OrganInfo:
+    issuer = config.issuer
+    if not issuer.organ_id:
+        raise InputError(
+            "[issuer] organ_id is not set: edXML needs the body's 13-character identifier "
+            f"({ORGAN_ID_SHAPE})"
+        )
+    return OrganInfo(issuer.organ_id, issuer.name, issuer.superior_body, issuer.email)
+
+
+def _receivers(session: Session, document: Document) -> list[tuple[Recipient, OrganInfo]]:
+    directory = {o.organ_id: o for o in session.scalars(select(Organ))}
+    receivers = []
+    for recipient in document.recipients:
+        if recipient.is_archive_copy or not recipient.organ_id:
+            continue
+        known = directory.get(recipient.organ_id)
+        receivers.append(
+            (
+                recipient,
+                OrganInfo(
+                    recipient.organ_id,
+                    known.name if known else recipient.name,
+                    email=known.email if known else "",
+                ),
+            )
+        )
+    return receivers
+
+
+def export_package(
+    session: Session,
+    instance: Instance,
+    document: Document,
+    *,
+    business: int = BUSINESS_NEW,
+    reason: str = "",
+    replaces: Sequence[str] = (),
+    at: datetime | None = None,
+) -> tuple[EdxmlDocument, bytes]:
+    """The edXML package of an issued document, its signed PDF attached."""
+    if (
+        document.status not in (DocumentStatus.ISSUED, DocumentStatus.WITHDRAWN)
+        or document.number is None
+    ):
+        raise InputError(
+            f"document #{document.id} is {document.status.value}: only issued documents are sent"
+        )
+    if document.secrecy != Secrecy.NONE:
+        raise InputError(
+            f"document #{document.id} is secret: secret documents are not sent over the network"
+        )
+    assert document.issued_at is not None and document.document_date is not None
+    stored, pdf = read_revision(document, instance.blobs, FileKind.ISSUED)
+    entry = document.number
+    name = entry.rendered.replace("/", "-")
+    content = EdxmlDocument(
+        sender=_sender(instance.config),
+        receivers=tuple(organ for _, organ in _receivers(session, document)),
+        code_number=f"{entry.number:02d}",
+        code_notation=entry.notation,
+        place=document.place,
+        promulgation_date=document.document_date,
+        type_code=document.type.code,
+        type_name=document.type.name,
+        subject=document.subject,
+        content=document.subject,
+        signer_competence=document.signer_authority,
+        signer_position=document.signer_position,
+        signer_name=document.signer_name,
+        due_date=None,
+        to_places=tuple(
+            f"{r.name} ({r.purpose})" if r.purpose else r.name for r in document.recipients
+        )
+        or (document.issuer.name,),
+        priority=PRIORITY[document.urgency],
+        sphere="",
+        typer_notation="",
+        promulgation_amount=sum(r.copies for r in document.recipients),
+        page_amount=document.page_count,
+        steering_type=1,
+        document_id=document_id_of(instance.config.issuer.organ_id, entry, document.issued_at),
+        sent_at=(at or datetime.now(UTC)).replace(microsecond=0),
+        business_type=business,
+        business_reason=reason,
+        replaces=tuple(replaces),
+        attachments=(
+            Attachment(
+                content_id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"sovanban:{stored.sha256}")),
+                name=f"{name}.signed.pdf",
+                content_type="application/pdf",
+                data=pdf,
+                description=f"{document.type.name} {entry.rendered}",
+            ),
+        ),
+    )
+    return content, write_package(content)
+
+
+def send_document(
+    session: Session,
+    instance: Instance,
+    document: Document,
+    transport: Transport,
+    *,
+    actor: str,
+    business: int = BUSINESS_NEW,
+    reason: str = "",
+    replaces: Sequence[str] = (),
+) -> str:
+    """Build and deliver the package; the receivers' sending time is recorded."""
+    content, package = export_package(
+        session, instance, document, business=business, reason=reason, replaces=replaces
+    )
+    receivers = _receivers(session, document)
+    if not receivers:
+        raise InputError(
+            f"document #{document.id} has no recipient with an OrganId: add the bodies to the "
+            "directory (sovanban organs add) or give organ_id in the recipients"
+        )
+    kind = {BUSINESS_NEW: "new", BUSINESS_RECALL: "recall", BUSINESS_REPLACE: "replace"}[business]
+    where = transport.deliver(f"{content.document_id}-{kind}", package)
+    for recipient, _ in receivers:
+        if business != BUSINESS_RECALL:
+            recipient.sent_at = content.sent_at
+            recipient.delivery_status = ""
+            recipient.delivered_at = None
+    record_event(
+        session,
+        actor=actor,
+        action=f"document:send-{kind}",
+        document=document,
+        details={
+            "document_id": content.document_id,
+            "to": [o.organ_id for _, o in receivers],
+            "where": where,
+        },
+    )
+    return where
+
+
+def recall_document(
+    session: Session, instance: Instance, document: Document, transport: Transport, *, actor: str
+) -> str | None:
+    """After a withdrawal: the recall package (BussinessDocType 1) to those it was sent to."""
+    if not any(r.sent_at for r in document.recipients):
+        return None
+    return send_document(
+        session,
+        instance,
+        document,
+        transport,
+        actor=actor,
+        business=BUSINESS_RECALL,
+        reason=document.withdrawn_reason,
+    )
+
+
+@dataclass(frozen=True)
+class ReceivedPackage:
+    content: EdxmlDocument
+    reports: tuple[DocumentReport, ...]  # one per attachment
+
+
+def receive_package(session: Session, instance: Instance, data: bytes) -> ReceivedPackage:
+    """Check an incoming package and verify its attached PDFs (nothing is stored)."""
+    from .verification import verify_for_instance
+
+    content = read_package(data)
+    reports = []
+    for attachment in content.attachments:
+        if attachment.content_type != "application/pdf":
+            continue
+        reports.append(verify_for_instance(session, instance, attachment.data))
+    return ReceivedPackage(content, tuple(reports))
+
+
+def _document_for(session: Session, config: Config, document_id: str) -> Document:
+    parts = document_id.split(",", 2)
+    if len(parts) != 3 or parts[0] != config.issuer.organ_id:
+        raise EdxmlError(f"the status is about {document_id!r}, which is not one of ours")
+    number_text, _, notation = parts[2].partition("/")
+    candidates = session.scalars(
+        select(NumberEntry).where(
+            NumberEntry.notation == notation,
+            NumberEntry.number == (int(number_text) if number_text.isdigit() else -1),
+            NumberEntry.document_id.is_not(None),
+        )
+    ).all()
+    for entry in candidates:
+        document = session.get(Document, entry.document_id)
+        if (
+            document is not None
+            and document.issued_at is not None
+            and (document_id_of(config.issuer.organ_id, entry, document.issued_at) == document_id)
+        ):
+            return document
+    raise EdxmlError(f"no document {document_id!r} in the register: the status is refused")
+
+
+def apply_status(
+    session: Session, config: Config, data: bytes, *, actor: str
+) -> tuple[Document, Recipient, StatusPackage]:
+    """Record a receiver's status package on the recipient it is about."""
+    status = read_status(data)
+    document = _document_for(session, config, status.document_id)
+    recipient = next(
+        (r for r in document.recipients if r.organ_id == status.receiver.organ_id), None
+    )
+    if recipient is None:
+        raise EdxmlError(
+            f"{status.receiver.organ_id} ({status.receiver.name}) is not a recipient of "
+            f"{document.number.rendered if document.number else document.id}: the status is refused"
+        )
+    recipient.delivery_status = status.status_code
+    recipient.delivered_at = status.timestamp.astimezone(UTC)
+    record_event(
+        session,
+        actor=actor,
+        action="document:delivery-status",
+        document=document,
+        details={
+            "organ_id": status.receiver.organ_id,
+            "status": status.status_code,
+            "meaning": STATUS_CODES[status.status_code],
+            "description": status.description,
+        },
+    )
+    return document, recipient, status
