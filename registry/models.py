@@ -38,6 +38,7 @@ __all__ = [
     "DocumentType",
     "DocumentWords",
     "FileKind",
+    "Handoff",
     "Issuer",
     "NumberEntry",
     "Organ",
@@ -287,6 +288,9 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(200), default="")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    # The signing certificate's SHA-256 (hex), when his certificate must be that one exactly;
+    # otherwise a certificate with his e-mail is his (external signing, the hand-off).
+    certificate_sha256: Mapped[str] = mapped_column(String(64), default="", server_default="")
     # Failed logins since the last success; past the limit the account waits until then.
     failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     locked_until: Mapped[datetime | None]
@@ -437,6 +441,36 @@ class DocumentWords(Base):
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), primary_key=True)
     recipients: Mapped[str] = mapped_column(Text, default="")
     words: Mapped[str] = mapped_column(Text, default="")
+
+
+class Handoff(Base):
+    """A document handed out to be signed elsewhere (the holder's own token) and taken back.
+
+    Only the token's SHA-256 is kept; the download and the upload are each good once, until
+    ``expires_at``. For issuing, the number is drawn when the hand-off is made and stays the
+    document's whatever becomes of the attempt.
+    """
+
+    __tablename__ = "handoffs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    kind: Mapped[str] = mapped_column(String(8))  # "sign" or "issue"
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    base_sha256: Mapped[str] = mapped_column(String(64))
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    expires_at: Mapped[datetime]
+    number_text: Mapped[str] = mapped_column(String(20), default="")
+    date_text: Mapped[str] = mapped_column(String(120), default="")
+    issued_at: Mapped[datetime | None]
+    downloaded_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    outcome: Mapped[str] = mapped_column(Text, default="")
+
+    document: Mapped[Document] = relationship()
+
+    __table_args__ = (CheckConstraint("kind IN ('sign', 'issue')", name="kind"),)
 
 
 class ApiToken(Base):

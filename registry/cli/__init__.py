@@ -30,6 +30,7 @@ from .documents import (
     register_command,
     show_command,
 )
+from .handoff import accept_command, handoff_command
 from .importing import import_command
 from .search import search_command
 from .serve import serve_command
@@ -100,6 +101,8 @@ for command in (
     export_command,
     import_edxml_command,
     send_command,
+    handoff_command,
+    accept_command,
 ):
     cli.add_command(command)
 

@@ -65,6 +65,7 @@ def create_app(instance: Instance, *, pki: PkiServices | None = None) -> Flask:
     from .auditor import auditor
     from .auth import auth
     from .clerk import clerk
+    from .handoff import handoff
     from .public import public
     from .signer import signer
     from .workspace import workspace
@@ -76,8 +77,11 @@ def create_app(instance: Instance, *, pki: PkiServices | None = None) -> Flask:
     app.register_blueprint(signer, url_prefix="/ky")
     app.register_blueprint(auditor, url_prefix="/kiem-soat")
     app.register_blueprint(admin, url_prefix="/quan-tri")
+    app.register_blueprint(handoff)
     app.register_blueprint(api, url_prefix="/api/v1")
     csrf.exempt(api)  # no cookies there: bearer tokens, which a foreign page cannot send
+    # The signing plugin uploads with the hand-off's single-use token, not a session.
+    csrf.exempt("registry.web.handoff.upload")
 
     app.before_request(load_user)
     app.add_template_filter(_vietnam_time, "vn_time")

@@ -167,6 +167,27 @@ WORDS: dict[str, tuple[str, str]] = {
     "qr_target": ("Địa chỉ trong mã QR", "The QR code's address"),
     "back": ("Quay lại văn bản", "Back to the document"),
     "sent": ("đã gửi", "sent"),
+    "usb_sign": ("Ký bằng USB token (VGCA)", "Sign with a USB token (VGCA)"),
+    "handoff_expires": (
+        "Các địa chỉ dưới đây dùng một lần, hết hạn lúc",
+        "These addresses work once and expire at",
+    ),
+    "number_field": ("ô số ghi", "number field"),
+    "date_field": ("ô ngày ghi", "date field"),
+    "with_plugin": ("Với phần mềm ký số VGCA", "With the VGCA signing plugin"),
+    "plugin_hint": ("Tham số cho hàm", "Parameters for"),
+    "without_plugin": (
+        "Không có phần mềm ký: tải về, ký, gửi lại",
+        "Without the plugin: download, sign, send back",
+    ),
+    "download_to_sign": ("Tải tệp cần ký", "Download the file to sign"),
+    "sign_with_tool": (
+        "Ký bằng công cụ bất kỳ (vSignPDF, Adobe, pyHanko…) vào đúng ô chữ ký, không sửa gì khác.",
+        "Sign with any tool (vSignPDF, Adobe, pyHanko…) in the right signature field, "
+        "changing nothing else.",
+    ),
+    "upload_signed": ("Tệp đã ký", "The signed file"),
+    "send_back": ("Gửi lại", "Send back"),
     "status_01": ("Đã đến", "Arrived"),
     "status_02": ("Từ chối tiếp nhận", "Rejected"),
     "status_03": ("Đã tiếp nhận", "Accepted"),
