@@ -162,6 +162,7 @@ class WebConfig:
     login_attempts_per_minute: int = 10
     verifications_per_minute: int = 30
     verify_seconds: int = 30
+    vgca_plugin_script: str = ""
 
 
 @dataclass(frozen=True)

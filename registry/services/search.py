@@ -58,6 +58,7 @@ __all__ = [
 ]
 
 MAX_PER_PAGE = 100
+_NUMBER_SHAPED = re.compile(r"\s*(?:s[oố]\s*:?\s*)?\d+\s*[-/]", re.IGNORECASE)
 MAX_WORDS = 12
 
 
@@ -187,8 +188,10 @@ def search_documents(session: Session, query: SearchQuery, viewer: Viewer) -> Se
     words = words_of(query.text)[:MAX_WORDS]
     exact = _exact_number_ids(session, query.text) if words else []
     statement = select(Document).where(visible_documents(viewer))
-    if exact:  # a number such as 17-CTr/ĐUK: that document (one per term it was given in)
-        statement = statement.where(Document.id.in_(exact))
+    if exact or _NUMBER_SHAPED.match(query.text):
+        # A number such as 17-CTr/ĐUK: that document (one per term it was given in), and no
+        # word matches when it does not exist ("99" may well be in some body's text).
+        statement = statement.where(Document.id.in_(exact or [-1]))
     elif words:
         statement = statement.where(Document.id.in_(_full_text_ids(session, words)))
     if query.type_code:

@@ -21,17 +21,11 @@ from signing.text import iso_vietnam
 
 from ..errors import RegistryError
 from ..instance import Instance
-from .context import db_session, instance_of, load_user, session_secret
+from .context import PAGE_POLICY, db_session, instance_of, load_user, session_secret
 from .i18n import current_language, translator
 from .limits import RateLimiter
 
 __all__ = ["create_app", "db_session", "instance_of"]
-
-# Inline styles only, no scripts: the pages work without JavaScript.
-_CSP = (
-    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
-    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-)
 
 
 def _vietnam_time(moment: datetime | None) -> str:
@@ -93,7 +87,7 @@ def create_app(instance: Instance, *, pki: PkiServices | None = None) -> Flask:
 
     @app.after_request
     def security_headers(response: Any) -> Any:
-        response.headers.setdefault("Content-Security-Policy", _CSP)
+        response.headers.setdefault("Content-Security-Policy", PAGE_POLICY)
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"
         if g.get("user") is not None:

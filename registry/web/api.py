@@ -7,6 +7,7 @@ so no foreign page can act through a visitor's browser.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
@@ -14,12 +15,12 @@ from flask import Blueprint, Response, abort, g, request, url_for
 
 from signing.errors import SigningError, UnusablePdfError
 
+from ..config import KeyConfig
 from ..errors import InputError, NotFoundError, RegistryError
-from ..models import Document, FileKind, Secrecy, Urgency
-from ..recipients import parse_distribution
+from ..models import Document, FileKind
 from ..services.access import can_see
 from ..services.accounts import user_for_token
-from ..services.documents import DraftRequest, find_document, register_draft, withdraw_document
+from ..services.documents import find_document, register_draft, withdraw_document
 from ..services.issuing import configured_placement, issue_document, prepare_document, sign_document
 from ..services.keys import configured_key, open_configured_signer
 from ..services.search import search_documents
@@ -28,6 +29,7 @@ from ..services.views import document_summary, document_view
 from .auth import roles_required
 from .clerk import organisation_key_names
 from .context import db_session, instance_of, signing_tools_of, viewer
+from .forms import draft_request
 from .public import verify_upload
 from .workspace import pdf_response, search_query_from
 
@@ -132,20 +134,8 @@ def register() -> Any:
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         abort(400, "send the draft PDF as multipart 'file'")
-    form = request.form
     try:
-        text = form.get("recipients", "")
-        draft = DraftRequest(
-            pdf=upload.read(),
-            type_code=form.get("type", ""),
-            subject=form.get("subject", ""),
-            signer_login=form.get("signer", ""),
-            recipients=parse_distribution(text) if text.strip() else (),
-            urgency=Urgency(form.get("urgency", "normal")),
-            secrecy=Secrecy(form.get("secrecy", "none")),
-            drafting_unit=form.get("drafting_unit", ""),
-            file_name=upload.filename,
-        )
+        draft = draft_request(request.form, upload.read(), upload.filename)
     except ValueError as exc:
         abort(400, str(exc))
     database = db_session()
@@ -172,41 +162,42 @@ def _secret() -> str:
     return secret
 
 
+def _with_key(document: Document, key: KeyConfig, step: Callable[..., Any]) -> Any:
+    """Open ``key`` with the secret sent, take the signing ``step``, answer the document."""
+    instance = instance_of()
+    try:
+        with open_configured_signer(instance, key, _secret()) as opened:
+            step(
+                db_session(),
+                instance.blobs,
+                document,
+                opened,
+                signing_tools_of(),
+                actor=g.user.login,
+            )
+    except SigningError as exc:
+        raise InputError(exc.message) from exc
+    return _done(document)
+
+
 @api.post("/documents/<int:document_id>/sign")
 @roles_required("signer")
 def sign(document_id: int) -> Any:
     found = _document(str(document_id))
     if found.signer_id != g.user.id:
         abort(403, "this document is another person's to sign")
-    instance = instance_of()
-    key = configured_key(instance, g.user.login)
-    try:
-        with open_configured_signer(instance, key, _secret()) as opened:
-            sign_document(
-                db_session(), instance.blobs, found, opened, signing_tools_of(), actor=g.user.login
-            )
-    except SigningError as exc:
-        raise InputError(exc.message) from exc
-    return _done(found)
+    return _with_key(found, configured_key(instance_of(), g.user.login), sign_document)
 
 
 @api.post("/documents/<int:document_id>/issue")
 @roles_required("clerk")
 def issue(document_id: int) -> Any:
     found = _document(str(document_id))
-    instance = instance_of()
     names = organisation_key_names()
     if not names:
         raise InputError('no organisation key in [[signing.keys]] (role = "organisation")')
-    key = configured_key(instance, str(_body().get("key") or names[0]))
-    try:
-        with open_configured_signer(instance, key, _secret()) as opened:
-            issue_document(
-                db_session(), instance.blobs, found, opened, signing_tools_of(), actor=g.user.login
-            )
-    except SigningError as exc:
-        raise InputError(exc.message) from exc
-    return _done(found)
+    key = configured_key(instance_of(), str(_body().get("key") or names[0]))
+    return _with_key(found, key, issue_document)
 
 
 @api.post("/documents/<int:document_id>/withdraw")

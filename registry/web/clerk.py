@@ -12,10 +12,9 @@ from signing.errors import SigningError
 from ..audit import record_event
 from ..errors import InputError, RegistryError
 from ..models import DocumentStatus, DocumentType, Secrecy, Urgency, User
-from ..recipients import parse_distribution
 from ..services.compose import compose_data
 from ..services.distribution import recall_document
-from ..services.documents import DraftRequest, register_draft, withdraw_document
+from ..services.documents import register_draft, withdraw_document
 from ..services.issuing import configured_placement, issue_document, prepare_document
 from ..services.keys import open_configured_signer
 from ..services.register_book import (
@@ -31,6 +30,7 @@ from ..services.setup import current_issuer
 from ..services.transport import transport_for
 from .auth import roles_required
 from .context import db_session, instance_of, signing_tools_of, viewer
+from .forms import draft_request
 from .workspace import visible_document
 
 __all__ = ["clerk", "organisation_key_names"]
@@ -121,18 +121,7 @@ def register() -> Any:
     try:
         signer = database.scalars(select(User).where(User.login == form.get("signer", ""))).first()
         pdf, name = _draft_pdf(form, signer)
-        text = form.get("recipients", "")
-        draft = DraftRequest(
-            pdf=pdf,
-            type_code=form.get("type", ""),
-            subject=form.get("subject", ""),
-            signer_login=form.get("signer", ""),
-            recipients=parse_distribution(text) if text.strip() else (),
-            urgency=Urgency(form.get("urgency", "normal")),
-            secrecy=Secrecy(form.get("secrecy", "none")),
-            drafting_unit=form.get("drafting_unit", ""),
-            file_name=name,
-        )
+        draft = draft_request(form, pdf, name)
         issuer = current_issuer(database, instance_of().config)
         document = register_draft(database, instance_of().blobs, issuer, draft, actor=g.user.login)
     except (InputError, ValueError) as exc:

@@ -18,7 +18,14 @@ from ..services.access import Viewer
 from ..services.accounts import session_fingerprint
 from ..services.issuing import SigningTools
 
+# Inline styles only, no scripts: the pages work without JavaScript.
+PAGE_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+
 __all__ = [
+    "PAGE_POLICY",
     "db_session",
     "end_transaction",
     "instance_of",

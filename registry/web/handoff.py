@@ -6,9 +6,21 @@ from __future__ import annotations
 
 import io
 import json
+from importlib import resources
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, g, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    g,
+    make_response,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 
 from signing.handoff import HandoffRefused
 
@@ -17,7 +29,7 @@ from ..services.handoff import accept_handoff, create_handoff, handoff_by_token,
 from ..services.trust import instance_trust_store
 from ..services.verification import published_crls
 from .auth import roles_required
-from .context import db_session, instance_of, signing_tools_of
+from .context import PAGE_POLICY, db_session, instance_of, signing_tools_of
 from .workspace import visible_document
 
 __all__ = ["handoff"]
@@ -48,15 +60,32 @@ def open_handoff(document_id: int) -> Any:
     plugin = {"FileName": download, "FileUploadHandler": upload, "SessionId": ticket.token}
     if kind == "issue":
         plugin |= {"DocNumber": ticket.doc_number, "IssuedDate": ticket.issued_date}
-    return render_template(
-        "workspace/handoff.html",
-        document=document,
-        ticket=ticket,
-        download=download,
-        upload=upload,
-        plugin=json.dumps(plugin, ensure_ascii=False, indent=1),
-        function="vgca_sign_issued" if kind == "issue" else "vgca_sign_approved",
+    script = instance_of().config.web.vgca_plugin_script
+    response = make_response(
+        render_template(
+            "workspace/handoff.html",
+            document=document,
+            ticket=ticket,
+            download=download,
+            upload=upload,
+            plugin=plugin,
+            plugin_text=json.dumps(plugin, ensure_ascii=False, indent=1),
+            plugin_script=script,
+            function="vgca_sign_issued" if kind == "issue" else "vgca_sign_approved",
+        )
     )
+    # This page alone runs scripts: ours, and the plugin's from where the office serves it.
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(script)) if script else ""
+    response.headers["Content-Security-Policy"] = PAGE_POLICY.replace(
+        "default-src 'none';", f"default-src 'none'; script-src 'self' {origin};".replace(" ;", ";")
+    )
+    return response
+
+
+@handoff.get("/ban-giao/goi-plugin.js")
+def plugin_script() -> Any:
+    text = resources.files("registry.web").joinpath("vgca-call.js").read_text("utf-8")
+    return Response(text, mimetype="text/javascript")
 
 
 @handoff.get("/ban-giao/<token>/tai-ve")

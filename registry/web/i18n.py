@@ -186,6 +186,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "Sign with any tool (vSignPDF, Adobe, pyHanko…) in the right signature field, "
         "changing nothing else.",
     ),
+    "plugin_missing": (
+        "Không thấy phần mềm ký số VGCA trên máy này: hãy tải tệp về, ký, rồi gửi lại.",
+        "The VGCA signing plugin is not on this computer: download, sign, and send back.",
+    ),
     "upload_signed": ("Tệp đã ký", "The signed file"),
     "send_back": ("Gửi lại", "Send back"),
     "status_01": ("Đã đến", "Arrived"),

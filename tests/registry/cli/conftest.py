@@ -58,3 +58,13 @@ def demo(sovanban: Sovanban, monkeypatch: pytest.MonkeyPatch) -> Sovanban:
     monkeypatch.setenv("SOVANBAN_PKI_PASSPHRASE", "mat-khau-demo")
     sovanban.ok("demo", "--no-serve")
     return sovanban
+
+
+def register_seed_draft(demo: Sovanban, folder: Path, subject: str, *options: str) -> str:
+    """The reference notice composed as a draft and registered; its id."""
+    from registry.services.compose import seed_notice_path
+
+    draft = folder / "draft.pdf"
+    demo.ok("compose", str(seed_notice_path()), "-o", str(draft))
+    arguments = ("--type", "TB", "--subject", subject, "--signer", "nguyentrongvan", *options)
+    return demo.ok("register", str(draft), *arguments).out.strip()

@@ -16,9 +16,8 @@ from werkzeug.wrappers import Request, Response
 
 from registry.edxml import OrganInfo, StatusPackage, read_package, write_status
 from registry.edxml.read import schema
-from registry.services.compose import seed_notice_path
 from registry.services.transport import HttpTransport, TransportError
-from tests.registry.cli.conftest import Sovanban
+from tests.registry.cli.conftest import Sovanban, register_seed_draft
 
 DOCUMENT_DAY = datetime.now(UTC)
 
@@ -101,22 +100,9 @@ def test_withdrawing_a_sent_notice_recalls_it_and_a_new_one_replaces_it(
     recall = Path(out.split("recall sent: ")[1].strip())
     content = read_package(recall.read_bytes())
     assert (content.business_type, content.business_reason) == (1, "Ban hành nhầm")
-    draft = tmp_path / "draft.pdf"
-    demo.ok("compose", str(seed_notice_path()), "-o", str(draft))
     recipients = tmp_path / "noi-nhan.txt"
     recipients.write_text("- Thường trực Tỉnh ủy,\n- Lưu Văn phòng Đảng ủy Khối.", "utf-8")
-    new = demo.ok(
-        "register",
-        str(draft),
-        "--type",
-        "TB",
-        "--subject",
-        "Thông báo thay thế",
-        "--signer",
-        "nguyentrongvan",
-        "--recipients",
-        str(recipients),
-    ).out.strip()
+    new = register_seed_draft(demo, tmp_path, "Thông báo thay thế", "--recipients", str(recipients))
     for step in ("prepare", "sign", "issue"):
         demo.ok(step, new)
     replacement = read_package(

@@ -19,9 +19,8 @@ from pyhanko.pdf_utils.writer import BasePdfFileWriter
 from pyhanko.sign import fields, signers
 
 from certs.demo import load_pkcs12
-from registry.services.compose import seed_notice_path
 from tests.components import require
-from tests.registry.cli.conftest import Sovanban
+from tests.registry.cli.conftest import Sovanban, register_seed_draft
 from tests.softhsm import configure, make_token, softhsm_module
 
 PASSPHRASE = "mat-khau-demo"
@@ -29,18 +28,7 @@ PYHANKO = Path(sys.executable).with_name("pyhanko")
 
 
 def _prepared(demo: Sovanban, tmp_path: Path) -> str:
-    draft = tmp_path / "draft.pdf"
-    demo.ok("compose", str(seed_notice_path()), "-o", str(draft))
-    document = demo.ok(
-        "register",
-        str(draft),
-        "--type",
-        "TB",
-        "--subject",
-        "Ký ngoài hệ thống",
-        "--signer",
-        "nguyentrongvan",
-    ).out.strip()
+    document = register_seed_draft(demo, tmp_path, "Ký ngoài hệ thống")
     demo.ok("prepare", document)
     return document
 

@@ -90,7 +90,7 @@ def test_the_whole_flow_in_chromium(server: str, tmp_path: Path) -> None:
         page.get_by_role("link", name=f"#{record.rsplit('/', 1)[1]}").click()
         page.get_by_label("Mật khẩu khóa / mã PIN").fill(PASSPHRASE)
         shot("signer-signs")
-        page.get_by_role("button", name="Ký số").click()
+        page.get_by_role("button", name="Ký số", exact=True).click()
         expect(page.locator("#status")).to_have_text("Đã ký, chờ ban hành")
         log_out()
 
@@ -98,7 +98,7 @@ def test_the_whole_flow_in_chromium(server: str, tmp_path: Path) -> None:
         log_in("clerk")
         page.goto(record)
         page.get_by_label("Mật khẩu khóa / mã PIN").fill(PASSPHRASE)
-        page.get_by_role("button", name="Cấp số và ban hành").click()
+        page.get_by_role("button", name="Cấp số và ban hành", exact=True).click()
         expect(page.locator("#status")).to_have_text("Đã ban hành")
         heading = page.get_by_role("heading", level=2).first.inner_text()
         shot("clerk-issued")

@@ -59,6 +59,11 @@ def test_the_plugin_downloads_signs_and_uploads(app: Flask, demo_instance: Insta
     assert found is not None
     parameters = json.loads(found.group(1).replace("&#34;", '"').replace("&quot;", '"'))
     assert set(parameters) == {"FileName", "FileUploadHandler", "SessionId"}
+    # The page calls the plugin through our script (the only page that runs one).
+    assert '<script type="application/json" id="vgca-params">' in page.get_data(as_text=True)
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    script = signer.get("/ban-giao/goi-plugin.js")
+    assert script.mimetype == "text/javascript" and b"vgca-params" in script.data
 
     plugin = app.test_client()  # no cookie: the plugin has only the addresses
     downloaded = plugin.get(parameters["FileName"])

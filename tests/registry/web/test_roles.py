@@ -44,6 +44,7 @@ ROUTES: dict[str, tuple[str, str, frozenset[str]]] = {
     "admin.account": ("GET", "/quan-tri/nguoi-dung/vanthu", frozenset({"admin"})),
     "admin.change": ("POST", "/quan-tri/nguoi-dung/vanthu", frozenset({"admin"})),
     "handoff.open_handoff": ("POST", "/ho-so/1/ban-giao", frozenset({"signer", "clerk"})),
+    "handoff.plugin_script": ("GET", "/ban-giao/goi-plugin.js", EVERYONE),
     "handoff.download": ("GET", "/ban-giao/khong-co/tai-ve", EVERYONE),
     "handoff.upload": ("POST", "/ban-giao/khong-co/tai-len", EVERYONE),
     "api.openapi": ("GET", "/api/v1/openapi.json", EVERYONE),
