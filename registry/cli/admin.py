@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from pathlib import Path
 from typing import Any
 
 import click
@@ -14,7 +15,7 @@ from signing.fonts import default_font_faces
 
 from ..config import example_config_path
 from ..db import migrate
-from ..errors import RegistryError
+from ..errors import InputError, RegistryError
 from ..models import Document, DocumentStatus, NumberEntry, Organ, Series, User
 from ..numbering import close_series
 from ..services.accounts import create_api_token, set_password
@@ -313,6 +314,45 @@ def users_passwd(app: AppContext, login: str, password_env: str) -> None:
     password = read_secret(password_env, f"new web password of {login}", confirm=True)
     with app.unit_of_work() as session:
         set_password(session, get_user(session, login), password, actor=app.actor)
+
+
+@users_group.command("certificate")
+@click.argument("login")
+@click.argument("certificate", type=click.Path(dir_okay=False), required=False)
+@click.option("--clear", is_flag=True, help="Accept any certificate with his e-mail again.")
+@pass_app
+def users_certificate(app: AppContext, login: str, certificate: str | None, clear: bool) -> None:
+    """Pin LOGIN's signing certificate (PEM or DER file): a document he signs with his own
+    token is accepted only with this very certificate (else: any with his e-mail)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+
+    from ..audit import record_event
+
+    fingerprint = ""
+    if not clear:
+        if certificate is None:
+            raise InputError("give the certificate file, or --clear")
+        try:
+            data = Path(certificate).read_bytes()
+            cert = (
+                x509.load_pem_x509_certificate(data)
+                if b"-----BEGIN" in data
+                else x509.load_der_x509_certificate(data)
+            )
+        except (OSError, ValueError) as exc:
+            raise InputError(f"{certificate}: not a readable certificate ({exc})") from exc
+        fingerprint = cert.fingerprint(hashes.SHA256()).hex()
+    with app.unit_of_work() as session:
+        user = get_user(session, login)
+        user.certificate_sha256 = fingerprint
+        record_event(
+            session,
+            actor=app.actor,
+            action="user:certificate",
+            details={"login": login, "certificate_sha256": fingerprint},
+        )
+    click.echo(fingerprint or "cleared")
 
 
 @users_group.command("token")

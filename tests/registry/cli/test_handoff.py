@@ -257,3 +257,21 @@ def test_an_expired_handoff_refuses_the_upload(demo: Sovanban, tmp_path: Path) -
         connection.execute("UPDATE handoffs SET expires_at = '2020-01-01 00:00:00.000000'")
     connection.close()
     assert "expired" in _refused(demo, document, signed, tmp_path)
+
+
+def test_a_pinned_certificate_is_the_only_one_accepted(demo: Sovanban, tmp_path: Path) -> None:
+    """With his certificate pinned, another certificate bearing his e-mail is not his."""
+    other = demo.instance / "pki" / "organisation.pem"
+    assert len(demo.ok("users", "certificate", "nguyentrongvan", str(other)).out.strip()) == 64
+    document = _prepared(demo, tmp_path)
+    handed = tmp_path / "handed.pdf"
+    demo.ok("handoff", document, "-o", str(handed))
+    signed = _sign_with(demo, handed.read_bytes(), "signer.p12", "chu_ky_lanh_dao")
+    assert "not the configured one" in _refused(demo, document, signed, tmp_path)
+    demo.ok("users", "certificate", "nguyentrongvan", str(demo.instance / "pki" / "signer.pem"))
+    demo.ok("handoff", document, "-o", str(handed))
+    path = tmp_path / "signed.pdf"
+    path.write_bytes(_sign_with(demo, handed.read_bytes(), "signer.p12", "chu_ky_lanh_dao"))
+    assert demo.ok("accept", document, str(path)).out.strip() == "signed"
+    refused = demo("users", "certificate", "nguyentrongvan", str(tmp_path / "handed.pdf"))
+    assert refused.code != 0 and "not a readable certificate" in refused.err
