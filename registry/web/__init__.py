@@ -45,8 +45,8 @@ def create_app(instance: Instance, *, pki: PkiServices | None = None) -> Flask:
         SESSION_COOKIE_SECURE=web.public_url.startswith("https://"),
         PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
         WTF_CSRF_TIME_LIMIT=8 * 3600,
-        JSON_AS_ASCII=False,
     )
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Vietnamese as it is written
     app.extensions["sovanban"] = instance
     app.extensions["sovanban_limits"] = {
         "login": RateLimiter(web.login_attempts_per_minute, 60.0),

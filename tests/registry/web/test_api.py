@@ -46,6 +46,7 @@ def test_an_upload_over_the_limit_is_refused(client: FlaskClient) -> None:
 def test_documents_by_number(client: FlaskClient) -> None:
     found = client.get("/api/v1/documents/01-TB/ĐUK")
     assert found.status_code == 200 and found.get_json()["number"]["rendered"] == "01-TB/ĐUK"
+    assert "01-TB/ĐUK".encode() in found.data  # UTF-8 as written, not \u escapes
     assert client.get("/api/v1/documents/77-TB/ĐUK").status_code == 404
 
 
