@@ -16,12 +16,13 @@ from certs.errors import CertsError
 from signing.errors import SigningError
 
 from ..errors import RegistryError
-from .admin import demo_command, init_command, series_group, users_group, withdraw_command
+from .admin import init_command, series_group, withdraw_command
 from .archive import archive_group
 from .audit import audit_group
 from .book import book_command
 from .certs import certs_group
 from .context import AppContext
+from .demo import demo_command
 from .distribution import export_command, import_edxml_command, organs_group, send_command
 from .documents import (
     compose_command,
@@ -41,6 +42,7 @@ from .signing import (
     prepare_command,
     sign_command,
 )
+from .users import users_group
 from .verify import verify_command
 
 __all__ = ["cli", "main"]

@@ -8,8 +8,10 @@ from typing import Any
 
 import click
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from ..audit import record_event
+from ..instance import Instance
 from ..models import Document, DocumentFile, DocumentStatus, FileKind
 from ..services.archive_check import CertificateSeen, document_state
 from ..services.documents import read_revision
@@ -79,8 +81,8 @@ def archive_check(app: AppContext, days: int, no_extend: bool, as_json: bool) ->
 
 
 def _check_document(
-    session: Any,
-    instance: Any,
+    session: Session,
+    instance: Instance,
     document: Document,
     horizon: datetime,
     summary: dict[str, Any],

@@ -152,7 +152,7 @@ def test_a_secret_document_appears_on_no_public_page(
             response = visitor.get(url)
             text = response.get_data(as_text=True)
             assert "Hội nghị Ban Chấp hành" not in text and "/van-ban/1" not in text, url
-            if "q=" not in url:  # a search page shows back what was typed, nothing more
+            if "01-TB" not in url:  # an answer may repeat what was asked, nothing more
                 assert "01-TB/ĐUK" not in text, url
         assert visitor.get("/van-ban/1").status_code == 404
         assert visitor.get("/api/v1/documents?q=hoi+nghi").get_json()["total"] == 0
