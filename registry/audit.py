@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from .models import AuditEvent, AuditHead, Document
 
-__all__ = ["GENESIS", "event_hash", "record_event"]
+__all__ = ["GENESIS", "event_hash", "hash_of", "record_event"]
 
 GENESIS = "0" * 64  # the "previous hash" of the first event
 
@@ -47,6 +47,19 @@ def event_hash(
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def hash_of(event: AuditEvent) -> str:
+    """The hash ``event`` must carry, from what it holds."""
+    return event_hash(
+        seq=event.seq,
+        occurred_at=event.occurred_at,
+        actor=event.actor,
+        action=event.action,
+        document_id=event.document_id,
+        details=event.details,
+        prev_hash=event.prev_hash,
+    )
+
+
 def record_event(
     session: Session,
     *,
@@ -66,28 +79,16 @@ def record_event(
         session.add(head)
     # Stored JSON comes back with the same keys and values; hash what will be read back.
     clean: dict[str, Any] = json.loads(json.dumps(details or {}, ensure_ascii=False))
-    moment = datetime.now(UTC)
-    seq = head.seq + 1
-    document_id = document.id if document is not None else None
-    digest = event_hash(
-        seq=seq,
-        occurred_at=moment,
-        actor=actor,
-        action=action,
-        document_id=document_id,
-        details=clean,
-        prev_hash=head.hash,
-    )
     event = AuditEvent(
-        seq=seq,
-        occurred_at=moment,
+        seq=head.seq + 1,
+        occurred_at=datetime.now(UTC),
         actor=actor,
         action=action,
-        document_id=document_id,
+        document_id=document.id if document is not None else None,
         details=clean,
         prev_hash=head.hash,
-        hash=digest,
     )
+    event.hash = hash_of(event)
     session.add(event)
-    head.seq, head.hash = seq, digest
+    head.seq, head.hash = event.seq, event.hash
     return event

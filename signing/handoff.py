@@ -26,6 +26,7 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from .errors import SigningError
+from .inspect import field_values
 
 __all__ = ["Expectation", "HandoffRefused", "ReturnedSignature", "check_returned"]
 
@@ -56,17 +57,6 @@ def _reader(data: bytes) -> PdfFileReader:
         return PdfFileReader(io.BytesIO(data), strict=False)
     except Exception as exc:  # noqa: BLE001 - any failure to read means "refused"
         raise HandoffRefused(f"the returned file cannot be read as a PDF: {exc}") from None
-
-
-def _field_values(reader: PdfFileReader) -> dict[str, str]:
-    values = {}
-    try:
-        for reference in reader.root["/AcroForm"]["/Fields"]:
-            field = reference.get_object()
-            values[str(field.get("/T", ""))] = str(field.get("/V", "")) if "/V" in field else ""
-    except (KeyError, TypeError, AttributeError):
-        pass
-    return values
 
 
 _CATALOG_KEYS = {"/AcroForm", "/Perms", "/DSS", "/Extensions"}
@@ -191,7 +181,7 @@ def check_returned(
                 "the update changes more than the signature "
                 f"({review.modification_level.name.lower()})"
             )
-    values = _field_values(reader)
+    values = field_values(reader)
     for name, wanted in expectation.filled.items():
         if values.get(name, "") != wanted:
             raise HandoffRefused(

@@ -5,11 +5,12 @@ from __future__ import annotations
 import io
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from .errors import UnusablePdfError
 from .text import nfc
 
-__all__ = ["PdfFacts", "inspect_pdf"]
+__all__ = ["PdfFacts", "field_values", "inspect_pdf"]
 
 
 @dataclass(frozen=True)
@@ -58,3 +59,16 @@ def _extract_text(data: bytes) -> str:
     except (PyPdfError, KeyError, TypeError, ValueError, IndexError, RecursionError):
         return ""
     return nfc("\n".join(pages))
+
+
+def field_values(reader: Any) -> dict[str, str]:
+    """The value of every top-level form field of a pyHanko reader ("" when empty); {} for a
+    file without a readable form."""
+    values = {}
+    try:
+        for reference in reader.root["/AcroForm"]["/Fields"]:
+            field = reference.get_object()
+            values[str(field.get("/T", ""))] = str(field["/V"]) if "/V" in field else ""
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return values
+    return values

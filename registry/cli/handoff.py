@@ -13,8 +13,7 @@ from ..errors import InputError, NotFoundError
 from ..models import Handoff
 from ..services.documents import find_document
 from ..services.handoff import accept_handoff, create_handoff, take_download
-from ..services.trust import instance_trust_store
-from ..services.verification import published_crls
+from ..services.verification import trust_material
 from .context import AppContext, echo_json, pass_app, write_file_atomically
 from .signing import signing_tools_for
 
@@ -76,8 +75,6 @@ def accept_command(app: AppContext, key: str, signed: str) -> None:
         data = Path(signed).read_bytes()
     except OSError as exc:
         raise InputError(f"{signed}: cannot read ({exc.strerror})") from exc
-    trust = instance_trust_store(instance)
-    crls = published_crls(instance)
     refused = None
     with app.unit_of_work() as session:
         document = find_document(session, key)
@@ -97,7 +94,7 @@ def accept_command(app: AppContext, key: str, signed: str) -> None:
                 handoff,
                 data,
                 tools,
-                lambda: trust.validation_context(crls=crls),
+                trust_material(instance).context,
                 actor=app.actor,
             )
             status = document.status.value

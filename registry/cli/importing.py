@@ -14,8 +14,7 @@ from signing.verify.engine import verify_pdf
 
 from ..errors import InputError
 from ..services.importing import ImportOutcome, import_pdf
-from ..services.trust import instance_trust_store
-from ..services.verification import instance_roles, published_crls
+from ..services.verification import instance_roles, trust_material
 from .context import AppContext, echo_json, pass_app, write_file_atomically
 
 __all__ = ["import_command"]
@@ -34,8 +33,7 @@ def import_command(app: AppContext, folder: str, report_path: str | None, as_jso
     files = sorted(p for p in Path(folder).rglob("*") if p.is_file() and p.suffix.lower() == ".pdf")
     if not files:
         raise InputError(f"{folder}: no .pdf file in it")
-    trust = instance_trust_store(instance)
-    crls = published_crls(instance)
+    material = trust_material(instance)
     outcomes: list[ImportOutcome] = []
     with click.progressbar(files, label="importing", file=sys.stderr) as bar:
         for path in bar:
@@ -45,9 +43,9 @@ def import_command(app: AppContext, folder: str, report_path: str | None, as_jso
                 with app.unit_of_work() as session:
                     report = verify_pdf(
                         data,
-                        trust=trust,
+                        trust=material.store,
                         roles=instance_roles(session, instance),
-                        crls=crls,
+                        crls=material.crls,
                         time_limit=30.0,
                     )
                     outcomes.append(

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from signing.text import iso_vietnam
 
-from ..audit import GENESIS, event_hash, record_event
+from ..audit import GENESIS, hash_of, record_event
 from ..models import AuditEvent, AuditHead, AuditSeal
 
 __all__ = ["ChainProblem", "ChainReport", "seal_digest", "seal_head", "verify_chain"]
@@ -117,16 +117,7 @@ def verify_chain(
                     "not follow the event before it: one was deleted, inserted or moved there",
                 )
             )
-        recomputed = event_hash(
-            seq=event.seq,
-            occurred_at=event.occurred_at,
-            actor=event.actor,
-            action=event.action,
-            document_id=event.document_id,
-            details=event.details,
-            prev_hash=event.prev_hash,
-        )
-        if recomputed != event.hash:
+        if hash_of(event) != event.hash:
             problems.append(
                 ChainProblem(
                     event.seq,

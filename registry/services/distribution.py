@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from signing.text import fold, nfc
+from signing.text import fold, nfc, vietnam_date
 from signing.verify.report import DocumentReport
 
 from ..audit import record_event
@@ -101,8 +101,6 @@ def match_recipients(session: Session, lines: Sequence[RecipientLine]) -> tuple[
 
 def document_id_of(sender_organ_id: str, entry: NumberEntry, issued: datetime) -> str:
     """``OrganId,yyyy/MM/dd,number/notation`` (QCVN 102), in Vietnam's date."""
-    from signing.text import vietnam_date
-
     return (
         f"{sender_organ_id},{format_date(vietnam_date(issued))},{entry.number:02d}/{entry.notation}"
     )

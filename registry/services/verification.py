@@ -4,26 +4,38 @@ holds this very file under the number it carries."""
 from __future__ import annotations
 
 import io
+import threading
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from asn1crypto import crl as asn1_crl
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko_certvalidator import ValidationContext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from certs.demo import DemoPki
 from certs.errors import CertsError
+from certs.trust import TrustStore
+from signing.inspect import field_values
 from signing.prepare import NUMBER_FIELD
 from signing.verify.engine import Roles, verify_pdf
 from signing.verify.report import DocumentReport
 
-from ..instance import Instance
+from ..instance import Instance, resolve_path
 from ..models import Document, DocumentFile, FileKind, NumberEntry, User
 from ..storage import BlobStore
 from .pki import pki_folder
 from .trust import instance_trust_store
 
-__all__ = ["instance_roles", "published_crls", "verify_for_instance"]
+__all__ = [
+    "TrustMaterial",
+    "instance_roles",
+    "published_crls",
+    "trust_material",
+    "verify_for_instance",
+]
 
 _REGISTERED_KINDS = (FileKind.ISSUED, FileKind.ARCHIVE)
 
@@ -32,6 +44,55 @@ def instance_roles(session: Session, instance: Instance) -> Roles:
     signers = session.scalars(select(User.email).where(User.email != "")).all()
     organisation = {instance.config.issuer.email.lower()} if instance.config.issuer.email else set()
     return Roles(frozenset(organisation), frozenset(email.lower() for email in signers))
+
+
+@dataclass(frozen=True)
+class TrustMaterial:
+    """What verification checks against: the trust store and the published CRLs."""
+
+    store: TrustStore
+    crls: tuple[asn1_crl.CertificateList, ...]
+
+    def context(self) -> ValidationContext:
+        return self.store.validation_context(crls=self.crls)
+
+
+_material: dict[Path, tuple[tuple[tuple[str, int], ...], TrustMaterial]] = {}
+_material_lock = threading.Lock()
+
+
+def _files_signature(instance: Instance) -> tuple[tuple[str, int], ...]:
+    """Every file the material is read from, with its modification time: cheap to take."""
+    trust = instance.config.trust
+    roots = [
+        *(resolve_path(instance.folder, p) for p in (*trust.anchors, *trust.intermediates)),
+        *(resolve_path(instance.folder, p) for p in trust.folders),
+        instance.folder / "trust",
+        pki_folder(instance) / "crl",
+    ]
+    seen = []
+    for root in roots:
+        paths = sorted(root.rglob("*")) if root.is_dir() else [root]
+        for path in paths:
+            try:
+                seen.append((str(path), path.stat().st_mtime_ns))
+            except OSError:
+                seen.append((str(path), -1))
+    return tuple(seen)
+
+
+def trust_material(instance: Instance) -> TrustMaterial:
+    """The instance's trust store and CRLs, read again only when one of their files changed
+    (verification is a hot path: every upload, every document of an archive sweep)."""
+    signature = _files_signature(instance)
+    with _material_lock:
+        cached = _material.get(instance.folder)
+        if cached is not None and cached[0] == signature:
+            return cached[1]
+    material = TrustMaterial(instance_trust_store(instance), tuple(published_crls(instance)))
+    with _material_lock:
+        _material[instance.folder] = (signature, material)
+    return material
 
 
 def published_crls(instance: Instance) -> list[asn1_crl.CertificateList]:
@@ -46,14 +107,10 @@ def published_crls(instance: Instance) -> list[asn1_crl.CertificateList]:
 
 def _number_in_file(data: bytes) -> str:
     try:
-        fields = PdfFileReader(io.BytesIO(data), strict=False).root["/AcroForm"]["/Fields"]
-        for ref in fields:
-            field = ref.get_object()
-            if field.get("/T") == NUMBER_FIELD and "/V" in field:
-                return str(field["/V"])
-    except (KeyError, TypeError, ValueError, AttributeError):
-        pass
-    return ""
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+    except Exception:  # noqa: BLE001 - the verdict already says what is wrong with the file
+        return ""
+    return field_values(reader).get(NUMBER_FIELD, "")
 
 
 def _registry(
@@ -114,11 +171,12 @@ def verify_for_instance(
     time_limit: float | None = 30.0,
 ) -> DocumentReport:
     """Verify ``data`` against the instance's trust store, roles and register."""
+    material = trust_material(instance)
     report = verify_pdf(
         data,
-        trust=instance_trust_store(instance),
+        trust=material.store,
         roles=instance_roles(session, instance),
-        crls=published_crls(instance),
+        crls=material.crls,
         online=online,
         time_limit=time_limit,
     )

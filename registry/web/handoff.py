@@ -26,8 +26,7 @@ from signing.handoff import HandoffRefused
 
 from ..errors import InputError, NotFoundError
 from ..services.handoff import accept_handoff, create_handoff, handoff_by_token, take_download
-from ..services.trust import instance_trust_store
-from ..services.verification import published_crls
+from ..services.verification import trust_material
 from .auth import roles_required
 from .context import PAGE_POLICY, db_session, instance_of, signing_tools_of
 from .workspace import visible_document
@@ -130,8 +129,6 @@ def upload(token: str) -> Any:
     except NotFoundError:
         return _answer(1, "không có phiên bàn giao này / no such hand-off", 404)
     instance = instance_of()
-    trust = instance_trust_store(instance)
-    crls = published_crls(instance)
     try:
         document = accept_handoff(
             database,
@@ -140,7 +137,7 @@ def upload(token: str) -> Any:
             found,
             upload_file.read(),
             signing_tools_of() if found.kind == "issue" else None,
-            lambda: trust.validation_context(crls=crls),
+            trust_material(instance).context,
             actor=f"handoff:{found.created_by}",
         )
     except HandoffRefused as exc:
