@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -18,7 +20,7 @@ from certs.files import write_atomically
 
 from .errors import StorageError, StorageIntegrityError, StorageKeyError
 
-__all__ = ["BlobRef", "BlobStore", "LocalBlobStore", "sha256_hex"]
+__all__ = ["BlobRef", "BlobStore", "LocalBlobStore", "StoredFile", "sha256_hex"]
 
 _KEY = re.compile(r"[0-9a-f]{64}")
 
@@ -27,6 +29,17 @@ _KEY = re.compile(r"[0-9a-f]{64}")
 class BlobRef:
     sha256: str
     size: int
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A file found in the store's folders: a blob (``sha256`` set) or anything else, such
+    as the temporary file of a write that a crash cut short."""
+
+    name: str  # relative to the store's root
+    sha256: str | None
+    size: int
+    modified: datetime
 
 
 def sha256_hex(data: bytes) -> str:
@@ -99,3 +112,30 @@ class LocalBlobStore:
         except StorageError:  # missing, unreadable or corrupted
             return False
         return True
+
+    def files(self) -> Iterator[StoredFile]:
+        """Every file under the root, blob or not (for the sweep that finds leftovers)."""
+        for path in sorted(self.root.glob("*/*/*")):
+            if not path.is_file() or path.is_symlink():
+                continue
+            stat = path.stat()
+            name = path.name
+            expected = f"{name[:2]}/{name[2:4]}/{name}"
+            relative = path.relative_to(self.root).as_posix()
+            is_blob = _KEY.fullmatch(name) is not None and relative == expected
+            yield StoredFile(
+                relative,
+                name if is_blob else None,
+                stat.st_size,
+                datetime.fromtimestamp(stat.st_mtime, UTC),
+            )
+
+    def discard(self, name: str) -> None:
+        """Remove a file found by ``files``; a name leading outside the root is refused."""
+        path = (self.root / name).resolve()
+        if path.parent.parent.parent != self.root:
+            raise StorageKeyError(f"not a file of the store: {name!r:.80}")
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as exc:
+            raise StorageError(f"cannot remove {name}: {exc.strerror or exc}") from exc

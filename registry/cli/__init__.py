@@ -73,6 +73,7 @@ EXIT_INTERNAL = 70  # EX_SOFTWARE
 def cli(context: click.Context, instance_dir: str, config_path: str | None) -> None:
     """sovanban: the outgoing-document register, signing and verification service."""
     context.obj = AppContext(instance_dir, config_path)
+    context.call_on_close(context.obj.close)
 
 
 for command in (

@@ -15,7 +15,7 @@ from ..instance import Instance
 from ..models import Document, DocumentFile, DocumentStatus, FileKind
 from ..services.archive_check import CertificateSeen, document_state
 from ..services.documents import read_revision
-from ..services.integrity import check_blobs
+from ..services.integrity import STRAY_GRACE, check_blobs, stray_files
 from ..services.issuing import extend_document
 from ..services.verification import verify_for_instance
 from .context import AppContext, echo_json, pass_app
@@ -32,12 +32,31 @@ def archive_group() -> None:
 @archive_group.command("check")
 @click.option("--days", default=90, show_default=True, help="Warn of certificates expiring within.")
 @click.option("--no-extend", is_flag=True, help="Report only; add no document timestamps.")
+@click.option(
+    "--remove-strays",
+    is_flag=True,
+    help="Delete stored files nothing refers to (left by interrupted or rolled-back work).",
+)
+@click.option(
+    "--stray-minutes",
+    default=int(STRAY_GRACE.total_seconds() // 60),
+    show_default=True,
+    help="Only files older than this count as strays (younger ones may be work in progress).",
+)
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
-def archive_check(app: AppContext, days: int, no_extend: bool, as_json: bool) -> None:
+def archive_check(
+    app: AppContext,
+    days: int,
+    no_extend: bool,
+    remove_strays: bool,
+    stray_minutes: int,
+    as_json: bool,
+) -> None:
     """Re-hash every stored file, re-verify every issued document, list certificates close
     to expiry, and raise archive copies to B-LTA again where their last document timestamp's
-    authority expires within --days (or they have none). Exit status 1 if anything is wrong."""
+    authority expires within --days (or they have none). Exit status 1 if anything is wrong.
+    Files in the store that nothing refers to are listed (and removed with --remove-strays)."""
     instance = app.instance()
     horizon = datetime.now(UTC) + timedelta(days=days)
     summary: dict[str, Any] = {
@@ -48,6 +67,8 @@ def archive_check(app: AppContext, days: int, no_extend: bool, as_json: bool) ->
         "expiring": {},
         "extended": [],
         "not_extended": [],
+        "strays": [],
+        "strays_removed": 0,
     }
     needs_archive: list[int] = []
     with app.unit_of_work() as session:
@@ -74,6 +95,15 @@ def archive_check(app: AppContext, days: int, no_extend: bool, as_json: bool) ->
                     summary["extended" if done else "not_extended"].append(document_id)
         elif needs_archive:
             summary["not_extended"] = needs_archive
+        strays = stray_files(session, instance.blobs, grace=timedelta(minutes=stray_minutes))
+        summary["strays"] = [
+            {"file": stray.file.name, "size": stray.file.size, "reason": stray.reason}
+            for stray in strays
+        ]
+        if remove_strays:
+            for stray in strays:
+                instance.blobs.discard(stray.file.name)
+            summary["strays_removed"] = len(strays)
         record_event(session, actor=app.actor, action="archive:check", details=_counts(summary))
     _report(summary, days, as_json)
     if summary["file_problems"] or summary["failed"] or (summary["not_extended"] and not no_extend):
@@ -134,6 +164,7 @@ def _report(summary: dict[str, Any], days: int, as_json: bool) -> None:
         ("issued documents verified", summary["documents"], len(summary["failed"])),
         (f"certificates expiring within {days} days", len(summary["expiring"]), ""),
         ("archive copies renewed (B-LTA)", len(summary["extended"]), len(summary["not_extended"])),
+        ("stray files (removed)", len(summary["strays"]), summary["strays_removed"]),
     ]
     click.echo(f"{'':<42}{'count':>8}{'problems':>10}")
     for name, count, problems in rows:
@@ -149,5 +180,7 @@ def _report(summary: dict[str, Any], days: int, as_json: bool) -> None:
             f"  {cert['role']:<9} {cert['not_after'][:10]}  {cert['subject']} "
             f"({len(cert['documents'])} document(s))"
         )
+    for stray in summary["strays"]:
+        click.echo(f"  stray {stray['file']} ({stray['size']} bytes): {stray['reason']}")
     if summary["not_extended"]:
         click.echo(f"  not renewed: {', '.join(f'#{n}' for n in summary['not_extended'])}")

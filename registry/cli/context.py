@@ -39,6 +39,12 @@ class AppContext:
             self._schema_checked = True
         return self._instance
 
+    def close(self) -> None:
+        """Return the database connections when the command ends (not left to the collector)."""
+        if self._instance is not None:
+            self._instance.engine.dispose()
+            self._instance = None
+
     @property
     def actor(self) -> str:
         """Who acts, for the audit trail: the operating-system account at the terminal."""

@@ -1,18 +1,25 @@
-"""The archive's integrity: every stored revision still there and still its SHA-256."""
+"""The archive's integrity: every stored revision still there and still its SHA-256; and
+the files in the store that nothing refers to (a transaction that rolled back or a process
+that died after writing its blob, a write cut short), found and, on request, removed."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import StorageError
-from ..models import DocumentFile
-from ..storage import BlobStore
+from ..models import DocumentFile, Handoff
+from ..storage import BlobStore, LocalBlobStore, StoredFile
 
-__all__ = ["BlobProblem", "check_blobs"]
+__all__ = ["BlobProblem", "StrayFile", "check_blobs", "stray_files"]
+
+# A blob is written before its transaction commits: a younger unreferenced file may be the
+# work of a transaction still running, so it is left alone.
+STRAY_GRACE = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -37,3 +44,29 @@ def check_blobs(session: Session, blobs: BlobStore) -> Iterator[tuple[int, BlobP
             yield index, BlobProblem(document_id, kind.value, sha256, exc.message)
             continue
         yield index, None
+
+
+@dataclass(frozen=True)
+class StrayFile:
+    file: StoredFile
+    reason: str
+
+
+def stray_files(
+    session: Session, blobs: BlobStore, *, grace: timedelta = STRAY_GRACE
+) -> list[StrayFile]:
+    """Files of the store older than ``grace`` that no revision or hand-off refers to."""
+    if not isinstance(blobs, LocalBlobStore):
+        return []
+    referenced = set(session.scalars(select(DocumentFile.sha256)))
+    referenced.update(session.scalars(select(Handoff.base_sha256)))
+    cutoff = datetime.now(UTC) - grace
+    found = []
+    for file in blobs.files():
+        if file.modified > cutoff:
+            continue
+        if file.sha256 is None:
+            found.append(StrayFile(file, "an unfinished write"))
+        elif file.sha256 not in referenced:
+            found.append(StrayFile(file, "referenced by no revision"))
+    return found

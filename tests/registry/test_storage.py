@@ -92,3 +92,24 @@ def test_an_unwritable_store_is_a_clear_error(tmp_path: Path) -> None:
     blocker.write_text("a file where the store's folder should be")
     with pytest.raises(StorageError, match="cannot store blob"):
         LocalBlobStore(blocker).put(PDF)
+
+
+def test_files_lists_blobs_and_leftovers_and_discard_stays_inside(
+    store: LocalBlobStore, tmp_path: Path
+) -> None:
+    ref = store.put(b"a revision")
+    leftover = store.path_for(ref.sha256).parent / f".{ref.sha256}.x1y2"
+    leftover.write_bytes(b"half")
+    found = {file.name: file for file in store.files()}
+    blob_name = f"{ref.sha256[:2]}/{ref.sha256[2:4]}/{ref.sha256}"
+    assert found[blob_name].sha256 == ref.sha256 and found[blob_name].size == len(b"a revision")
+    leftover_name = leftover.relative_to(store.root).as_posix()
+    assert found[leftover_name].sha256 is None
+    outside = tmp_path / "keep.txt"
+    outside.write_text("mine")
+    for name in ("../keep.txt", "../../keep.txt", "ab/../../keep.txt", "/etc/passwd"):
+        with pytest.raises(StorageKeyError):
+            store.discard(name)
+    assert outside.read_text() == "mine"
+    store.discard(leftover_name)
+    assert [file.name for file in store.files()] == [blob_name]
