@@ -27,7 +27,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers, timestamps
 
 from benchmarks.common import OFFICE, PASSPHRASE, SIGNER, demo_pki, median_ms
-from certs.demo import ISSUING, ROOT, load_pkcs12
+from certs.demo import ISSUING, ROOT, DemoPki, load_pkcs12
 from certs.trust import TrustStore
 from registry.composer import Notice, Paragraph, render_notice
 from registry.config import load_config
@@ -47,6 +47,27 @@ def one_page_notice() -> bytes:
     return render_notice(short, default_font_faces())
 
 
+def plain_signature(pki: DemoPki, pdf: bytes) -> bytes:
+    """A PAdES B-T signature as pyHanko's documentation makes it, every object fresh."""
+    signer = signers.SimpleSigner.load_pkcs12(  # type: ignore[no-untyped-call]
+        str(pki.key_path("signer")), passphrase=PASSPHRASE
+    )
+    tsa_key, tsa_cert, _ = load_pkcs12(pki.key_path("tsa"), PASSPHRASE)
+    der_key = tsa_key.private_bytes(
+        serialization.Encoding.DER,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    stamper = timestamps.DummyTimeStamper(
+        tsa_cert=asn1_x509.Certificate.load(tsa_cert.public_bytes(serialization.Encoding.DER)),
+        tsa_key=asn1_keys.PrivateKeyInfo.load(der_key),
+    )
+    meta = signers.PdfSignatureMetadata(field_name="Sig1", subfilter=fields.SigSeedSubFilter.PADES)
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    output = signers.PdfSigner(meta, signer, timestamper=stamper).sign_pdf(writer)
+    return bytes(output.getvalue())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=20)
@@ -57,25 +78,7 @@ def main() -> None:
     prepared = prepare_pdf(draft, find_placement(draft, signer_name=holder.name))
 
     def plain() -> bytes:
-        signer = signers.SimpleSigner.load_pkcs12(  # type: ignore[no-untyped-call]
-            str(pki.key_path("signer")), passphrase=PASSPHRASE
-        )
-        tsa_key, tsa_cert, _ = load_pkcs12(pki.key_path("tsa"), PASSPHRASE)
-        der_key = tsa_key.private_bytes(
-            serialization.Encoding.DER,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        stamper = timestamps.DummyTimeStamper(
-            tsa_cert=asn1_x509.Certificate.load(tsa_cert.public_bytes(serialization.Encoding.DER)),
-            tsa_key=asn1_keys.PrivateKeyInfo.load(der_key),
-        )
-        meta = signers.PdfSignatureMetadata(
-            field_name="Sig1", subfilter=fields.SigSeedSubFilter.PADES
-        )
-        writer = IncrementalPdfFileWriter(io.BytesIO(draft))
-        output = signers.PdfSigner(meta, signer, timestamper=stamper).sign_pdf(writer)
-        return bytes(output.getvalue())
+        return plain_signature(pki, draft)
 
     faces = default_font_faces()
     ours = NoticeSigning(

@@ -247,6 +247,11 @@ class SeriesPeriod(Base):
     )
 
 
+# PostgreSQL's INTEGER: a larger id or number typed by someone names nothing (and would
+# make the database driver fail rather than find nothing).
+LARGEST_KEY = 2**31 - 1
+
+
 class NumberEntry(Base):
     """A number given (or recorded): the spine of the register book. Never deleted."""
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from ..audit import record_event
 from ..errors import AuthenticationError, InputError
-from ..models import ApiToken, User
+from ..models import LARGEST_KEY, ApiToken, User
 from ..passwords import MIN_PASSWORD_LENGTH, hash_password, password_matches
 from .users import ROLES
 
@@ -149,7 +149,7 @@ def create_api_token(session: Session, user: User, label: str, *, actor: str) ->
 
 
 def revoke_api_token(session: Session, token_id: int, *, actor: str) -> None:
-    token = session.get(ApiToken, token_id)
+    token = session.get(ApiToken, token_id) if 0 < token_id <= LARGEST_KEY else None
     if token is None or token.revoked_at is not None:
         raise InputError(f"no active token #{token_id}")
     token.revoked_at = datetime.now(UTC)

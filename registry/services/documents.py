@@ -17,6 +17,7 @@ from signing.text import nfc
 from ..audit import record_event
 from ..errors import InputError, NotFoundError
 from ..models import (
+    LARGEST_KEY,
     Document,
     DocumentFile,
     DocumentReference,
@@ -210,12 +211,15 @@ def find_document(session: Session, key: str) -> Document:
     """A document by its id (``12`` or ``#12``) or by its number (``25-TB/ĐUK``)."""
     text = key.strip()
     if re.fullmatch(r"#?\d+", text):
-        document = session.get(Document, int(text.lstrip("#")))
+        wanted_id = int(text.lstrip("#"))
+        document = session.get(Document, wanted_id) if wanted_id <= LARGEST_KEY else None
         if document is None:
             raise NotFoundError(f"no document with id {text.lstrip('#')}")
         return document
     wanted = number_key(text)
     digits = re.match(r"\d+", wanted)
+    if digits is not None and int(digits.group()) > LARGEST_KEY:
+        raise NotFoundError(f"no document is registered under the number {key!r}")
     if digits is None:
         raise NotFoundError(f"{key!r} is neither a document id nor a number like 25-TB/ĐUK")
     candidates = session.scalars(

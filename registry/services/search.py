@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 from signing.text import fold, nfc
 
 from ..models import (
+    LARGEST_KEY,
     Document,
     DocumentStatus,
     DocumentType,
@@ -173,7 +174,7 @@ def _full_text_ids(session: Session, words: Sequence[str], *, phrase: bool = Fal
 def _exact_number_ids(session: Session, query_text: str) -> list[int]:
     key = number_key(query_text)
     digits = re.match(r"\d+", key)
-    if digits is None or " " not in key:
+    if digits is None or " " not in key or int(digits.group()) > LARGEST_KEY:
         return []
     entries = session.scalars(
         select(NumberEntry).where(

@@ -14,6 +14,8 @@ from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter, Map
 
 from certs.http import PkiApplication
 from certs.services import PkiServices
@@ -21,6 +23,7 @@ from signing.text import iso_vietnam
 
 from ..errors import RegistryError
 from ..instance import Instance
+from ..models import LARGEST_KEY
 from .context import PAGE_POLICY, db_session, instance_of, load_user, session_secret
 from .i18n import current_language, translator
 from .limits import RateLimiter
@@ -30,6 +33,15 @@ __all__ = ["create_app", "db_session", "instance_of"]
 
 def _vietnam_time(moment: datetime | None) -> str:
     return iso_vietnam(moment).replace("T", " ")[:19] if moment else ""
+
+
+class RowId(IntegerConverter):
+    """``<int:…>`` in our routes: a number a database key can be; a longer one is not found
+    (404), where the database driver would have failed on it (500)."""
+
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", LARGEST_KEY)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def create_app(instance: Instance, *, pki: PkiServices | None = None) -> Flask:
@@ -48,11 +60,20 @@ def create_app(instance: Instance, *, pki: PkiServices | None = None) -> Flask:
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Vietnamese as it is written
     app.extensions["sovanban"] = instance
+    counts = instance.folder / "rate-limits.sqlite3"
     app.extensions["sovanban_limits"] = {
-        "login": RateLimiter(web.login_attempts_per_minute, 60.0),
-        "verify": RateLimiter(web.verifications_per_minute, 60.0),
+        "login": RateLimiter(counts, "login", web.login_attempts_per_minute, 60.0),
+        "verify": RateLimiter(counts, "verify", web.verifications_per_minute, 60.0),
     }
+    if web.trusted_proxies:
+        # Behind nginx every request comes from the proxy: take the client's address (for
+        # the rate limits and the record) from the headers of the proxies we run, no others.
+        hops = web.trusted_proxies
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
+        )
     csrf = CSRFProtect(app)
+    app.url_map.converters["int"] = RowId  # before the blueprints' rules are made
 
     from .admin import admin
     from .api import api
@@ -109,12 +130,15 @@ def create_app(instance: Instance, *, pki: PkiServices | None = None) -> Flask:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
+        message = error.description
+        if error.code == 413:
+            message = translator(current_language())("too_large").format(mb=web.max_upload_mb)
         if request.path.startswith("/api/"):
             response = error.get_response()
-            response.data = app.json.dumps({"error": error.description})
+            response.data = app.json.dumps({"error": message})
             response.content_type = "application/json"
             return response
-        return render_template("error.html", code=error.code, message=error.description), error.code
+        return render_template("error.html", code=error.code, message=message), error.code
 
     @app.errorhandler(RegistryError)
     def registry_error(error: RegistryError) -> Any:

@@ -68,7 +68,10 @@ def _document(key: str) -> Document:
 def _body() -> dict[str, Any]:
     """A JSON object body, or the form fields; never both."""
     if request.is_json:
-        data = request.get_json(silent=True)
+        try:
+            data = request.get_json(silent=True)
+        except RecursionError:  # nested deeper than the parser goes: not a body we take
+            data = None
         if not isinstance(data, dict):
             abort(400, "the body must be a JSON object")
         return data

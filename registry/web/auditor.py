@@ -17,7 +17,7 @@ from ..services.integrity import check_blobs
 from ..services.stats import dashboard as dashboard_figures
 from ..services.trust import instance_trust_store
 from .auth import roles_required
-from .context import db_session, instance_of
+from .context import db_session, instance_of, page_number
 
 __all__ = ["auditor"]
 
@@ -45,10 +45,7 @@ def audit_trail() -> str:
     if action:
         query = query.where(AuditEvent.action.startswith(action, autoescape=True))
     total = database.scalar(select(func.count()).select_from(query.subquery())) or 0
-    try:
-        page = max(1, int(request.args.get("trang", "1")))
-    except ValueError:
-        page = 1
+    page = page_number(request.args)
     events = database.scalars(
         query.order_by(AuditEvent.id.desc())
         .offset((page - 1) * EVENTS_PER_PAGE)

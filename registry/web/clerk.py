@@ -29,7 +29,7 @@ from ..services.search import SearchQuery, search_documents
 from ..services.setup import current_issuer
 from ..services.transport import transport_for
 from .auth import roles_required
-from .context import db_session, instance_of, signing_tools_of, viewer
+from .context import db_session, instance_of, page_number, signing_tools_of, viewer
 from .forms import draft_request
 from .workspace import visible_document
 
@@ -52,10 +52,7 @@ def organisation_key_names() -> list[str]:
 def documents() -> str:
     status_text = request.args.get("trang_thai", "")
     status = DocumentStatus(status_text) if status_text in set(DocumentStatus) else None
-    try:
-        page = max(1, int(request.args.get("trang", "1")))
-    except ValueError:
-        page = 1
+    page = page_number(request.args)
     results = search_documents(
         db_session(), SearchQuery(status=status, page=page, per_page=25), viewer()
     )

@@ -30,6 +30,7 @@ __all__ = [
     "end_transaction",
     "instance_of",
     "load_user",
+    "page_number",
     "public_viewer",
     "session_secret",
     "signing_tools_of",
@@ -111,3 +112,14 @@ def signing_tools_of() -> SigningTools:
         tools = signing_tools(instance, passphrase)
         current_app.extensions["sovanban_tools"] = tools
     return tools
+
+
+LAST_PAGE = 100_000  # deeper than any archive; keeps OFFSET within the database's integers
+
+
+def page_number(args: Any) -> int:
+    """The page asked for with ``trang``: 1 when absent or unreadable, never beyond LAST_PAGE."""
+    try:
+        return min(LAST_PAGE, max(1, int(str(args.get("trang", "1"))[:9])))
+    except ValueError:
+        return 1

@@ -56,6 +56,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "Quá nhiều yêu cầu; vui lòng thử lại sau ít phút.",
         "Too many requests; please try again in a few minutes.",
     ),
+    "too_large": (
+        "Tệp gửi lên quá lớn: giới hạn là {mb} MB.",
+        "The file sent is too large: the limit is {mb} MB.",
+    ),
     "skip": ("Bỏ qua đến nội dung", "Skip to content"),
     "clerk": ("Văn thư", "Clerk"),
     "signer_ws": ("Ký duyệt", "Signing"),

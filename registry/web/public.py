@@ -19,7 +19,14 @@ from ..services.documents import find_document, read_revision
 from ..services.search import SearchQuery, search_documents
 from ..services.verify_pool import pool_for
 from .auth import rate_limit
-from .context import db_session, end_transaction, instance_of, public_viewer, viewer
+from .context import (
+    db_session,
+    end_transaction,
+    instance_of,
+    page_number,
+    public_viewer,
+    viewer,
+)
 from .i18n import current_language
 from .workspace import pdf_response
 
@@ -55,10 +62,7 @@ def search() -> Any:
     query = request.args.get("q", "").strip()[:200]
     if not query:
         return redirect(url_for("public.index"))
-    try:
-        page = max(1, int(request.args.get("trang", "1")))
-    except ValueError:
-        page = 1
+    page = page_number(request.args)
     if any(ch.isdigit() for ch in query) and page == 1:
         try:
             document = public_document(query)
@@ -114,8 +118,11 @@ def download(document_id: int, revision: str) -> Any:
 
 
 def verify_upload(data: bytes, *, pages: bool) -> Any:
-    """Verify in a worker process, within the configured time (rate-limited per client)."""
-    rate_limit("verify")
+    """Verify in a worker process, within the configured time. Anonymous callers are
+    rate-limited per address; an account (session or API token) answers for its own use
+    and is not, so that the office's own systems can check a whole archive."""
+    if g.get("user") is None:
+        rate_limit("verify")
     # End this request's transaction first: on SQLite it holds the database lock, which
     # the worker's own reading would wait for.
     end_transaction()

@@ -20,7 +20,7 @@ from ..services.access import can_see
 from ..services.documents import read_revision
 from ..services.search import SearchQuery, search_documents
 from .auth import roles_required
-from .context import db_session, instance_of, viewer
+from .context import db_session, instance_of, page_number, viewer
 
 __all__ = ["pdf_response", "search_query_from", "visible_document", "workspace"]
 
@@ -66,10 +66,7 @@ def search_query_from(args: Any) -> SearchQuery:
         except ValueError:
             return None
 
-    try:
-        page = max(1, int(args.get("trang", "1")))
-    except ValueError:
-        page = 1
+    page = page_number(args)
     return SearchQuery(
         text=args.get("q", "")[:200],
         type_code=args.get("loai", "")[:16],

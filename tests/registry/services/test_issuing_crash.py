@@ -28,7 +28,7 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[3]
 PASSPHRASE_ENV = {"SOVANBAN_PKI_PASSPHRASE": "mat-khau-demo"}
 # Killed by a timer: somewhere inside signing, storing or committing, wherever it falls.
-TIMED = ("after:0.4", "after:0.8", "after:1.2")
+TIMED = ("after:0.5", "after:1.1")
 
 
 @pytest.fixture

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -31,11 +33,10 @@ def password_of(login: str) -> str:
     return f"mat-khau-{login}"
 
 
-@pytest.fixture(scope="module")
-def demo_instance(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Instance]:
+@contextmanager
+def demo_instance_in(folder: Path) -> Iterator[Instance]:
     """The demo; each account's password is known to the tests; the PKI passphrase is set
-    for the module, as it is for a server that signs with the built-in timestamp service."""
-    folder = tmp_path_factory.mktemp("web") / "instance"
+    meanwhile, as it is for a server that signs with the built-in timestamp service."""
     previous = os.environ.get("SOVANBAN_PKI_PASSPHRASE")
     os.environ["SOVANBAN_PKI_PASSPHRASE"] = PASSPHRASE
     try:
@@ -57,8 +58,22 @@ def demo_instance(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Instance
     instance.engine.dispose()
 
 
+@pytest.fixture(scope="module")
+def demo_instance(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Instance]:
+    """The demo instance shared by a module's tests."""
+    with demo_instance_in(tmp_path_factory.mktemp("web") / "instance") as instance:
+        yield instance
+
+
+def forget_rate_limits(instance: Instance) -> None:
+    """No hits counted, as after a restart of the service (for an application made next)."""
+    for suffix in ("", "-wal", "-shm"):
+        (instance.folder / f"rate-limits.sqlite3{suffix}").unlink(missing_ok=True)
+
+
 @pytest.fixture
 def app(demo_instance: Instance) -> Flask:
+    forget_rate_limits(demo_instance)
     made = create_app(demo_instance, pki=pki_services(demo_instance, PASSPHRASE.encode()))
     made.config.update(TESTING=True)
     return made

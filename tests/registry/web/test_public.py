@@ -128,7 +128,9 @@ def test_sovanban_serve_answers_in_its_own_process(demo_instance: Instance) -> N
         process.wait(timeout=10)
 
 
-def test_verifications_are_rate_limited_per_address(client: FlaskClient) -> None:
+def test_verifications_are_rate_limited_per_address(
+    client: FlaskClient, tokens: dict[str, str]
+) -> None:
     statuses = [
         client.post("/api/v1/verify", data=b"x", content_type="application/pdf").status_code
         for _ in range(32)
@@ -136,3 +138,10 @@ def test_verifications_are_rate_limited_per_address(client: FlaskClient) -> None
     assert statuses[:30] == [422] * 30 and statuses[30:] == [429, 429]
     limited = client.post("/api/v1/verify", data=b"x", content_type="application/pdf")
     assert int(limited.headers["Retry-After"]) >= 1
+    # An account's machine client, from the same address, answers for its own use.
+    bearer = {"Authorization": f"Bearer {tokens['auditor']}"}
+    for _ in range(3):
+        answered = client.post(
+            "/api/v1/verify", data=b"x", content_type="application/pdf", headers=bearer
+        )
+        assert answered.status_code == 422

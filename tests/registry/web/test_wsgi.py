@@ -92,3 +92,26 @@ def test_gunicorn_workers_share_the_register_on_postgresql(
         server.terminate()
         server.wait(timeout=20)
         log_file.close()
+
+
+def test_sixteen_api_clients_issue_through_four_workers(database_url: str, tmp_path: Path) -> None:
+    """Register → prepare → sign → issue from 16 clients at once on 4 gunicorn workers, on
+    either engine: every notice numbered once, none skipped, each PDF verifies, the register
+    sound. (benchmarks/issuing_load.py runs the same with 500 notices.)"""
+    from benchmarks.issuing_load import issue_concurrently, verify_all
+    from benchmarks.served import serve
+    from tests.registry.invariants import assert_register_sound
+
+    documents = 32
+    with serve(tmp_path, database_url, workers=4) as served:
+        run = issue_concurrently(served, documents, clients=16)
+        assert run.errors == []
+        verdicts = verify_all(served, sorted(run.numbers))
+        log = served.log.read_text("utf-8", "replace")
+    numbers = sorted(int(rendered.split("-")[0]) for rendered in run.numbers.values())
+    assert numbers == list(range(2, documents + 2))  # 01 is the demo's own notice
+    assert set(verdicts.values()) == {"TOTAL-PASSED"} and len(verdicts) == documents
+    assert "Traceback" not in log and "WORKER TIMEOUT" not in log
+    # The demo instance on the test's database (gunicorn got the URL from serve()).
+    blobs = tmp_path / "instance" / "blobs"
+    assert_register_sound(database_url, blobs)
