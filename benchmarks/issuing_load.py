@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.served import ApiClient, Served, serve
 
-__all__ = ["IssueRun", "issue_concurrently", "verify_all"]
+__all__ = ["IssueRun", "create_database", "drop_database", "issue_concurrently", "verify_all"]
 
 STEPS = ("register", "prepare", "sign", "issue")
 
@@ -143,7 +143,8 @@ def _raw_ms() -> float:
     return 2 * median_ms(lambda: plain_signature(pki, draft), 10)
 
 
-def _database(engine: str) -> tuple[str | None, str | None]:
+def create_database(engine: str) -> tuple[str | None, str | None]:
+    """A fresh PostgreSQL database (its URL and name), or (None, None) for the instance's SQLite."""
     if engine == "sqlite":
         return None, None
     from sqlalchemy import create_engine, text
@@ -158,7 +159,7 @@ def _database(engine: str) -> tuple[str | None, str | None]:
     return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}", name
 
 
-def _drop(name: str) -> None:
+def drop_database(name: str) -> None:
     from sqlalchemy import create_engine, text
 
     admin = create_engine(
@@ -182,7 +183,7 @@ def main() -> None:
     cores = os.cpu_count() or 1
     print(f"raw: two plain pyHanko B-T signatures {raw:.0f} ms; {cores} cores")
     for engine in options.engines.split(","):
-        url, name = _database(engine)
+        url, name = create_database(engine)
         try:
             with tempfile.TemporaryDirectory(prefix="sovanban-load-") as folder:
                 with serve(Path(folder), url, workers=options.workers) as served:
@@ -192,7 +193,7 @@ def main() -> None:
                 assert_register_sound(database, served.instance / "blobs")
         finally:
             if name:
-                _drop(name)
+                drop_database(name)
         numbers = sorted(int(rendered.split("-")[0]) for rendered in run.numbers.values())
         complete = numbers == list(range(2, len(numbers) + 2))  # 01 is the demo's notice
         passed = sum(1 for v in verdicts.values() if v == "TOTAL-PASSED")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -75,11 +76,28 @@ def _wait_for(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
     raise RuntimeError("gunicorn did not start within a minute")
 
 
+def _set_web(config: Path, settings: dict[str, str]) -> None:
+    """Change keys of the [web] section (written as TOML values) in the instance's file."""
+    text = config.read_text("utf-8")
+    for key, value in settings.items():
+        line = f"{key} = {value}"
+        text, replaced = re.subn(rf"^{key} = .*$", line, text, count=1, flags=re.M)
+        if not replaced:
+            text = text.replace("[web]\n", f"[web]\n{line}\n", 1)
+    config.write_text(text, "utf-8")
+
+
 @contextmanager
 def serve(
-    folder: Path, database_url: str | None, *, workers: int = 4, timeout: int = 120
+    folder: Path,
+    database_url: str | None,
+    *,
+    workers: int = 4,
+    timeout: int = 120,
+    web: dict[str, str] | None = None,
 ) -> Iterator[Served]:
-    """The demo instance in ``folder`` served by gunicorn with ``workers`` processes."""
+    """The demo instance in ``folder`` served by gunicorn with ``workers`` processes;
+    ``web`` changes settings of its [web] section first."""
     instance = folder / "instance"
     env = {
         **os.environ,
@@ -91,6 +109,7 @@ def serve(
     if database_url:
         env["SOVANBAN_DATABASE_URL"] = database_url
     sovanban(env, "demo", "--no-serve", "--json")
+    _set_web(instance / "config.toml", web or {})
     label = f"load-{uuid.uuid4().hex[:6]}"
     clerk = sovanban(env, "users", "token", "vanthu", "--label", label).strip()
     signer = sovanban(env, "users", "token", "nguyentrongvan", "--label", label).strip()

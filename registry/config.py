@@ -163,6 +163,7 @@ class WebConfig:
     verifications_per_minute: int = 30
     verify_seconds: int = 30
     vgca_plugin_script: str = ""
+    upload_seconds: int = 30  # a request body's time, plus its length at 64 KiB/s
     trusted_proxies: int = 0  # proxies in front (nginx: 1) whose X-Forwarded-* are believed
 
 

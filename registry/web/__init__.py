@@ -27,6 +27,7 @@ from ..models import LARGEST_KEY
 from .context import PAGE_POLICY, db_session, instance_of, load_user, session_secret
 from .i18n import current_language, translator
 from .limits import RateLimiter
+from .uploads import BodyDeadline
 
 __all__ = ["create_app", "db_session", "instance_of"]
 
@@ -65,6 +66,9 @@ def create_app(instance: Instance, *, pki: PkiServices | None = None) -> Flask:
         "login": RateLimiter(counts, "login", web.login_attempts_per_minute, 60.0),
         "verify": RateLimiter(counts, "verify", web.verifications_per_minute, 60.0),
     }
+    app.wsgi_app = BodyDeadline(  # type: ignore[method-assign]
+        app.wsgi_app, web.upload_seconds, web.max_upload_mb * 1024 * 1024
+    )
     if web.trusted_proxies:
         # Behind nginx every request comes from the proxy: take the client's address (for
         # the rate limits and the record) from the headers of the proxies we run, no others.

@@ -1,0 +1,201 @@
+"""The served application under load from wrk, against the raw library cost, in one run.
+
+    python benchmarks/web_load.py [--seconds 60] [--connections 16] [--workers 4]
+                                  [--engines postgresql,sqlite]
+
+For each engine: the demo instance behind gunicorn with --workers processes, then wrk
+(Debian's package) for --seconds against each of
+
+* verify — POST /api/v1/verify with the issued notice as the body (a machine client with
+  a token: anonymous callers are rate-limited to 30 a minute per address);
+* lookup — GET /tra-cuu?q=01-TB/ĐUK, the public number lookup (answers with a redirect to
+  the document's page);
+* document — GET /van-ban/1, the public page with both signatures' verdicts.
+
+Each target is first warmed (every worker's verification processes started), then timed.
+Reported: requests per second, latency p50/p90/p99 and errors as wrk counts them (socket
+errors, answers other than 2xx/3xx). The raw references, in the same run: pyHanko's
+validation of the notice's two signatures, timed in this process (verify), and the floor
+of the server itself, a WSGI application answering "ok" under the same gunicorn and the
+same wrk load (lookup, document: benchmarks/floor_app.py); ratio = our p50 / raw p50.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.common import median_ms
+from benchmarks.issuing_load import create_database, drop_database
+from benchmarks.served import ApiClient, Served, free_port, serve
+
+__all__ = ["WrkResult", "run_wrk"]
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+class WrkResult:
+    def __init__(self, output: str) -> None:
+        self.output = output
+        rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
+        self.per_second = float(rate.group(1)) if rate else 0.0
+        self.percentiles = {
+            int(share): float(value) * _UNITS[unit]
+            for share, value, unit in re.findall(
+                r"^\s+(\d+)%\s+([\d.]+)(us|ms|s|m)\b", output, re.M
+            )
+        }
+        total = re.search(r"(\d+) requests in", output)
+        self.requests = int(total.group(1)) if total else 0
+        bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+        sockets = re.search(
+            r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+        )
+        self.errors = (int(bad.group(1)) if bad else 0) + (
+            sum(int(n) for n in sockets.groups()) if sockets else 0
+        )
+
+
+def run_wrk(url: str, seconds: int, connections: int, script: Path | None = None) -> WrkResult:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "30s"]
+    if script is not None:
+        command += ["-s", str(script)]
+    done = subprocess.run([*command, url], capture_output=True, text=True, check=True)
+    return WrkResult(done.stdout)
+
+
+def _verify_script(folder: Path, pdf: Path, token: str) -> Path:
+    script = folder / "verify.lua"
+    script.write_text(
+        f"""
+local file = io.open("{pdf}", "rb")
+wrk.method = "POST"
+wrk.body = file:read("*a")
+file:close()
+wrk.headers["Content-Type"] = "application/pdf"
+wrk.headers["Authorization"] = "Bearer {token}"
+""",
+        "utf-8",
+    )
+    return script
+
+
+def _raw_verify_ms(served: Served, pdf: bytes) -> float:
+    from asn1crypto import pem
+    from asn1crypto import x509 as asn1_x509
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    _, _, der = pem.unarmor((served.instance / "pki" / "root-ca.pem").read_bytes())
+    context = ValidationContext(trust_roots=[asn1_x509.Certificate.load(der)])
+
+    def raw() -> None:
+        for signature in PdfFileReader(io.BytesIO(pdf)).embedded_signatures:
+            validate_pdf_signature(signature, context)
+
+    return median_ms(raw, 20)
+
+
+def _floor_p50_ms(workers: int, seconds: int, connections: int) -> float:
+    """wrk against benchmarks/floor_app.py under gunicorn with ``workers`` processes."""
+    port = free_port()
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    server = subprocess.Popen(
+        [str(gunicorn), "-w", str(workers), "-b", f"127.0.0.1:{port}", "benchmarks.floor_app:app"],
+        cwd=Path(__file__).resolve().parents[1],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        return run_wrk(f"http://127.0.0.1:{port}/", seconds, connections).percentiles.get(50, 0)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _warm(url: str, connections: int, script: Path | None) -> None:
+    run_wrk(url, 5, connections, script)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--engines", default="postgresql,sqlite")
+    options = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
+    print(
+        f"wrk -t2 -c{options.connections} -d{options.seconds}s --latency; "
+        f"gunicorn -w {options.workers}; {os.cpu_count()} cores"
+    )
+    for engine in options.engines.split(","):
+        url, name = create_database(engine)
+        try:
+            with (
+                tempfile.TemporaryDirectory(prefix="sovanban-web-") as folder,
+                serve(Path(folder), url, workers=options.workers) as served,
+            ):
+                api = ApiClient(served.base, served.clerk_token)
+                _, pdf = api.request("GET", "/api/v1/documents/1/files/issued")
+                (Path(folder) / "issued.pdf").write_bytes(pdf)
+                script = _verify_script(
+                    Path(folder), Path(folder) / "issued.pdf", served.clerk_token
+                )
+                targets = {
+                    "verify": (served.base + "/api/v1/verify", script),
+                    "lookup": (served.base + "/tra-cuu?q=01-TB%2F%C4%90UK", None),
+                    "document": (served.base + "/van-ban/1", None),
+                }
+                results = {}
+                for label, (target, lua) in targets.items():
+                    _warm(target, options.connections, lua)
+                    results[label] = run_wrk(target, options.seconds, options.connections, lua)
+                raw = {"verify": _raw_verify_ms(served, pdf)}
+                log = served.log.read_text("utf-8", "replace")
+        finally:
+            if name:
+                drop_database(name)
+        raw["lookup"] = raw["document"] = _floor_p50_ms(
+            options.workers, options.seconds, options.connections
+        )
+        print(f"\n{engine}:")
+        heads = ("req/s", "p50 ms", "p90 ms", "p99 ms", "errors", "raw ms", "ratio")
+        print(f"  {'target':<9}" + "".join(f"{head:>9}" for head in heads))
+        for label, result in results.items():
+            p = result.percentiles
+            cells = (
+                f"{result.per_second:.1f}",
+                f"{p.get(50, 0):.1f}",
+                f"{p.get(90, 0):.1f}",
+                f"{p.get(99, 0):.1f}",
+                str(result.errors),
+                f"{raw[label]:.2f}",
+                f"{p.get(50, 0) / raw[label]:.1f}",
+            )
+            print(f"  {label:<9}" + "".join(f"{cell:>9}" for cell in cells))
+        if "Traceback" in log:
+            print("  the server logged a traceback:\n" + log[-3000:])
+
+
+if __name__ == "__main__":
+    main()
