@@ -3,7 +3,8 @@
 gunicorn's sync workers read the body from the socket as the application asks for it: a
 client sending a byte a second would keep one of the few workers for as long as it liked.
 Here the body must arrive within ``upload_seconds`` plus the time its declared length takes
-on a slow line; past that the request is answered 408 and the worker is free again.
+on a slow line (time spent waiting on the client, not on the database); past that the
+request is answered 408 and the worker is free again.
 (waitress, which ``sovanban serve`` uses, reads whole bodies before the application runs.)
 """
 
@@ -24,17 +25,35 @@ SLOW_LINE_BYTES_PER_SECOND = 64 * 1024
 
 
 class _TimedInput:
-    """``wsgi.input`` that gives up at the deadline."""
+    """``wsgi.input`` with an allowance for the time spent waiting on the client.
 
-    def __init__(self, stream: Any, deadline: float) -> None:
+    Only the time inside reads counts: a request that waits for the database before it reads
+    its body (already in the socket's buffer) is not the client's slowness."""
+
+    def __init__(self, stream: Any, allowance: float, connection: socket.socket | None) -> None:
         self._stream = stream
-        self._deadline = deadline
+        self._left = allowance
+        self._connection = connection
 
     def _timed(self, read: Callable[..., Any], *args: Any) -> Any:
-        if time.monotonic() >= self._deadline:
+        if self._left <= 0:
             raise RequestTimeout("the request body came too slowly")
-        data = read(*args)
-        if time.monotonic() >= self._deadline:  # the watchdog cut the read short
+        started = time.monotonic()
+        cut = threading.Event()
+        watchdog = None
+        if self._connection is not None:
+            # gunicorn's worker reads until it has the size asked for, however slowly it
+            # comes; only closing the reading side wakes it.
+            watchdog = threading.Timer(self._left, _stop_reading, (self._connection, cut))
+            watchdog.daemon = True
+            watchdog.start()
+        try:
+            data = read(*args)
+        finally:
+            if watchdog is not None:
+                watchdog.cancel()
+            self._left -= time.monotonic() - started
+        if self._left <= 0 or cut.is_set():
             raise RequestTimeout("the request body came too slowly")
         return data
 
@@ -52,8 +71,9 @@ class _TimedInput:
             yield line
 
 
-def _stop_reading(connection: socket.socket) -> None:
+def _stop_reading(connection: socket.socket, cut: threading.Event) -> None:
     # The server's read returns at once with what it has; the answer can still be written.
+    cut.set()
     with contextlib.suppress(OSError):
         connection.shutdown(socket.SHUT_RD)
 
@@ -77,16 +97,8 @@ class BodyDeadline:
         except ValueError:
             length = self.limit
         allowed = self.seconds + length / SLOW_LINE_BYTES_PER_SECOND
-        environ["wsgi.input"] = _TimedInput(environ["wsgi.input"], time.monotonic() + allowed)
-        # gunicorn's worker reads until it has the size asked for, however slowly it comes;
-        # only closing the reading side wakes it.
         connection = environ.get("gunicorn.socket")
         if not isinstance(connection, socket.socket):
-            return self.app(environ, start_response)
-        watchdog = threading.Timer(allowed, _stop_reading, (connection,))
-        watchdog.daemon = True
-        watchdog.start()
-        try:
-            return self.app(environ, start_response)
-        finally:
-            watchdog.cancel()
+            connection = None
+        environ["wsgi.input"] = _TimedInput(environ["wsgi.input"], allowed, connection)
+        return self.app(environ, start_response)

@@ -53,3 +53,16 @@ def test_without_a_body_nothing_is_wrapped() -> None:
     original = environ["wsgi.input"]
     assert _call(app, environ) == ("200 OK", b"")
     assert environ["wsgi.input"] is original
+
+
+def test_time_the_application_spends_before_reading_does_not_count() -> None:
+    """A request waiting for the database lock before it reads a body that is already
+    there (the SQLite case under load) is not a slow client."""
+
+    def busy_then_echo(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        time.sleep(0.5)
+        return _echo(environ, start_response)
+
+    app = BodyDeadline(busy_then_echo, seconds=0.3, limit=1024)
+    environ = EnvironBuilder(method="POST", data=b"ready").get_environ()
+    assert _call(app, environ) == ("200 OK", b"ready")
