@@ -61,6 +61,7 @@ class Served:
     passphrase: str
     draft: bytes
     log: Path
+    passwords: dict[str, str]  # the demo accounts' logins and passwords
 
 
 def _wait_for(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
@@ -108,7 +109,8 @@ def serve(
     env.pop("SOVANBAN_DATABASE_URL", None)
     if database_url:
         env["SOVANBAN_DATABASE_URL"] = database_url
-    sovanban(env, "demo", "--no-serve", "--json")
+    summary = json.loads(sovanban(env, "demo", "--no-serve", "--json"))
+    passwords = {account["login"]: account["password"] for account in summary["accounts"]}
     _set_web(instance / "config.toml", web or {})
     label = f"load-{uuid.uuid4().hex[:6]}"
     clerk = sovanban(env, "users", "token", "vanthu", "--label", label).strip()
@@ -138,6 +140,7 @@ def serve(
                 PASSPHRASE,
                 draft.read_bytes(),
                 log,
+                passwords,
             )
         finally:
             process.terminate()

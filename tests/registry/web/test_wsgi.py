@@ -1,15 +1,12 @@
-"""The service under gunicorn with several workers on PostgreSQL: a login made on one worker
-holds on the others, and work done through one is seen by all."""
+"""The service under gunicorn with several workers: a login made on one worker holds on the
+others; 16 API clients issue at once on either engine; guessing and slow clients are held off."""
 
 from __future__ import annotations
 
 import contextlib
 import http.cookiejar
-import os
 import re
 import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -18,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.pki import free_port
+from benchmarks.served import serve
 
 pytestmark = [
     pytest.mark.slow,
@@ -27,51 +24,11 @@ pytestmark = [
 ]
 
 
-def _wait_for(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
-    for _ in range(300):
-        assert process.poll() is None, log.read_text("utf-8", "replace")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError("gunicorn did not start")
-
-
 def test_gunicorn_workers_share_the_register_on_postgresql(
     postgres_url: str, tmp_path: Path
 ) -> None:
-    folder = tmp_path / "instance"
-    env = {
-        **os.environ,
-        "SOVANBAN_DATABASE_URL": postgres_url,
-        "SOVANBAN_PKI_PASSPHRASE": "pg-demo",
-        "SOVANBAN_INSTANCE": str(folder),
-    }
-    command = [sys.executable, "-c", "from registry.cli import main; main()"]
-    demo = subprocess.run(
-        [*command, "demo", "--no-serve", "--json"],
-        env=env,
-        capture_output=True,
-        timeout=300,
-        check=True,
-    )
-    import json
-
-    accounts = {a["login"]: a["password"] for a in json.loads(demo.stdout)["accounts"]}
-    port = free_port()
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    log = tmp_path / "gunicorn.log"
-    log_file = log.open("wb")
-    server = subprocess.Popen(
-        [str(gunicorn), "-w", "3", "-b", f"127.0.0.1:{port}", "registry.web.wsgi:app"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        _wait_for(port, server, log)
-        base = f"http://127.0.0.1:{port}"
+    with serve(tmp_path, postgres_url, workers=3) as served:
+        base = served.base
         opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
         )
@@ -79,10 +36,12 @@ def test_gunicorn_workers_share_the_register_on_postgresql(
             page = response.read().decode()
         token = re.search(r'name="csrf_token" value="([^"]+)"', page)
         assert token is not None
-        form = urllib.parse.urlencode(
-            {"login": "kiemsoat", "password": accounts["kiemsoat"], "csrf_token": token.group(1)}
-        ).encode()
-        opener.open(f"{base}/dang-nhap", data=form, timeout=20).close()
+        form = {
+            "login": "kiemsoat",
+            "password": served.passwords["kiemsoat"],
+            "csrf_token": token.group(1),
+        }
+        opener.open(f"{base}/dang-nhap", data=urllib.parse.urlencode(form).encode()).close()
         # Many requests spread over the workers: the session holds on every one.
         for _ in range(12):
             with opener.open(f"{base}/kiem-soat/", timeout=20) as response:
@@ -90,10 +49,6 @@ def test_gunicorn_workers_share_the_register_on_postgresql(
                 assert "Tổng quan" in response.read().decode()
         with urllib.request.urlopen(f"{base}/tra-cuu?q=01-TB/%C4%90UK", timeout=20) as response:
             assert response.geturl().endswith("/van-ban/1")
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        log_file.close()
 
 
 def test_sixteen_api_clients_issue_through_four_workers(database_url: str, tmp_path: Path) -> None:
@@ -101,7 +56,6 @@ def test_sixteen_api_clients_issue_through_four_workers(database_url: str, tmp_p
     either engine: every notice numbered once, none skipped, each PDF verifies, the register
     sound. (benchmarks/issuing_load.py runs the same with 500 notices.)"""
     from benchmarks.issuing_load import issue_concurrently, verify_all
-    from benchmarks.served import serve
     from tests.registry.invariants import assert_register_sound
 
     documents = 32
@@ -142,8 +96,6 @@ def test_guessing_and_slow_uploads_against_four_workers(tmp_path: Path) -> None:
     visitor waiting behind them is answered then, not after gunicorn's two minutes."""
     import sqlite3
     import threading
-
-    from benchmarks.served import serve
 
     with serve(tmp_path, None, workers=4, web={"upload_seconds": "2"}) as served:
         statuses = [_attempt_login(served.base, "vanthu", f"doan-sai-{n:04d}") for n in range(16)]
