@@ -58,7 +58,7 @@ def test_sixteen_api_clients_issue_through_four_workers(database_url: str, tmp_p
     from benchmarks.issuing_load import issue_concurrently, verify_all
     from tests.registry.invariants import assert_register_sound
 
-    documents = 32
+    documents = 24
     with serve(tmp_path, database_url, workers=4) as served:
         run = issue_concurrently(served, documents, clients=16)
         assert run.errors == []
