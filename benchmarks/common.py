@@ -1,20 +1,38 @@
-"""What the benchmarks share: a median timer and a demo PKI made for the run."""
+"""What the benchmarks share: a median timer, a demo PKI and a scratch PostgreSQL database
+made for the run."""
 
 from __future__ import annotations
 
+import os
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from sqlalchemy import create_engine, text
+
 from certs.demo import DemoPki, Holder
 from certs.services import PkiServices
 
-__all__ = ["OFFICE", "PASSPHRASE", "SIGNER", "demo_pki", "median_ms"]
+__all__ = [
+    "OFFICE",
+    "PASSPHRASE",
+    "POSTGRES_ADMIN_URL",
+    "SIGNER",
+    "demo_pki",
+    "median_ms",
+    "scratch_postgres",
+]
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "SOVANBAN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 
 PASSPHRASE = b"benchmark"
 SIGNER = Holder("Nguyễn Trọng Vân", "nguyentrongvan@hatinh.dcs.vn")
@@ -43,3 +61,18 @@ def demo_pki() -> tuple[DemoPki, PkiServices]:
         organisation=OFFICE,
     )
     return pki, PkiServices(pki, PASSPHRASE)
+
+
+@contextmanager
+def scratch_postgres(prefix: str) -> Iterator[str]:
+    """A new PostgreSQL database for the run (its URL), dropped at the end."""
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -23,16 +23,17 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections import defaultdict
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.common import scratch_postgres
 from benchmarks.served import ApiClient, Served, serve
 
-__all__ = ["IssueRun", "create_database", "drop_database", "issue_concurrently", "verify_all"]
+__all__ = ["IssueRun", "issue_concurrently", "verify_all"]
 
 STEPS = ("register", "prepare", "sign", "issue")
 
@@ -46,8 +47,9 @@ class IssueRun:
 
 
 def _one_notice(
-    served: Served, clerk: ApiClient, signer: ApiClient, index: int, run: IssueRun
-) -> None:
+    served: Served, clerk: ApiClient, signer: ApiClient, index: int
+) -> tuple[int, str, dict[str, float]]:
+    """(document id, its number, seconds per step) of one draft taken to issued."""
     fields = {
         "type": "TB",
         "subject": f"Thông báo kết luận số {index} của Ban Thường vụ",
@@ -63,15 +65,15 @@ def _one_notice(
         ("issue", clerk, f"/api/v1/documents/{document}/issue", secret),
     ]
     lap = time.perf_counter()
-    run.timings["register"].append(lap - started)
+    timings = {"register": lap - started}
     answer = None
     for name, client, path, body in steps:
         answer = client.json("POST", path, body)
         now = time.perf_counter()
-        run.timings[name].append(now - lap)
+        timings[name] = now - lap
         lap = now
     assert answer is not None
-    run.numbers[document] = answer["number"]["rendered"]
+    return document, answer["number"]["rendered"], timings
 
 
 def issue_concurrently(served: Served, documents: int, clients: int) -> IssueRun:
@@ -89,10 +91,15 @@ def issue_concurrently(served: Served, documents: int, clients: int) -> IssueRun
             if index is None:
                 return
             try:
-                _one_notice(served, clerk, signer, index, run)
+                document, number, timings = _one_notice(served, clerk, signer, index)
             except Exception as exc:  # noqa: BLE001 - every failure is reported, none hidden
                 with lock:
                     run.errors.append(f"notice {index}: {exc}")
+                continue
+            with lock:
+                run.numbers[document] = number
+                for step, seconds in timings.items():
+                    run.timings[step].append(seconds)
 
     started = time.perf_counter()
     threads = [threading.Thread(target=client) for _ in range(clients)]
@@ -143,33 +150,6 @@ def _raw_ms() -> float:
     return 2 * median_ms(lambda: plain_signature(pki, draft), 10)
 
 
-def create_database(engine: str) -> tuple[str | None, str | None]:
-    """A fresh PostgreSQL database (its URL and name), or (None, None) for the instance's SQLite."""
-    if engine == "sqlite":
-        return None, None
-    from sqlalchemy import create_engine, text
-
-    name = f"sovanban_load_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(
-        "postgresql+psycopg://postgres@127.0.0.1:5432/test", isolation_level="AUTOCOMMIT"
-    )
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}", name
-
-
-def drop_database(name: str) -> None:
-    from sqlalchemy import create_engine, text
-
-    admin = create_engine(
-        "postgresql+psycopg://postgres@127.0.0.1:5432/test", isolation_level="AUTOCOMMIT"
-    )
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--documents", type=int, default=500)
@@ -183,17 +163,14 @@ def main() -> None:
     cores = os.cpu_count() or 1
     print(f"raw: two plain pyHanko B-T signatures {raw:.0f} ms; {cores} cores")
     for engine in options.engines.split(","):
-        url, name = create_database(engine)
-        try:
-            with tempfile.TemporaryDirectory(prefix="sovanban-load-") as folder:
-                with serve(Path(folder), url, workers=options.workers) as served:
-                    run = issue_concurrently(served, options.documents, options.clients)
-                    verdicts = verify_all(served, sorted(run.numbers))
-                database = url or f"sqlite:///{served.instance / 'sovanban.sqlite3'}"
-                assert_register_sound(database, served.instance / "blobs")
-        finally:
-            if name:
-                drop_database(name)
+        with ExitStack() as stack:
+            url = None if engine == "sqlite" else stack.enter_context(scratch_postgres("load"))
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="sovanban-")))
+            with serve(folder, url, workers=options.workers) as served:
+                run = issue_concurrently(served, options.documents, options.clients)
+                verdicts = verify_all(served, sorted(run.numbers))
+            database = url or f"sqlite:///{served.instance / 'sovanban.sqlite3'}"
+            assert_register_sound(database, served.instance / "blobs")
         numbers = sorted(int(rendered.split("-")[0]) for rendered in run.numbers.values())
         complete = numbers == list(range(2, len(numbers) + 2))  # 01 is the demo's notice
         passed = sum(1 for v in verdicts.values() if v == "TOTAL-PASSED")

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
-import os
 import sqlite3
 import sys
 import tempfile
@@ -29,16 +28,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import create_engine, text
 
+from benchmarks.common import POSTGRES_ADMIN_URL
 from registry.config import load_config
 from registry.db import make_engine, make_session_factory, migrate
 from registry.models import Issuer
 from registry.numbering import allocate_number
 from registry.services.documents import get_type
 from registry.services.setup import current_issuer, sync_reference_data
-
-POSTGRES_ADMIN_URL = os.environ.get(
-    "SOVANBAN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 
 
 def ours(url: str, count: int, issuer_id: int, start: Barrier) -> None:

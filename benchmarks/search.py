@@ -19,7 +19,6 @@ p50 and p95 in milliseconds, and the ratio ours/raw of the p50s.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import sys
@@ -34,14 +33,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import create_engine, text
 
 from benchmarks.archive import TOPICS, generate_archive
+from benchmarks.common import POSTGRES_ADMIN_URL
 from registry.config import load_config
 from registry.db import make_engine, make_session_factory, migrate
 from registry.services.access import Viewer
 from registry.services.search import SearchQuery, search_documents, words_of
 
-POSTGRES_ADMIN_URL = os.environ.get(
-    "SOVANBAN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 PUBLIC = Viewer(public_lookup=True)
 
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from registry.services.compose import seed_notice_path
 
-__all__ = ["ApiClient", "ApiError", "Served", "free_port", "serve", "sovanban"]
+__all__ = ["ApiClient", "ApiError", "Served", "free_port", "gunicorn", "serve", "sovanban"]
 
 PASSPHRASE = "tai-thu-nghiem"
 
@@ -62,6 +62,31 @@ class Served:
     draft: bytes
     log: Path
     passwords: dict[str, str]  # the demo accounts' logins and passwords
+
+
+@contextmanager
+def gunicorn(
+    app: str, log: Path, *, workers: int, timeout: int = 120, env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """gunicorn serving the WSGI ``app`` (module:name) on a free loopback port; its base URL.
+    Run from the project's folder, so that ``benchmarks.…`` and ``registry.…`` import."""
+    port = free_port()
+    command = [str(Path(sys.executable).with_name("gunicorn")), "-w", str(workers)]
+    command += ["-b", f"127.0.0.1:{port}", "--timeout", str(timeout), app]
+    with log.open("wb") as log_file:
+        process = subprocess.Popen(
+            command,
+            cwd=Path(__file__).resolve().parents[1],
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            _wait_for(port, process, log)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            process.terminate()
+            process.wait(timeout=60)
 
 
 def _wait_for(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
@@ -117,34 +142,19 @@ def serve(
     signer = sovanban(env, "users", "token", "nguyentrongvan", "--label", label).strip()
     draft = folder / "draft.pdf"
     sovanban(env, "compose", str(seed_notice_path()), "-o", str(draft))
-    port = free_port()
     log = folder / "gunicorn.log"
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    address = f"127.0.0.1:{port}"
-    command = [str(gunicorn), "-w", str(workers), "-b", address, "--timeout", str(timeout)]
-    with log.open("wb") as log_file:
-        process = subprocess.Popen(
-            [*command, "registry.web.wsgi:app"],
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
+    with gunicorn("registry.web.wsgi:app", log, workers=workers, timeout=timeout, env=env) as base:
+        yield Served(
+            base,
+            instance,
+            env,
+            clerk,
+            signer,
+            PASSPHRASE,
+            draft.read_bytes(),
+            log,
+            passwords,
         )
-        try:
-            _wait_for(port, process, log)
-            yield Served(
-                f"http://127.0.0.1:{port}",
-                instance,
-                env,
-                clerk,
-                signer,
-                PASSPHRASE,
-                draft.read_bytes(),
-                log,
-                passwords,
-            )
-        finally:
-            process.terminate()
-            process.wait(timeout=60)
 
 
 class ApiError(Exception):

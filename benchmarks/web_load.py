@@ -29,18 +29,16 @@ import io
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
+from contextlib import ExitStack
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import median_ms
-from benchmarks.issuing_load import create_database, drop_database
-from benchmarks.served import ApiClient, Served, free_port, serve
+from benchmarks.common import median_ms, scratch_postgres
+from benchmarks.served import ApiClient, Served, gunicorn, serve
 
 __all__ = ["WrkResult", "run_wrk"]
 
@@ -94,14 +92,13 @@ wrk.headers["Authorization"] = "Bearer {token}"
 
 
 def _raw_verify_ms(served: Served, pdf: bytes) -> float:
-    from asn1crypto import pem
-    from asn1crypto import x509 as asn1_x509
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko_certvalidator import ValidationContext
 
-    _, _, der = pem.unarmor((served.instance / "pki" / "root-ca.pem").read_bytes())
-    context = ValidationContext(trust_roots=[asn1_x509.Certificate.load(der)])
+    from certs.trust import TrustStore
+
+    trust = TrustStore.from_paths(anchors=[served.instance / "pki" / "root-ca.pem"])
+    context = trust.validation_context()
 
     def raw() -> None:
         for signature in PdfFileReader(io.BytesIO(pdf)).embedded_signatures:
@@ -112,25 +109,11 @@ def _raw_verify_ms(served: Served, pdf: bytes) -> float:
 
 def _floor_p50_ms(workers: int, seconds: int, connections: int) -> float:
     """wrk against benchmarks/floor_app.py under gunicorn with ``workers`` processes."""
-    port = free_port()
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    server = subprocess.Popen(
-        [str(gunicorn), "-w", str(workers), "-b", f"127.0.0.1:{port}", "benchmarks.floor_app:app"],
-        cwd=Path(__file__).resolve().parents[1],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        return run_wrk(f"http://127.0.0.1:{port}/", seconds, connections).percentiles.get(50, 0)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with (
+        tempfile.TemporaryDirectory(prefix="sovanban-") as folder,
+        gunicorn("benchmarks.floor_app:app", Path(folder) / "log", workers=workers) as base,
+    ):
+        return run_wrk(base + "/", seconds, connections).percentiles.get(50, 0)
 
 
 def _warm(url: str, connections: int, script: Path | None) -> None:
@@ -151,12 +134,10 @@ def main() -> None:
         f"gunicorn -w {options.workers}; {os.cpu_count()} cores"
     )
     for engine in options.engines.split(","):
-        url, name = create_database(engine)
-        try:
-            with (
-                tempfile.TemporaryDirectory(prefix="sovanban-web-") as folder,
-                serve(Path(folder), url, workers=options.workers) as served,
-            ):
+        with ExitStack() as stack:
+            url = None if engine == "sqlite" else stack.enter_context(scratch_postgres("web"))
+            folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="sovanban-"))
+            with serve(Path(folder), url, workers=options.workers) as served:
                 api = ApiClient(served.base, served.clerk_token)
                 _, pdf = api.request("GET", "/api/v1/documents/1/files/issued")
                 (Path(folder) / "issued.pdf").write_bytes(pdf)
@@ -174,9 +155,6 @@ def main() -> None:
                     results[label] = run_wrk(target, options.seconds, options.connections, lua)
                 raw = {"verify": _raw_verify_ms(served, pdf)}
                 log = served.log.read_text("utf-8", "replace")
-        finally:
-            if name:
-                drop_database(name)
         raw["lookup"] = raw["document"] = _floor_p50_ms(
             options.workers, options.seconds, options.connections
         )

@@ -114,21 +114,26 @@ class LocalBlobStore:
         return True
 
     def files(self) -> Iterator[StoredFile]:
-        """Every file under the root, blob or not (for the sweep that finds leftovers)."""
-        for path in sorted(self.root.glob("*/*/*")):
-            if not path.is_file() or path.is_symlink():
-                continue
-            stat = path.stat()
-            name = path.name
-            expected = f"{name[:2]}/{name[2:4]}/{name}"
-            relative = path.relative_to(self.root).as_posix()
-            is_blob = _KEY.fullmatch(name) is not None and relative == expected
-            yield StoredFile(
-                relative,
-                name if is_blob else None,
-                stat.st_size,
-                datetime.fromtimestamp(stat.st_mtime, UTC),
-            )
+        """Every file under the root, blob or not (for the sweep that finds leftovers),
+        one folder at a time: an archive of millions is never listed whole."""
+        for first in _folders(self.root):
+            for second in _folders(first):
+                for entry in sorted(os.scandir(second), key=lambda found: found.name):
+                    if not entry.is_file(follow_symlinks=False):
+                        continue
+                    name = entry.name
+                    relative = f"{first.name}/{second.name}/{name}"
+                    is_blob = (
+                        _KEY.fullmatch(name) is not None
+                        and relative == f"{name[:2]}/{name[2:4]}/{name}"
+                    )
+                    stat = entry.stat(follow_symlinks=False)
+                    yield StoredFile(
+                        relative,
+                        name if is_blob else None,
+                        stat.st_size,
+                        datetime.fromtimestamp(stat.st_mtime, UTC),
+                    )
 
     def discard(self, name: str) -> None:
         """Remove a file found by ``files``; a name leading outside the root is refused."""
@@ -139,3 +144,11 @@ class LocalBlobStore:
             path.unlink(missing_ok=True)
         except OSError as exc:
             raise StorageError(f"cannot remove {name}: {exc.strerror or exc}") from exc
+
+
+def _folders(parent: Path) -> list[Path]:
+    if not parent.is_dir():
+        return []
+    return sorted(
+        Path(entry.path) for entry in os.scandir(parent) if entry.is_dir(follow_symlinks=False)
+    )

@@ -58,15 +58,38 @@ def stray_files(
     """Files of the store older than ``grace`` that no revision or hand-off refers to."""
     if not isinstance(blobs, LocalBlobStore):
         return []
-    referenced = set(session.scalars(select(DocumentFile.sha256)))
-    referenced.update(session.scalars(select(Handoff.base_sha256)))
     cutoff = datetime.now(UTC) - grace
     found = []
+    batch: list[StoredFile] = []
     for file in blobs.files():
         if file.modified > cutoff:
             continue
         if file.sha256 is None:
             found.append(StrayFile(file, "an unfinished write"))
-        elif file.sha256 not in referenced:
-            found.append(StrayFile(file, "referenced by no revision"))
+            continue
+        batch.append(file)
+        if len(batch) == _BATCH:
+            found.extend(_unreferenced(session, batch))
+            batch = []
+    found.extend(_unreferenced(session, batch))
     return found
+
+
+_BATCH = 500  # digests asked about per query (the files table has an index on sha256)
+
+
+def _unreferenced(session: Session, files: list[StoredFile]) -> list[StrayFile]:
+    if not files:
+        return []
+    digests = [file.sha256 for file in files]
+    referenced = set(
+        session.scalars(select(DocumentFile.sha256).where(DocumentFile.sha256.in_(digests)))
+    )
+    referenced.update(
+        session.scalars(select(Handoff.base_sha256).where(Handoff.base_sha256.in_(digests)))
+    )
+    return [
+        StrayFile(file, "referenced by no revision")
+        for file in files
+        if file.sha256 not in referenced
+    ]
