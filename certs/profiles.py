@@ -41,6 +41,14 @@ KNOWN_CERTIFICATES = (
         "D8:CA:B7:A4:AE:F9:2E:6B:B2:50:9D:7C:61:CE:E7:B4:4F:37:31:B2:D2:10:74:96:35:30:27:7B:36:6F:AE:4B",
         "vgca-ca-nha-nuoc-g2.pem",
     ),
+    # The first generation (2010-2030) still anchors in-service certificates: the
+    # Government's timestamp server "Máy chủ cấp dấu thời gian 01" is issued by it directly.
+    PinnedCertificate(
+        "Co quan chung thuc so chuyen dung Chinh phu (RootCA)",
+        "anchor",
+        "F7:BC:89:05:4C:EC:7F:12:73:0D:7B:8C:D3:EB:79:55:B1:63:83:50:87:E5:EB:87:3E:DF:B5:84:76:3B:3F:90",
+        "vgca-root-g1.pem",
+    ),
     PinnedCertificate(
         "Vietnam National Root CA",
         "anchor",

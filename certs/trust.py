@@ -98,11 +98,14 @@ class TrustStore:
         extra_certs: Iterable[asn1_x509.Certificate] = (),
         moment: datetime | None = None,
         allow_empty: bool = False,
+        retroactive: bool = False,
     ) -> ValidationContext:
         """A context trusting exactly these anchors.
 
         ``fetching`` lets pyHanko download CRLs/OCSP answers (online checks);
-        ``hard-fail`` makes missing or failed revocation data a failure (archive checks).
+        ``hard-fail`` makes missing or failed revocation data a failure (archive checks);
+        ``retroactive`` accepts revocation data newer than the signing time ("not revoked
+        today" implies "not revoked then"), which is what checking an old document has.
         """
         if not self.anchors and not allow_empty:  # verifying with none: nothing is trusted
             raise CertsError("no trust anchor is configured ([trust] anchors, or certs trust add)")
@@ -114,4 +117,5 @@ class TrustStore:
             crls=list(crls),
             ocsps=list(ocsps),
             moment=moment,
+            retroactive_revinfo=retroactive,
         )

@@ -6,6 +6,7 @@ JSON object (or array) on stdout and nothing else.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 
@@ -110,8 +111,18 @@ for command in (
     cli.add_command(command)
 
 
+def _quiet_libraries() -> None:
+    """Libraries log their handled failures with tracebacks (pyHanko: every untrusted
+    chain); a command prints its own one-line messages instead. SOVANBAN_DEBUG shows them."""
+    if os.environ.get("SOVANBAN_DEBUG"):
+        logging.basicConfig(level=logging.DEBUG)
+    else:
+        logging.getLogger().addHandler(logging.NullHandler())
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the command, turning our errors into one line and an exit status."""
+    _quiet_libraries()
     try:
         cli.main(args=argv, prog_name="sovanban", standalone_mode=False)
     except click.exceptions.Abort:

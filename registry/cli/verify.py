@@ -35,6 +35,8 @@ VERDICT = {
 
 def _read(path: Path) -> bytes:
     try:
+        if not path.is_file():
+            raise UnusablePdfError("no such file" if not path.exists() else "not a regular file")
         if path.stat().st_size > MAX_PDF_BYTES:
             raise UnusablePdfError(f"larger than {MAX_PDF_BYTES // (1024 * 1024)} MB")
         return path.read_bytes()
@@ -43,7 +45,7 @@ def _read(path: Path) -> bytes:
 
 
 @click.command("verify")
-@click.argument("target", type=click.Path(exists=True))
+@click.argument("target", type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="One JSON object (array for a folder).")
 @click.option("--xml", "as_xml", is_flag=True, help="An ETSI TS 119 102-2 report (one file).")
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -180,10 +180,4 @@ def verify_for_instance(
         online=online,
         time_limit=time_limit,
     )
-    return DocumentReport(
-        report.sha256,
-        report.size,
-        report.signatures,
-        report.findings,
-        registry=_registry(session, instance.blobs, report, data),
-    )
+    return replace(report, registry=_registry(session, instance.blobs, report, data))

@@ -21,6 +21,7 @@ from pyhanko_certvalidator.registry import SimpleTrustManager
 
 from certs.trust import TrustStore
 
+from .failures import describe
 from .report import FAILED, INDETERMINATE, Finding
 
 __all__ = ["long_term_findings"]
@@ -48,7 +49,7 @@ async def long_term_findings(signature: EmbeddedPdfSignature, trust: TrustStore)
         result = await ades_lta_validation(signature, _spec(trust))
         status, sub = result.ades_subindic.status.name, result.ades_subindic.standard_name
     except Exception as exc:  # noqa: BLE001 - a failed long-term check is a finding
-        status, sub = "INDETERMINATE", f"{exc!r}"
+        status, sub = "INDETERMINATE", describe(exc)
     if status == "PASSED":
         return []
     indication = FAILED if status == "FAILED" else INDETERMINATE

@@ -1,11 +1,12 @@
 """Verify a signed PDF: every signature (document timestamps included) through pyHanko, with
-revocation data always fed in (the file's DSS, plus what the caller holds), our structural
-checks around it, and one verdict for the document.
+revocation data always fed in (the file's DSS, the signatures' own, plus what the caller
+holds), our structural checks around it, and one verdict for the document.
 
 The verdict is strict: a signature passes only if it is intact, cryptographically valid,
 trusted, not revoked, covers at least its whole revision, and every change after it is
-a permitted one (form filling of prepared fields, further signatures, validation data).
-Any exception from the library is a failure, never a pass.
+a permitted one (policy.py). A library failure inside one signature fails that signature;
+a failure of one of our checks is reported as such (INDETERMINATE), never as another
+signature's fault; a time limit ends the whole verification as INDETERMINATE.
 """
 
 from __future__ import annotations
@@ -13,36 +14,43 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import io
-import signal
-import threading
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from typing import TypeVar
 
+from asn1crypto import cms
 from asn1crypto import crl as asn1_crl
-from asn1crypto import ocsp as asn1_ocsp
 from asn1crypto import x509 as asn1_x509
-from pyhanko.pdf_utils.decode_limits import DecodePurpose
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation.dss import DocumentSecurityStore
-from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 
 from certs.trust import TrustStore
 
 from ..errors import UnusablePdfError
 from .ades import long_term_findings
-from .report import FAILED, DocumentReport, Finding
-from .signature import judge_signature, unreadable_signature
-from .structure import (
-    late_painted_fields,
-    revision_ends,
-    trailing_data,
-    unvalidated_signatures,
+from .collect import Collected, collect_signatures
+from .deadline import Deadline, VerificationTimeout, deadline
+from .failures import describe
+from .overlay import later_overlays
+from .policy import WorkflowPolicy
+from .report import (
+    FAILED,
+    INDETERMINATE,
+    PASSED,
+    DocumentReport,
+    Finding,
+    Overlay,
+    SignatureReport,
 )
+from .revisions import Revisions, read_revisions
+from .revocation import RevocationMaterial, from_dss, from_signature, ocsps_about
+from .signature import Judging, broken_signature, internal_error, judge_signature
+from .structure import late_painted_fields, removed_signatures, trailing_data
 
 __all__ = ["MAX_PDF_BYTES", "Roles", "verify_pdf"]
 
 MAX_PDF_BYTES = 50 * 1024 * 1024
+_T = TypeVar("_T")
+_NUL_TAIL = b"\x00"
 
 
 @dataclass(frozen=True)
@@ -51,13 +59,6 @@ class Roles:
 
     organisation_emails: frozenset[str] = frozenset()
     personal_emails: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True)
-class _Revocation:
-    crls: tuple[asn1_crl.CertificateList, ...] = ()
-    ocsps: tuple[asn1_ocsp.OCSPResponse, ...] = ()
-    certs: tuple[asn1_x509.Certificate, ...] = field(default=())
 
 
 def verify_pdf(
@@ -69,34 +70,66 @@ def verify_pdf(
     online: bool = False,
     time_limit: float | None = None,
 ) -> DocumentReport:
-    """The report on ``data``; :class:`UnusablePdfError` when it is not a PDF we can read
-    (or, with ``time_limit`` seconds, when reading it takes longer: a hostile file)."""
-    with _deadline(time_limit):
-        return _verify_bytes(data, trust, roles, tuple(crls), online)
+    """The report on ``data``; :class:`UnusablePdfError` when it is not a PDF we can read.
+    Past ``time_limit`` seconds the report is INDETERMINATE: the file took too long."""
+    with deadline(time_limit) as limit:
+        try:
+            return _verify_bytes(data, trust, roles, tuple(crls), online, limit)
+        except VerificationTimeout as timeout:
+            return _timed_out(data, timeout.seconds)
 
 
-@contextmanager
-def _deadline(seconds: float | None) -> Iterator[None]:
-    """Interrupt the work after ``seconds`` (main thread on Unix; elsewhere no limit)."""
-    usable = (
-        seconds is not None
-        and hasattr(signal, "setitimer")
-        and threading.current_thread() is threading.main_thread()
+def _timed_out(data: bytes, seconds: float) -> DocumentReport:
+    return DocumentReport(
+        hashlib.sha256(data).hexdigest(),
+        len(data),
+        (),
+        (
+            Finding(
+                INDETERMINATE,
+                None,
+                f"Việc kiểm tra mất quá {seconds:g} giây và đã dừng: chưa kết luận được; hãy "
+                "thử lại sau.",
+                f"Verification took longer than {seconds:g} s and was stopped: no conclusion; "
+                "try again later.",
+            ),
+        ),
     )
-    if not usable:
-        yield
-        return
 
-    def expire(_signum: int, _frame: object) -> None:
-        raise UnusablePdfError(f"verification took longer than {seconds:g} s: refused")
 
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, float(seconds))  # type: ignore[arg-type]
+def _open(data: bytes) -> PdfFileReader:
+    """pyHanko's reader on ``data``; NUL padding after %%EOF (block-padded storage) longer
+    than the reader looks at is cut, the offsets before it being unchanged."""
     try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        reader = _reader(data)
+    except UnusablePdfError:
+        trimmed = data.rstrip(_NUL_TAIL)
+        if len(trimmed) == len(data):
+            raise
+        reader = _reader(trimmed)
+    if reader.encrypted:
+        _decrypt(reader)
+    return reader
+
+
+def _reader(data: bytes) -> PdfFileReader:
+    try:
+        return PdfFileReader(io.BytesIO(data), strict=False)
+    except RecursionError as exc:
+        raise UnusablePdfError("the PDF is nested too deeply to be read") from exc
+    except Exception as exc:  # any reader failure means an unreadable file
+        raise UnusablePdfError(f"the PDF is damaged and cannot be read: {describe(exc)}") from exc
+
+
+def _decrypt(reader: PdfFileReader) -> None:
+    """Signed files may be encrypted with an empty user password (opening needs none)."""
+    try:
+        result = reader.decrypt("")
+        opened = getattr(result, "status", None) is not None and result.status.name != "FAILED"
+    except Exception:  # noqa: BLE001 - any failure to open means a password is needed
+        opened = False
+    if not opened:
+        raise UnusablePdfError("the PDF is encrypted with a password; it cannot be verified")
 
 
 def _verify_bytes(
@@ -105,52 +138,28 @@ def _verify_bytes(
     roles: Roles,
     crls: tuple[asn1_crl.CertificateList, ...],
     online: bool,
+    limit: Deadline,
 ) -> DocumentReport:
     if len(data) > MAX_PDF_BYTES:
         raise UnusablePdfError(f"the file is larger than {MAX_PDF_BYTES // (1024 * 1024)} MB")
     if b"%PDF-" not in data[:1024]:
         raise UnusablePdfError("not a PDF file (no %PDF- header)")
-    try:
-        reader = PdfFileReader(io.BytesIO(data), strict=False)
-        if reader.encrypted:
-            raise UnusablePdfError("the PDF is encrypted")
-        signatures = list(reader.embedded_signatures)
-    except UnusablePdfError:
-        raise
-    except Exception as exc:
-        raise UnusablePdfError(f"the PDF is damaged and cannot be read: {exc!r}") from exc
-    try:
-        return asyncio.run(_verify(data, reader, signatures, trust, roles, crls, online))
-    except RecursionError as exc:  # absurdly deep structures
-        raise UnusablePdfError("the PDF is nested too deeply to be read") from exc
-
-
-async def _verify(
-    data: bytes,
-    reader: PdfFileReader,
-    signatures: list[EmbeddedPdfSignature],
-    trust: TrustStore,
-    roles: Roles,
-    crls: tuple[asn1_crl.CertificateList, ...],
-    online: bool,
-) -> DocumentReport:
+    reader = _open(data)
     findings: list[Finding] = []
-    try:
-        ends = revision_ends(data, reader)
-        findings += trailing_data(data, reader)
-        findings += unvalidated_signatures(reader, {s.field_name for s in signatures})
-        findings += late_painted_fields(reader, [s.signed_revision for s in signatures])
-    except Exception as exc:  # noqa: BLE001 - a broken structure is a finding, not a crash
-        findings.append(
-            Finding(
-                FAILED,
-                "FORMAT_FAILURE",
-                f"Cấu trúc tệp hỏng: {exc}",
-                f"The file's structure is broken: {exc}",
-            )
-        )
-        ends = []
-    if not signatures and not findings:
+    collected = _check(findings, "signatures", lambda: collect_signatures(reader))
+    if collected is None:
+        collected = Collected((), ())
+    revisions = _check(findings, "revisions", lambda: read_revisions(data, reader))
+    if revisions is None:
+        revisions = Revisions(0, frozenset(), len(data))
+    signed = [s.signed_revision for s in collected.signatures]
+    for name, check in (
+        ("trailing-data", lambda: trailing_data(data, revisions)),
+        ("removed-signatures", lambda: removed_signatures(reader, collected.names)),
+        ("late-fields", lambda: late_painted_fields(reader, min(signed, default=None))),
+    ):
+        findings += _check(findings, name, check) or []
+    if not collected.signatures and not collected.broken and not findings:
         findings.append(
             Finding(
                 FAILED,
@@ -159,65 +168,136 @@ async def _verify(
                 "The file carries no digital signature.",
             )
         )
-    revocation = _dss(reader)
-    reports = []
-    has_doc_timestamp = any(s.sig_object.get("/Type") == "/DocTimeStamp" for s in signatures)
-    for index, signature in enumerate(signatures):
-        later_doc_timestamp = any(
-            s.sig_object.get("/Type") == "/DocTimeStamp" for s in signatures[index + 1 :]
-        )
-        context = trust.validation_context(
-            fetching=online,
-            revocation="soft-fail",
-            crls=[*revocation.crls, *crls],
-            ocsps=revocation.ocsps,
-            extra_certs=revocation.certs,
-            allow_empty=True,
-        )
-        try:
-            report = await judge_signature(
-                data,
-                reader,
-                signature,
-                context,
-                ends,
-                organisation_emails=roles.organisation_emails,
-                personal_emails=roles.personal_emails,
-                has_dss=bool(revocation.crls or revocation.ocsps),
-                archived=later_doc_timestamp and has_doc_timestamp,
-                revinfo_available=bool(revocation.crls or revocation.ocsps or crls or online),
+    reports = asyncio.run(
+        _judge_all(data, reader, revisions, collected, trust, roles, crls, online, limit)
+    )
+    reports += [broken_signature(b.field, b.vi, b.en) for b in collected.broken]
+    overlays: tuple[Overlay, ...] = ()
+    found = _check(findings, "overlays", lambda: later_overlays(data, reader, collected.signatures))
+    if found:
+        overlays = found
+        findings += [_overlay_finding(overlay) for overlay in overlays]
+    limit.check()
+    sha256 = hashlib.sha256(data).hexdigest()
+    return DocumentReport(sha256, len(data), tuple(reports), tuple(findings), overlays=overlays)
+
+
+def _check(findings: list[Finding], name: str, run: Callable[[], _T]) -> _T | None:
+    """One check of ours; if it breaks, say so (INDETERMINATE) and go on with the others."""
+    try:
+        return run()
+    except (VerificationTimeout, UnusablePdfError):
+        raise
+    except RecursionError:
+        raise UnusablePdfError("the PDF is nested too deeply to be read") from None
+    except Exception as exc:  # noqa: BLE001 - an internal error is a finding of its own
+        findings.append(
+            Finding(
+                INDETERMINATE,
+                None,
+                f"Không hoàn thành được bước kiểm tra «{name}» của tệp: {describe(exc)}.",
+                f"The check '{name}' of the file could not be completed: {describe(exc)}.",
             )
+        )
+        return None
+
+
+async def _judge_all(
+    data: bytes,
+    reader: PdfFileReader,
+    revisions: Revisions,
+    collected: Collected,
+    trust: TrustStore,
+    roles: Roles,
+    crls: tuple[asn1_crl.CertificateList, ...],
+    online: bool,
+    limit: Deadline,
+) -> list[SignatureReport]:
+    dss = from_dss(reader)
+    material = dss + RevocationMaterial(crls)
+    for signature in collected.signatures:
+        material += from_signature(signature.signed_data)
+    judging = Judging(
+        data=data,
+        reader=reader,
+        revisions=revisions,
+        policy=WorkflowPolicy(),
+        organisation_emails=roles.organisation_emails,
+        personal_emails=roles.personal_emails,
+        has_dss=bool(dss),
+        online=online,
+        timestamp_revisions=frozenset(
+            s.signed_revision
+            for s in collected.signatures
+            if s.sig_object.get("/Type") == "/DocTimeStamp"
+        ),
+    )
+    held = tuple(cert for cert in material.certs if _readable(cert))
+    cas = tuple(cert for cert in held if cert.ca)
+    reports = []
+    for signature in collected.signatures:
+        context = None
+        try:
+            own = _certificates(signature.signed_data)
+            context = trust.validation_context(
+                fetching=online,
+                revocation="soft-fail",
+                crls=material.crls,
+                ocsps=ocsps_about(material.ocsps, (*own, *cas, *trust.intermediates)),
+                extra_certs=(*held, *own),
+                allow_empty=True,
+                retroactive=True,
+            )
+            report = await judge_signature(judging, signature, context)
             if report.level == "PAdES-B-LTA" and trust.anchors:
                 extra = await long_term_findings(signature, trust)
                 if extra:
                     report = replace(report, findings=(*report.findings, *extra))
-        except Exception as exc:  # noqa: BLE001 - never a traceback, never a pass
-            report = unreadable_signature(signature.field_name, exc)
+        except Exception as exc:  # noqa: BLE001 - our own failure, not the signature's
+            report = internal_error(signature.field_name, exc)
         finally:
-            await context.aclose()  # type: ignore[no-untyped-call]
+            if context is not None:
+                await context.aclose()  # type: ignore[no-untyped-call]
+        limit.check()
         reports.append(report)
-    sha256 = hashlib.sha256(data).hexdigest()
-    return DocumentReport(sha256, len(data), tuple(reports), tuple(findings))
+    return reports
 
 
-def _dss(reader: PdfFileReader) -> _Revocation:
-    """The validation data the file carries (its Document Security Store), if any."""
+def _certificates(signed_data: cms.SignedData) -> tuple[asn1_x509.Certificate, ...]:
+    """The certificates a signature carries, its signature timestamp's included."""
+    found: list[asn1_x509.Certificate] = []
     try:
-        dss = DocumentSecurityStore.read_dss(reader)
-        return _Revocation(tuple(_crls_of(dss)), tuple(_ocsps_of(dss)), tuple(dss.load_certs()))
-    except Exception:  # noqa: BLE001 - an unreadable DSS is as good as none
-        return _Revocation()
+        found += [c.chosen for c in signed_data["certificates"] or () if c.name == "certificate"]
+        for info in signed_data["signer_infos"]:
+            for attribute in info["unsigned_attrs"] or ():
+                if attribute["type"].native != "signature_time_stamp_token":
+                    continue
+                for token in attribute["values"]:
+                    certificates = token["content"]["certificates"] or ()
+                    found += [c.chosen for c in certificates if c.name == "certificate"]
+    except Exception:  # noqa: BLE001 - unreadable parts carry no certificate
+        pass
+    return tuple(cert for cert in found if _readable(cert))
 
 
-def _crls_of(dss: DocumentSecurityStore) -> list[asn1_crl.CertificateList]:
-    return [
-        asn1_crl.CertificateList.load(ref.get_object().read_data(DecodePurpose.CRL))
-        for ref in dss.crls
-    ]
+def _readable(cert: asn1_x509.Certificate) -> bool:
+    """A certificate whose names and key parse (a damaged one would break path building)."""
+    try:
+        cert.subject.hashable  # noqa: B018
+        cert.issuer.hashable  # noqa: B018
+        cert.public_key.native  # noqa: B018
+        return cert.serial_number is not None
+    except Exception:  # noqa: BLE001 - damaged: leave it out
+        return False
 
 
-def _ocsps_of(dss: DocumentSecurityStore) -> list[asn1_ocsp.OCSPResponse]:
-    return [
-        asn1_ocsp.OCSPResponse.load(ref.get_object().read_data(DecodePurpose.OCSP_RESPONSE))
-        for ref in dss.ocsps
-    ]
+def _overlay_finding(overlay: Overlay) -> Finding:
+    under = ", ".join(overlay.over) or "—"
+    return Finding(
+        PASSED,
+        None,
+        f"Hình hiển thị của chữ ký {overlay.field} (thêm sau) nằm đè lên nội dung đã được ký "
+        f"({under}) ở trang {overlay.page}; hãy xem trang đó.",
+        f"The appearance of {overlay.field} (added later) lies over content signed by "
+        f"{under} on page {overlay.page}; look at that page.",
+    )

@@ -17,6 +17,7 @@ __all__ = [
     "DocumentReport",
     "Finding",
     "Indication",
+    "Overlay",
     "SignatureReport",
     "Signer",
     "TimestampInfo",
@@ -69,6 +70,9 @@ class SignatureReport:
     modifications: str  # none | lta_updates | form_filling | other
     level: str
     findings: tuple[Finding, ...] = ()
+    # What the signing software wrote as the signing time, when the time shown above is
+    # another one (the timestamp's, when the software's clock is known to be off).
+    claimed_signing_time: str | None = None
 
     @property
     def indication(self) -> str:
@@ -90,12 +94,24 @@ class SignatureReport:
 
 
 @dataclass(frozen=True)
+class Overlay:
+    """A signature added later whose visible appearance lies over page content that an
+    earlier signature signed: allowed (the seal on every page), but shown to the reader."""
+
+    page: int  # 1-based
+    field: str
+    rect: tuple[float, float, float, float]  # PDF user space: x1, y1, x2, y2
+    over: tuple[str, ...]  # the earlier signatures whose signed content lies under it
+
+
+@dataclass(frozen=True)
 class DocumentReport:
     sha256: str
     size: int
     signatures: tuple[SignatureReport, ...]
     findings: tuple[Finding, ...] = ()
     registry: dict[str, Any] | None = field(default=None)
+    overlays: tuple[Overlay, ...] = ()
 
     @property
     def verdict(self) -> tuple[str, str | None]:
@@ -110,6 +126,7 @@ class DocumentReport:
             "sub_indication": sub_indication,
             "registry": self.registry,
             "signatures": [s.as_dict(lang) for s in self.signatures],
+            "overlays": [asdict(o) for o in self.overlays],
             "messages": [_message(f, lang) for f in self.findings],
         }
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.diff_analysis.policy_api import ModificationLevel
+from pyhanko.sign.diff_analysis.policy_api import DiffPolicy, ModificationLevel
 from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko.sign.validation.pdf_embedded import (
     EmbeddedPdfSignature,
@@ -19,6 +21,7 @@ from pyhanko_certvalidator import ValidationContext
 from certs.identity import identity_of, role_of
 
 from ..text import iso_vietnam
+from .failures import describe
 from .report import (
     FAILED,
     INDETERMINATE,
@@ -29,9 +32,11 @@ from .report import (
     Signer,
     TimestampInfo,
 )
+from .revisions import Revisions
+from .revocation import fetch_points, held_for
 from .structure import signature_structure
 
-__all__ = ["judge_signature", "unreadable_signature"]
+__all__ = ["Judging", "broken_signature", "internal_error", "judge_signature"]
 
 LOCAL_TIME_QUIRK = timedelta(hours=7)
 _COVERAGE = {
@@ -43,6 +48,22 @@ _MODIFICATIONS = {
     ModificationLevel.LTA_UPDATES: "lta_updates",
     ModificationLevel.FORM_FILLING: "form_filling",
 }
+_WEAK_DIGESTS = frozenset({"md5", "sha1"})
+
+
+@dataclass(frozen=True)
+class Judging:
+    """What every signature of one file is judged with."""
+
+    data: bytes
+    reader: PdfFileReader
+    revisions: Revisions
+    policy: DiffPolicy
+    organisation_emails: frozenset[str]
+    personal_emails: frozenset[str]
+    has_dss: bool
+    online: bool
+    timestamp_revisions: frozenset[int]  # where the file's document timestamps were signed
 
 
 def _signer(cert: Any) -> Signer | None:
@@ -59,34 +80,28 @@ def _name(cert: Any) -> str:
     return found.name if found else ""
 
 
-def _failure(kind: str, vi: str, en: str, indication: Indication = FAILED) -> Finding:
+def _failure(kind: str | None, vi: str, en: str, indication: Indication = FAILED) -> Finding:
     return Finding(indication, kind, vi, en)
 
 
 async def judge_signature(
-    data: bytes,
-    reader: PdfFileReader,
-    signature: EmbeddedPdfSignature,
-    context: ValidationContext,
-    ends: list[int],
-    *,
-    organisation_emails: frozenset[str],
-    personal_emails: frozenset[str],
-    has_dss: bool,
-    archived: bool,
-    revinfo_available: bool,
+    judging: Judging, signature: EmbeddedPdfSignature, context: ValidationContext
 ) -> SignatureReport:
     """Validate one signature; every problem becomes a finding, never an exception."""
     name = signature.field_name
     is_timestamp = signature.sig_object.get("/Type") == "/DocTimeStamp"
-    findings = signature_structure(data, reader, signature, ends)
+    findings = signature_structure(judging.data, judging.reader, signature, judging.revisions)
     try:
         if is_timestamp:
-            status: Any = await async_validate_pdf_timestamp(signature, context)
+            status: Any = await async_validate_pdf_timestamp(
+                signature, context, diff_policy=judging.policy
+            )
         else:
-            status = await async_validate_pdf_signature(signature, context)
+            status = await async_validate_pdf_signature(
+                signature, context, diff_policy=judging.policy
+            )
     except Exception as exc:  # noqa: BLE001 - any library failure is a failed signature
-        return unreadable_signature(name, exc, findings, "timestamp" if is_timestamp else "unknown")
+        return _unvalidated(name, exc, findings, "timestamp" if is_timestamp else "unknown")
     signer = _signer(status.signing_cert)
     if is_timestamp:
         role = "timestamp"
@@ -95,17 +110,18 @@ async def judge_signature(
     else:
         role = role_of(
             identity_of(x509.load_der_x509_certificate(status.signing_cert.dump())),
-            organisation_emails=organisation_emails,
-            personal_emails=personal_emails,
+            organisation_emails=judging.organisation_emails,
+            personal_emails=judging.personal_emails,
         )
     coverage = _COVERAGE.get(status.coverage, "partial")
     modifications = _MODIFICATIONS.get(status.modification_level, "other")
-    findings += _verdicts(name, status, coverage, modifications)
-    timestamp_info, signing_time = None, None
+    findings += _verdicts(name, signature, status, coverage, modifications)
+    timestamp_info, signing_time, claimed = None, None, None
     if is_timestamp:
         signing_time = iso_vietnam(status.timestamp)
     else:
         reported = status.signer_reported_dt
+        signing_time = iso_vietnam(reported) if reported else None
         token = status.timestamp_validity
         if token is not None:
             timestamp_info = TimestampInfo(
@@ -114,31 +130,14 @@ async def judge_signature(
                 valid=bool(token.intact and token.valid and token.trusted),
             )
             if not timestamp_info.valid:
-                findings.append(
-                    _failure(
-                        "TIMESTAMP_FAILURE" if token.intact else "HASH_FAILURE",
-                        f"Dấu thời gian của chữ ký {name} không hợp lệ hoặc không tin cậy được.",
-                        f"The timestamp of {name} is not valid or not trusted.",
-                        INDETERMINATE,
-                    )
-                )
-            findings += _local_time_quirk(name, reported, token.timestamp)
-        signing_time = iso_vietnam(reported) if reported else None
-    level = _level(is_timestamp, status, has_dss, archived)
-    if getattr(status, "revoked", False):
-        revocation = "revoked"
-    else:
-        revocation = "good" if status.trusted and revinfo_available else "unknown"
+                findings.append(_timestamp_failure(name, token, timestamp_info.tsa))
+            elif _local_time_quirk(reported, token.timestamp):
+                findings.append(_quirk_explained(name))
+                signing_time, claimed = timestamp_info.time, signing_time
+    level = _level(is_timestamp, status, judging.has_dss, _archived(judging, signature))
+    revocation = _revocation(status, context)
     if revocation == "unknown" and status.trusted:
-        findings.append(
-            _failure(
-                "TRY_LATER",
-                f"Chữ ký {name}: chưa có thông tin thu hồi chứng thư (OCSP/CRL) để kết luận; "
-                "hãy kiểm tra trực tuyến.",
-                f"{name}: no revocation data (OCSP/CRL) to conclude with; verify online.",
-                INDETERMINATE,
-            )
-        )
+        findings.append(_try_later(name, status.signing_cert, judging.online))
     return SignatureReport(
         field=name,
         role=role,
@@ -153,18 +152,64 @@ async def judge_signature(
         modifications=modifications,
         level=level,
         findings=tuple(findings),
+        claimed_signing_time=claimed,
     )
 
 
-def unreadable_signature(
-    name: str, error: Exception, findings: list[Finding] | None = None, role: str = "unknown"
+def broken_signature(name: str, vi: str, en: str) -> SignatureReport:
+    """The report on a signature that is broken beyond validation: failed, with why."""
+    return _report_without_status(
+        name,
+        "unknown",
+        [_failure("FORMAT_FAILURE", f"Chữ ký {name} bị hỏng: {vi}.", f"{name} is broken: {en}.")],
+    )
+
+
+def internal_error(name: str, error: Exception) -> SignatureReport:
+    """Our own failure while judging ``name``: no conclusion, and the reason."""
+    detail = describe(error)
+    return _report_without_status(
+        name,
+        "unknown",
+        [
+            _failure(
+                None,
+                f"Chữ ký {name}: lỗi nội bộ khi kiểm tra, chưa kết luận được ({detail}).",
+                f"{name}: an internal error stopped the check; no conclusion ({detail}).",
+                INDETERMINATE,
+            )
+        ],
+    )
+
+
+def _unvalidated(
+    name: str, error: Exception, findings: list[Finding], role: str
 ) -> SignatureReport:
-    """The report on a signature that could not be validated at all: failed."""
-    failure = _failure(
-        "FORMAT_FAILURE",
-        f"Chữ ký {name} không kiểm tra được: {error!r}",
-        f"{name} could not be validated: {error!r}",
-    )
+    """pyHanko gave up on the signature: its AdES verdict when it named one, else broken."""
+    sub = getattr(error, "ades_subindication", None)
+    detail = describe(error)
+    if sub is not None and getattr(sub, "standard_name", None):
+        indication: Indication = FAILED if sub.status.name == "FAILED" else INDETERMINATE
+        vi, en = _SUBINDICATION_TEXT.get(
+            sub.standard_name,
+            ("không kiểm tra được chữ ký", "the signature cannot be validated"),
+        )
+        finding = _failure(
+            sub.standard_name,
+            f"Chữ ký {name}: {vi} ({detail}).",
+            f"{name}: {en} ({detail}).",
+            indication,
+        )
+    else:
+        finding = _failure(
+            "FORMAT_FAILURE",
+            f"Chữ ký {name} không kiểm tra được: {detail}.",
+            f"{name} could not be validated: {detail}.",
+        )
+    return _report_without_status(name, role, [*findings, finding])
+
+
+def _report_without_status(name: str, role: str, findings: list[Finding]) -> SignatureReport:
     return SignatureReport(
         field=name,
         role=role,
@@ -178,27 +223,65 @@ def unreadable_signature(
         coverage="partial",
         modifications="other",
         level="unknown",
-        findings=(*(findings or []), failure),
+        findings=tuple(findings),
     )
 
 
-def _verdicts(name: str, status: Any, coverage: str, modifications: str) -> list[Finding]:
+_SUBINDICATION_TEXT = {
+    "NO_SIGNING_CERTIFICATE_FOUND": (
+        "chữ ký không chỉ ra được chứng thư của người ký trong số chứng thư nó mang theo "
+        "(phần mềm ký có thể đã ghi sai tên tổ chức cấp)",
+        "the signature does not identify its signer's certificate among those it carries "
+        "(the signing tool may have mis-encoded the issuer's name)",
+    ),
+    "NO_CERTIFICATE_CHAIN_FOUND": (
+        "không lập được chuỗi chứng thư tới một gốc tin cậy",
+        "no certificate chain to a trusted root could be built",
+    ),
+    "CHAIN_CONSTRAINTS_FAILURE": (
+        "chuỗi chứng thư không thỏa các ràng buộc (mục đích sử dụng khóa, thời hạn, chính sách)",
+        "the certificate chain does not meet its constraints (key usage, validity, policies)",
+    ),
+    "CERTIFICATE_CHAIN_GENERAL_FAILURE": (
+        "chuỗi chứng thư không hợp lệ",
+        "the certificate chain is not valid",
+    ),
+    "CRYPTO_CONSTRAINTS_FAILURE": (
+        "chữ ký dùng thuật toán không còn được chấp nhận",
+        "the signature uses an algorithm that is no longer accepted",
+    ),
+    "EXPIRED": ("chứng thư đã hết hạn", "the certificate has expired"),
+    "NOT_YET_VALID": ("chứng thư chưa có hiệu lực", "the certificate is not yet valid"),
+    "OUT_OF_BOUNDS_NO_POE": (
+        "chứng thư đã hết hạn hoặc chưa có hiệu lực vào thời điểm kiểm tra, và không có bằng "
+        "chứng thời điểm ký",
+        "the certificate was outside its validity when checked, with no proof of the signing time",
+    ),
+    "SIG_CRYPTO_FAILURE": (
+        "giá trị chữ ký không đúng",
+        "the cryptographic signature is wrong",
+    ),
+    "HASH_FAILURE": (
+        "nội dung đã bị sửa sau khi ký",
+        "the signed content has been altered",
+    ),
+    "SIG_CONSTRAINTS_FAILURE": (
+        "chữ ký không thỏa các ràng buộc của nó",
+        "the signature does not meet its constraints",
+    ),
+}
+
+
+def _verdicts(
+    name: str, signature: EmbeddedPdfSignature, status: Any, coverage: str, modifications: str
+) -> list[Finding]:
     if not status.intact:
-        return [
-            _failure(
-                "HASH_FAILURE",
-                f"Chữ ký {name}: nội dung đã bị sửa sau khi ký.",
-                f"{name}: the signed content has been altered.",
-            )
-        ]
+        return [_failure("HASH_FAILURE", *_text("HASH_FAILURE", name))]
     if not status.valid:
-        return [
-            _failure(
-                "SIG_CRYPTO_FAILURE",
-                f"Chữ ký {name}: giá trị chữ ký không đúng.",
-                f"{name}: the cryptographic signature is wrong.",
-            )
-        ]
+        digest = str(getattr(status, "md_algorithm", "") or "").lower()
+        if digest in _WEAK_DIGESTS:
+            return [_weak_digest(name, digest)]
+        return [_failure("SIG_CRYPTO_FAILURE", *_text("SIG_CRYPTO_FAILURE", name))]
     found = []
     if getattr(status, "revoked", False):
         found.append(
@@ -209,17 +292,7 @@ def _verdicts(name: str, status: Any, coverage: str, modifications: str) -> list
             )
         )
     elif not status.trusted:
-        # pyHanko's own AdES sub-indication when it has one (expired, no chain, …).
-        problem = getattr(status, "trust_problem_indic", None)
-        kind = getattr(problem, "standard_name", None) or "NO_CERTIFICATE_CHAIN_FOUND"
-        found.append(
-            _failure(
-                kind,
-                f"Chữ ký {name}: chứng thư không được tin cậy ({kind}).",
-                f"{name}: the certificate is not trusted ({kind}).",
-                INDETERMINATE,
-            )
-        )
+        found.append(_trust_finding(name, signature, status))
     if coverage == "partial":
         found.append(
             _failure(
@@ -232,8 +305,10 @@ def _verdicts(name: str, status: Any, coverage: str, modifications: str) -> list
     if modifications == "other" or docmdp_ok is False:
         reason = getattr(status, "diff_result", None)
         detail = (
-            f" ({reason})"
-            if reason is not None and not hasattr(reason, "changed_form_fields")
+            f" ({describe(reason)})"
+            if isinstance(reason, Exception)
+            else " (DocMDP)"
+            if docmdp_ok is False
             else ""
         )
         found.append(
@@ -248,23 +323,126 @@ def _verdicts(name: str, status: Any, coverage: str, modifications: str) -> list
     return found
 
 
-def _local_time_quirk(name: str, reported: datetime | None, stamped: datetime) -> list[Finding]:
+def _text(sub: str, name: str) -> tuple[str, str]:
+    vi, en = _SUBINDICATION_TEXT[sub]
+    return f"Chữ ký {name}: {vi}.", f"{name}: {en}."
+
+
+def _weak_digest(name: str, digest: str) -> Finding:
+    label = digest.upper().replace("SHA1", "SHA-1")
+    return _failure(
+        "CRYPTO_CONSTRAINTS_FAILURE",
+        f"Chữ ký {name} được tạo bằng hàm băm {label}, nay không còn được coi là an toàn.",
+        f"{name} was made with {label}, a hash no longer considered safe.",
+        INDETERMINATE,
+    )
+
+
+def _trust_finding(name: str, signature: EmbeddedPdfSignature, status: Any) -> Finding:
+    problem = getattr(status, "trust_problem_indic", None)
+    sub = getattr(problem, "standard_name", None) or "NO_CERTIFICATE_CHAIN_FOUND"
+    digest = str(getattr(status, "md_algorithm", "") or "").lower()
+    if sub == "CRYPTO_CONSTRAINTS_FAILURE" and digest in _WEAK_DIGESTS:
+        return _weak_digest(name, digest)
+    vi, en = _SUBINDICATION_TEXT.get(
+        sub, ("chứng thư không được tin cậy", "the certificate is not trusted")
+    )
+    if sub == "NO_CERTIFICATE_CHAIN_FOUND" and _carries_only_the_leaf(signature):
+        vi += (
+            "; chữ ký chỉ mang chứng thư của người ký, chứng thư của CA cấp nó chưa có trong "
+            "kho tin cậy"
+        )
+        en += (
+            "; the signature carries only the signer's certificate and the issuing CA's "
+            "certificate is not held in the trust store"
+        )
+    return _failure(sub, f"Chữ ký {name}: {vi}.", f"{name}: {en}.", INDETERMINATE)
+
+
+def _carries_only_the_leaf(signature: EmbeddedPdfSignature) -> bool:
+    try:
+        return len(signature.signed_data["certificates"] or ()) <= 1
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def _timestamp_failure(name: str, token: Any, tsa: str) -> Finding:
+    if not token.intact:
+        return _failure(
+            "HASH_FAILURE",
+            f"Dấu thời gian của chữ ký {name} không dành cho chữ ký này: dữ liệu băm trong dấu "
+            "không khớp với giá trị chữ ký (dấu thời gian bị chép từ chữ ký khác?).",
+            f"The timestamp of {name} was not made for this signature: its message imprint "
+            "does not match the signature value (copied from another signature?).",
+        )
+    if not token.valid:
+        return _failure(
+            "SIG_CRYPTO_FAILURE",
+            f"Dấu thời gian của chữ ký {name}: chữ ký của đơn vị cấp dấu thời gian không đúng.",
+            f"The timestamp of {name}: the timestamp authority's signature is wrong.",
+        )
+    problem = getattr(token, "trust_problem_indic", None)
+    sub = getattr(problem, "standard_name", None) or "NO_CERTIFICATE_CHAIN_FOUND"
+    who = f" «{tsa}»" if tsa else ""
+    return _failure(
+        sub,
+        f"Dấu thời gian của chữ ký {name}: đơn vị cấp dấu thời gian{who} không được tin cậy "
+        f"({sub}); gốc của nó chưa có trong kho tin cậy.",
+        f"The timestamp of {name}: the timestamp authority{who} is not trusted ({sub}); "
+        "its root is not among the trust anchors.",
+        INDETERMINATE,
+    )
+
+
+def _local_time_quirk(reported: datetime | None, stamped: datetime) -> bool:
     """Some Vietnamese signing tools write local time labelled as UTC: 7 hours ahead."""
     if reported is None:
-        return []
-    ahead = reported - stamped
-    if abs(ahead - LOCAL_TIME_QUIRK) <= timedelta(minutes=10):
-        return [
-            Finding(
-                PASSED,
-                None,
-                f"Chữ ký {name}: phần mềm ký ghi giờ địa phương (UTC+7) như giờ UTC; "
-                "thời điểm đúng là thời điểm của dấu thời gian.",
-                f"{name}: the signing tool wrote local time (UTC+7) labelled as UTC; the "
-                "timestamp's time is the trustworthy one.",
-            )
-        ]
-    return []
+        return False
+    return abs(reported - stamped - LOCAL_TIME_QUIRK) <= timedelta(minutes=10)
+
+
+def _quirk_explained(name: str) -> Finding:
+    return Finding(
+        PASSED,
+        None,
+        f"Chữ ký {name}: phần mềm ký ghi giờ địa phương (UTC+7) như giờ UTC; thời điểm ký "
+        "hiển thị là thời điểm của dấu thời gian.",
+        f"{name}: the signing tool wrote local time (UTC+7) labelled as UTC; the signing "
+        "time shown is the timestamp's.",
+    )
+
+
+def _revocation(status: Any, context: ValidationContext) -> str:
+    if getattr(status, "revoked", False):
+        return "revoked"
+    cert = status.signing_cert
+    if not status.trusted or cert is None:
+        return "unknown"
+    return "good" if held_for(cert, context.crls, context.ocsps) else "unknown"
+
+
+def _try_later(name: str, cert: asn1_x509.Certificate, online: bool) -> Finding:
+    points = ", ".join(fetch_points(cert)) or "—"
+    if online:
+        return _failure(
+            "TRY_LATER",
+            f"Chữ ký {name}: không lấy được thông tin thu hồi chứng thư (OCSP/CRL) từ {points}.",
+            f"{name}: no revocation data (OCSP/CRL) could be fetched from {points}.",
+            INDETERMINATE,
+        )
+    return _failure(
+        "TRY_LATER",
+        f"Chữ ký {name}: tệp và hệ thống chưa có thông tin thu hồi chứng thư (OCSP/CRL) của "
+        f"người ký; kiểm tra trực tuyến (--online) sẽ hỏi {points}.",
+        f"{name}: neither the file nor this system holds revocation data (OCSP/CRL) for the "
+        f"signer's certificate; verifying online (--online) would ask {points}.",
+        INDETERMINATE,
+    )
+
+
+def _archived(judging: Judging, signature: EmbeddedPdfSignature) -> bool:
+    """A document timestamp follows this signature."""
+    return any(revision > signature.signed_revision for revision in judging.timestamp_revisions)
 
 
 def _level(is_timestamp: bool, status: Any, has_dss: bool, archived: bool) -> str:
@@ -274,4 +452,4 @@ def _level(is_timestamp: bool, status: Any, has_dss: bool, archived: bool) -> st
         return "PAdES-B-B"
     if not has_dss:
         return "PAdES-B-T"
-    return "PAdES-B-LTA" if archived else "PAdES-B-LT"
+    return "PAdES-B-LTA" if archived and has_dss else "PAdES-B-LT"

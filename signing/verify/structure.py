@@ -2,78 +2,76 @@
 
 Measured on pyHanko 0.38: a signature-wrapping file (the signed block moved, the
 ByteRange rewritten), bytes appended after a signed revision without a proper xref,
-trailing garbage after %%EOF, and a signature whose /SubFilter is unknown or whose /V
-was removed all pass a naive loop over ``embedded_signatures``. Each check here turns
-one of those into a finding.
+trailing garbage after %%EOF, and a signature whose /V was removed all pass a naive loop
+over ``embedded_signatures``. Each check here turns one of those into a finding.
 """
 
 from __future__ import annotations
 
-import re
-
 from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.misc import PdfReadError
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
+from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature, extract_contents
 
-from .report import FAILED, Finding
+from .report import FAILED, PASSED, Finding
+from .revisions import Revisions, catalog_at, signature_fields
 
 __all__ = [
     "late_painted_fields",
-    "revision_ends",
+    "removed_signatures",
     "signature_structure",
     "trailing_data",
-    "unvalidated_signatures",
 ]
 
-_EOF = re.compile(rb"%%EOF[ \t]*(\r\n|\r|\n)?")
+_PADDING = b"\r\n\x00 \t\f"
 
 
 def _format(vi: str, en: str) -> Finding:
     return Finding(FAILED, "FORMAT_FAILURE", vi, en)
 
 
-def revision_ends(data: bytes, reader: PdfFileReader) -> list[int]:
-    """Where each revision of the xref chain ends: just after its %%EOF (and end-of-line)."""
-    ends = []
-    for revision in range(reader.xrefs.total_revisions):
-        start = reader.xrefs.get_xref_container_info(revision).end_location
-        match = _EOF.search(data, start)
-        if match is not None:
-            ends.append(match.end())
-    return ends
-
-
-def trailing_data(data: bytes, reader: PdfFileReader) -> list[Finding]:
-    """Nothing but end-of-line characters may follow the last revision's %%EOF."""
-    ends = revision_ends(data, reader)
-    last = max(ends, default=len(data))
-    if data[last:].strip(b"\r\n\x00 \t"):
-        extra = len(data) - last
+def trailing_data(data: bytes, revisions: Revisions) -> list[Finding]:
+    """Nothing but padding (end-of-line, spaces, NUL bytes) may follow the last %%EOF."""
+    tail = data[revisions.last_end :]
+    if tail.strip(_PADDING):
         return [
             _format(
-                f"Có {extra} byte nằm sau điểm kết thúc của tệp, ngoài mọi phiên bản được ký.",
-                f"{extra} bytes follow the end of the file, outside every signed revision.",
+                f"Có {len(tail)} byte nằm sau điểm kết thúc của tệp, ngoài mọi phiên bản được ký.",
+                f"{len(tail)} bytes follow the end of the file, outside every signed revision.",
+            )
+        ]
+    if len(tail) > 2:
+        return [
+            Finding(
+                PASSED,
+                None,
+                f"Sau điểm kết thúc của tệp có {len(tail)} byte đệm (khoảng trắng, NUL), "
+                "không mang nội dung.",
+                f"{len(tail)} bytes of padding (white space, NUL) follow the end of the file; "
+                "they carry no content.",
             )
         ]
     return []
 
 
-def _object_offset(reader: PdfFileReader, ref: generic.Reference) -> int | None:
+def _object_offset(reader: PdfFileReader, ref: generic.Reference, depth: int = 0) -> int | None:
+    if depth > 2:
+        return None
     try:
         revision = reader.xrefs.get_last_change(ref)
         where = reader.xrefs.get_xref_data(revision).try_resolve(ref)
-        if isinstance(where, int):
-            return where
-        if where is None:
-            return None
-        stream = generic.Reference(where.obj_stream_id, 0, pdf=reader)
-        return _object_offset(reader, stream)
-    except (KeyError, AttributeError):
+    except Exception:  # noqa: BLE001 - an object we cannot locate has no offset
         return None
+    if isinstance(where, int):
+        return where
+    if where is None:
+        return None
+    stream = generic.Reference(where.obj_stream_id, 0, pdf=reader)
+    return _object_offset(reader, stream, depth + 1)
 
 
 def signature_structure(
-    data: bytes, reader: PdfFileReader, signature: EmbeddedPdfSignature, ends: list[int]
+    data: bytes, reader: PdfFileReader, signature: EmbeddedPdfSignature, revisions: Revisions
 ) -> list[Finding]:
     """The ByteRange must cover exactly the file up to a revision's end, minus this
     signature's own /Contents, and the signature dictionary must lie in the signed bytes."""
@@ -96,8 +94,8 @@ def signature_structure(
     gap = data[gap_start:gap_end]
     try:
         in_gap = bytes.fromhex(gap[1:-1].decode("ascii")) if gap[:1] + gap[-1:] == b"<>" else None
-        contents = bytes(signature.sig_object["/Contents"])
-    except (ValueError, KeyError, TypeError):
+        contents = extract_contents(signature.sig_object)  # raw, never decrypted
+    except (ValueError, KeyError, TypeError, PdfReadError):
         in_gap, contents = None, b""
     if in_gap is None or in_gap != contents:
         findings.append(
@@ -108,7 +106,7 @@ def signature_structure(
                 "(a signature-wrapping attack).",
             )
         )
-    if end not in ends:
+    if end not in revisions.ends:
         findings.append(
             _format(
                 f"Chữ ký {name}: vùng ký không kết thúc ở cuối một phiên bản của tệp.",
@@ -131,90 +129,46 @@ def signature_structure(
     return findings
 
 
-def _filled_signature_fields(reader: PdfFileReader, revision: int | None) -> set[str]:
-    """Names of the /Sig fields that carry a value, in the final file or in ``revision``."""
-    names: set[str] = set()
-    try:
-        root = reader.root if revision is None else reader.get_historical_resolver(revision).root
-        fields = root["/AcroForm"]["/Fields"]
-    except (KeyError, TypeError, AttributeError):
-        return names
-
-    def walk(items: generic.ArrayObject, prefix: str, depth: int) -> None:
-        if depth > 20:
-            return
-        for item in items:
-            field = item.get_object()
-            if not isinstance(field, generic.DictionaryObject):
-                continue
-            name = prefix + str(field.get("/T", ""))
-            if "/Kids" in field and "/T" in field and "/FT" not in field:
-                walk(field["/Kids"], name + ".", depth + 1)
-            elif field.get("/FT") == "/Sig" and "/V" in field:
-                names.add(name)
-
-    walk(fields, "", 0)
-    return names
+def _filled(reader: PdfFileReader, revision: int | None) -> set[str]:
+    return {
+        name
+        for name, field, _raw in signature_fields(catalog_at(reader, revision))
+        if "/V" in field
+    }
 
 
-def unvalidated_signatures(reader: PdfFileReader, validated: set[str]) -> list[Finding]:
-    """Every filled signature field of every revision must still be there and be validated."""
-    findings = []
-    present = _filled_signature_fields(reader, None)
-    for name in sorted(present - validated):
-        findings.append(
-            _format(
-                f"Trường chữ ký {name} có chữ ký ở định dạng không hỗ trợ hoặc hỏng: không kiểm "
-                "tra được.",
-                f"The signature in field {name} has an unsupported or broken format: "
-                "it cannot be verified.",
-            )
-        )
+def removed_signatures(reader: PdfFileReader, present: frozenset[str]) -> list[Finding]:
+    """A signature that an earlier revision holds must still be in the file.
+
+    Revisions without a catalog of their own (linearized files, some tools' updates)
+    simply hold no signature here; they are not a reason to doubt the others.
+    """
     earlier: set[str] = set()
     for revision in range(reader.xrefs.total_revisions):
-        earlier |= _filled_signature_fields(reader, revision)
-    for name in sorted(earlier - present):
-        findings.append(
-            _format(
-                f"Chữ ký {name} có trong một phiên bản trước nhưng đã bị gỡ khỏi tệp.",
-                f"The signature {name} was present in an earlier revision and has been removed.",
-            )
+        earlier |= _filled(reader, revision)
+    return [
+        _format(
+            f"Chữ ký {name} có trong một phiên bản trước nhưng đã bị gỡ khỏi tệp.",
+            f"The signature {name} was present in an earlier revision and has been removed.",
         )
-    return findings
+        for name in sorted(earlier - present)
+    ]
 
 
-def _signature_widgets(reader: PdfFileReader) -> list[tuple[str, generic.IndirectObject]]:
-    """(name, reference) of the empty signature fields, merged field/widget dictionaries."""
-    found: list[tuple[str, generic.IndirectObject]] = []
-    try:
-        fields = reader.root["/AcroForm"]["/Fields"]
-    except (KeyError, TypeError):
-        return found
-    for item in fields:
-        field = item.get_object()
-        if (
-            isinstance(item, generic.IndirectObject)
-            and isinstance(field, generic.DictionaryObject)
-            and field.get("/FT") == "/Sig"
-            and "/V" not in field
-        ):
-            found.append((str(field.get("/T", "")), item))
-    return found
-
-
-def late_painted_fields(reader: PdfFileReader, signed_revisions: list[int]) -> list[Finding]:
+def late_painted_fields(reader: PdfFileReader, first_signed: int | None) -> list[Finding]:
     """An empty signature field added after a signature must not draw on the page: a
     visible appearance would paint over signed content while counting as a harmless field."""
-    if not signed_revisions:
+    if first_signed is None:
         return []
-    first_signed = min(signed_revisions)
     findings = []
-    for name, reference in _signature_widgets(reader):
+    for name, field, raw in signature_fields(catalog_at(reader, None)):
+        if "/V" in field or not isinstance(raw, generic.IndirectObject):
+            continue
         try:
-            introduced = reader.xrefs.get_introducing_revision(reference.reference)
-            appearance = reference.get_object()["/AP"]["/N"].get_object()
+            introduced = reader.xrefs.get_introducing_revision(raw.reference)
+            appearance = field["/AP"]["/N"].get_object()
             draws = bool(appearance.data.strip())
-        except (KeyError, TypeError, AttributeError):
+        except Exception:  # noqa: BLE001 - no readable appearance draws nothing
             continue
         if introduced > first_signed and draws:
             findings.append(

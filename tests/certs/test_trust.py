@@ -105,11 +105,15 @@ def test_the_vn_profile_loads_and_every_pin_holds() -> None:
     assert names == {
         "RootCA chuyên dùng Chính phủ G2": "anchor",
         "CA phục vụ các cơ quan Nhà nước G2": "intermediate",
+        "Co quan chung thuc so chuyen dung Chinh phu (RootCA)": "anchor",
         "Vietnam National Root CA": "anchor",
         "VNPT-CA SHA2": "intermediate",
     }
     for pinned, cert in profile:
         assert fingerprint(cert) == pinned.sha256
+    # G1 is also pinned by a published Vietnamese verification tool, by SHA-1.
+    g1 = next(c for p, c in profile if p.common_name.endswith("(RootCA)"))
+    assert g1.sha1.hex(":").upper() == "90:27:3E:91:3B:6F:70:12:86:33:06:FF:4D:97:E0:E0:3E:44:12:42"
     # The State-bodies intermediate chains to VGCA Root G2.
     store = TrustStore(
         anchors=tuple(c for p, c in profile if p.kind == "anchor"),

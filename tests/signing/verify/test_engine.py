@@ -16,6 +16,7 @@ from signing.notice import NoticeSigning
 from signing.prepare import NUMBER_FIELD
 from signing.timestamps import LocalTimeStamper
 from signing.verify.engine import Roles, verify_pdf
+from signing.verify.revisions import read_revisions
 from tests.pdfs import blank_pdf, self_signed_pdf
 from tests.pki import PASSPHRASE, RunningPki
 from tests.signing.conftest import ORG_EMAIL, SIGNER_EMAIL, Flow
@@ -352,7 +353,7 @@ def test_a_rewritten_byte_range_is_caught_by_our_own_check(flow: Flow, monkeypat
 
     reader = PdfFileReader(io.BytesIO(flow.issued))
     signature = reader.embedded_signatures[-1]
-    ends = structure.revision_ends(flow.issued, reader)
+    ends = read_revisions(flow.issued, reader)
     assert structure.signature_structure(flow.issued, reader, signature, ends) == []
     start1, length1, start2, length2 = (int(v) for v in signature.byte_range)
     monkeypatch.setattr(signature, "byte_range", [0, length1 - 100, start2, length2])

@@ -1,0 +1,15 @@
+"""A library's exception as words a person can read: its message, never its repr."""
+
+from __future__ import annotations
+
+__all__ = ["describe"]
+
+_LIMIT = 300
+
+
+def describe(error: BaseException) -> str:
+    """The exception's own message on one line, or a plain phrase when it has none."""
+    text = " ".join(str(error).split())
+    if not text:
+        text = f"an internal error of the PDF library ({type(error).__name__})"
+    return text if len(text) <= _LIMIT else text[: _LIMIT - 1] + "…"
