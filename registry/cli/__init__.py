@@ -114,10 +114,11 @@ for command in (
 def _quiet_libraries() -> None:
     """Libraries log their handled failures with tracebacks (pyHanko: every untrusted
     chain); a command prints its own one-line messages instead. SOVANBAN_DEBUG shows them."""
+    root = logging.getLogger()
     if os.environ.get("SOVANBAN_DEBUG"):
         logging.basicConfig(level=logging.DEBUG)
-    else:
-        logging.getLogger().addHandler(logging.NullHandler())
+    elif not root.handlers:
+        root.addHandler(logging.NullHandler())
 
 
 def main(argv: list[str] | None = None) -> None:

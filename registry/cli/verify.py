@@ -56,6 +56,9 @@ def verify_command(
 ) -> None:
     """Verify a signed PDF (or every PDF in a folder): signatures, changes, register."""
     path = Path(target)
+    if not path.exists():
+        click.echo(f"sovanban: {target}: no such file", err=True)
+        sys.exit(UNUSABLE)
     if as_xml and (as_json or path.is_dir()):
         raise click.UsageError("--xml reports on one file and cannot be combined with --json")
     xml: bytes = b""

@@ -54,8 +54,8 @@ def deadline(seconds: float | None) -> Iterator[Deadline]:
         raise VerificationTimeout(seconds)
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, float(seconds))
     try:
+        signal.setitimer(signal.ITIMER_REAL, float(seconds))
         yield state
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)

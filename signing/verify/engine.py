@@ -72,11 +72,11 @@ def verify_pdf(
 ) -> DocumentReport:
     """The report on ``data``; :class:`UnusablePdfError` when it is not a PDF we can read.
     Past ``time_limit`` seconds the report is INDETERMINATE: the file took too long."""
-    with deadline(time_limit) as limit:
-        try:
+    try:
+        with deadline(time_limit) as limit:
             return _verify_bytes(data, trust, roles, tuple(crls), online, limit)
-        except VerificationTimeout as timeout:
-            return _timed_out(data, timeout.seconds)
+    except VerificationTimeout as timeout:
+        return _timed_out(data, timeout.seconds)
 
 
 def _timed_out(data: bytes, seconds: float) -> DocumentReport:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 __all__ = ["describe"]
+
+_ADES_TAG = re.compile(r"\s*\[AdES\w+\.\w+\]")  # pyHanko appends its sub-indication's repr
 
 _LIMIT = 300
 
 
 def describe(error: BaseException) -> str:
     """The exception's own message on one line, or a plain phrase when it has none."""
-    text = " ".join(str(error).split())
+    text = _ADES_TAG.sub("", " ".join(str(error).split()))
     if not text:
         text = f"an internal error of the PDF library ({type(error).__name__})"
     return text if len(text) <= _LIMIT else text[: _LIMIT - 1] + "…"

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from asn1crypto import cms
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -101,7 +102,8 @@ async def judge_signature(
                 signature, context, diff_policy=judging.policy
             )
     except Exception as exc:  # noqa: BLE001 - any library failure is a failed signature
-        return _unvalidated(name, exc, findings, "timestamp" if is_timestamp else "unknown")
+        role = "timestamp" if is_timestamp else "unknown"
+        return _unvalidated(name, exc, findings, role, signature)
     signer = _signer(status.signing_cert)
     if is_timestamp:
         role = "timestamp"
@@ -115,7 +117,8 @@ async def judge_signature(
         )
     coverage = _COVERAGE.get(status.coverage, "partial")
     modifications = _MODIFICATIONS.get(status.modification_level, "other")
-    findings += _verdicts(name, signature, status, coverage, modifications)
+    revoked_later = _revoked_after_timestamp(status)
+    findings += _verdicts(name, signature, status, coverage, modifications, revoked_later)
     timestamp_info, signing_time, claimed = None, None, None
     if is_timestamp:
         signing_time = iso_vietnam(status.timestamp)
@@ -183,12 +186,26 @@ def internal_error(name: str, error: Exception) -> SignatureReport:
 
 
 def _unvalidated(
-    name: str, error: Exception, findings: list[Finding], role: str
+    name: str,
+    error: Exception,
+    findings: list[Finding],
+    role: str,
+    signature: EmbeddedPdfSignature,
 ) -> SignatureReport:
     """pyHanko gave up on the signature: its AdES verdict when it named one, else broken."""
     sub = getattr(error, "ades_subindication", None)
     detail = describe(error)
-    if sub is not None and getattr(sub, "standard_name", None):
+    mismatch = _algorithm_mismatch(signature)
+    if mismatch is not None:
+        named, key = mismatch
+        finding = _failure(
+            "SIG_CRYPTO_FAILURE",
+            f"Chữ ký {name}: thuật toán ghi trong chữ ký ({named}) không hợp với khóa của người "
+            f"ký ({key}); phần mềm ký đã tạo chữ ký sai.",
+            f"{name}: the algorithm the signature names ({named}) does not fit the signer's "
+            f"key ({key}); the signing tool made a wrong signature.",
+        )
+    elif sub is not None and getattr(sub, "standard_name", None):
         indication: Indication = FAILED if sub.status.name == "FAILED" else INDETERMINATE
         vi, en = _SUBINDICATION_TEXT.get(
             sub.standard_name,
@@ -207,6 +224,40 @@ def _unvalidated(
             f"{name} could not be validated: {detail}.",
         )
     return _report_without_status(name, role, [*findings, finding])
+
+
+_KEY_OF_ALGORITHM = {
+    "rsassa_pkcs1v15": "rsa",
+    "rsassa_pss": "rsa",
+    "ecdsa": "ec",
+    "dsa": "dsa",
+    "ed25519": "ed25519",
+    "ed448": "ed448",
+}
+
+
+def _algorithm_mismatch(signature: EmbeddedPdfSignature) -> tuple[str, str] | None:
+    """(algorithm named, key type) when the SignerInfo names an algorithm of another kind of
+    key than the signer's certificate holds (endesive labels ECDSA signatures as RSA)."""
+    try:
+        info = signature.signer_info
+        named = info["signature_algorithm"].signature_algo
+        sid = info["sid"].chosen
+        for choice in signature.signed_data["certificates"] or ():
+            cert = choice.chosen
+            if (
+                isinstance(sid, cms.IssuerAndSerialNumber)
+                and cert.serial_number == sid["serial_number"].native
+                and cert.issuer == sid["issuer"]
+            ) or (
+                not isinstance(sid, cms.IssuerAndSerialNumber) and cert.key_identifier == sid.native
+            ):
+                key = cert.public_key.algorithm
+                expected = _KEY_OF_ALGORITHM.get(named)
+                return (named, key) if expected not in (None, key) else None
+    except Exception:  # noqa: BLE001 - nothing to say when it cannot be read
+        return None
+    return None
 
 
 def _report_without_status(name: str, role: str, findings: list[Finding]) -> SignatureReport:
@@ -272,8 +323,35 @@ _SUBINDICATION_TEXT = {
 }
 
 
+def _revoked_after_timestamp(status: Any) -> Finding | None:
+    """ETSI's past signature validation: a certificate revoked after a trusted timestamp
+    proved the signature's existence does not undo the signature."""
+    details = getattr(status, "revocation_details", None)
+    token = getattr(status, "timestamp_validity", None)
+    if details is None or token is None or not (token.intact and token.valid and token.trusted):
+        return None
+    if details.revocation_date <= token.timestamp:
+        return None
+    whose = "CA cấp chứng thư" if details.ca_revoked else "chứng thư"
+    whose_en = "an issuing CA's certificate" if details.ca_revoked else "the certificate"
+    revoked, stamped = iso_vietnam(details.revocation_date), iso_vietnam(token.timestamp)
+    return Finding(
+        PASSED,
+        None,
+        f"{whose.capitalize()} bị thu hồi lúc {revoked}, sau thời điểm {stamped} mà dấu thời "
+        "gian chứng minh chữ ký đã có: chữ ký vẫn giữ giá trị.",
+        f"{whose_en.capitalize()} was revoked on {revoked}, after the timestamp proved the "
+        f"signature existed on {stamped}: the signature stands.",
+    )
+
+
 def _verdicts(
-    name: str, signature: EmbeddedPdfSignature, status: Any, coverage: str, modifications: str
+    name: str,
+    signature: EmbeddedPdfSignature,
+    status: Any,
+    coverage: str,
+    modifications: str,
+    revoked_later: Finding | None,
 ) -> list[Finding]:
     if not status.intact:
         return [_failure("HASH_FAILURE", *_text("HASH_FAILURE", name))]
@@ -283,7 +361,9 @@ def _verdicts(
             return [_weak_digest(name, digest)]
         return [_failure("SIG_CRYPTO_FAILURE", *_text("SIG_CRYPTO_FAILURE", name))]
     found = []
-    if getattr(status, "revoked", False):
+    if revoked_later is not None:
+        found.append(revoked_later)
+    elif getattr(status, "revoked", False):
         found.append(
             _failure(
                 "REVOKED",
@@ -318,7 +398,7 @@ def _verdicts(
                 f"After {name}, the file was changed beyond what is permitted{detail}.",
             )
         )
-    if not found:
+    if all(finding.indication == PASSED for finding in found):
         found.append(Finding(PASSED, None, f"Chữ ký {name} hợp lệ.", f"{name} is valid."))
     return found
 
@@ -414,7 +494,7 @@ def _quirk_explained(name: str) -> Finding:
 
 def _revocation(status: Any, context: ValidationContext) -> str:
     if getattr(status, "revoked", False):
-        return "revoked"
+        return "revoked"  # after the signature too: the field tells the status, not the verdict
     cert = status.signing_cert
     if not status.trusted or cert is None:
         return "unknown"

@@ -187,3 +187,28 @@ def test_signatures_made_by_other_tools_get_the_same_verdicts(
         tampered = path.read_bytes() + b"\n% tail\n"
         (tmp_path / f"{tool}-tampered.pdf").write_bytes(tampered)
         assert sovanban("verify", str(tmp_path / f"{tool}-tampered.pdf")).code == 1
+
+
+def test_a_missing_file_is_unusable_input(sovanban: Sovanban, tmp_path: Path) -> None:
+    result = sovanban("verify", str(tmp_path / "missing.pdf"))
+    assert result.code == 3
+    assert result.err == f"sovanban: {tmp_path / 'missing.pdf'}: no such file\n"
+
+
+def test_a_foreign_signature_prints_its_verdict_and_no_library_traceback(tmp_path: Path) -> None:
+    """Run as people run it (a process of its own): pyHanko logs a traceback for every chain
+    it cannot build, which must not reach the terminal."""
+    import subprocess
+    import sys
+
+    from tests.pdfs import self_signed_pdf
+
+    stranger = tmp_path / "stranger.pdf"
+    stranger.write_bytes(self_signed_pdf())
+    command = [sys.executable, "-c", "from registry.cli import main; main()"]
+    command += ["--instance", str(tmp_path / "instance")]
+    subprocess.run([*command, "init"], check=True, capture_output=True)
+    result = subprocess.run([*command, "verify", str(stranger)], capture_output=True, text=True)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == ""
+    assert "CHƯA KẾT LUẬN" in result.stdout

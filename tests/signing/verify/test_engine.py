@@ -366,3 +366,43 @@ def test_a_rewritten_byte_range_is_caught_by_our_own_check(flow: Flow, monkeypat
     monkeypatch.setattr(structure, "_object_offset", lambda _reader, _ref: start1 + length1 + 5)
     messages = [f.en for f in structure.signature_structure(flow.issued, reader, signature, ends)]
     assert any("dictionary lies outside the signed bytes" in m for m in messages)
+
+
+def test_a_time_limit_ends_the_whole_verification_as_indeterminate(
+    flow: Flow, running_pki: RunningPki, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fired inside one signature's validation (where pyHanko catches Exception broadly),
+    the limit must not read as that signature being broken."""
+    import time
+
+    from signing.verify import signature
+
+    async def stuck(*_args: object, **_kwargs: object) -> None:
+        time.sleep(5)
+
+    monkeypatch.setattr(signature, "async_validate_pdf_signature", stuck)
+    started = time.monotonic()
+    report = verify_pdf(
+        flow.issued, trust=flow.store, roles=ROLES, crls=crls(running_pki), time_limit=0.5
+    )
+    assert time.monotonic() - started < 3
+    assert report.verdict == ("INDETERMINATE", None)
+    assert report.signatures == ()
+    assert "took longer than 0.5 s" in report.findings[0].en
+
+
+def test_a_broken_check_of_ours_is_said_and_spares_the_signatures(
+    flow: Flow, running_pki: RunningPki, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from signing.verify import engine
+
+    def broken(*_args: object) -> list[object]:
+        raise AssertionError
+
+    monkeypatch.setattr(engine, "removed_signatures", broken)
+    report = verify_pdf(flow.issued, trust=flow.store, roles=ROLES, crls=crls(running_pki))
+    assert report.verdict == ("INDETERMINATE", None)
+    assert [s.indication for s in report.signatures] == ["TOTAL-PASSED", "TOTAL-PASSED"]
+    (finding,) = report.findings
+    assert "'removed-signatures' of the file could not be completed" in finding.en
+    assert "AssertionError" in finding.en and "AssertionError(" not in finding.en
