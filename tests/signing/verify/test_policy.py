@@ -30,9 +30,14 @@ def rewrite_vri(data: bytes, extra: generic.StreamObject, *, reuse: bool = False
     """Replace the first VRI entry by a new one holding one more validation object (as
     tools that refresh validation data do)."""
 
+    reader = PdfFileReader(io.BytesIO(data))
+    timestamp = reader.embedded_signatures[-1]
+    # an entry the DSS already had when the document timestamp was made
+    key = sorted(reader.get_historical_resolver(timestamp.signed_revision).root["/DSS"]["/VRI"])[0]
+
     def change(writer: IncrementalPdfFileWriter) -> None:
-        vri = writer.root["/DSS"]["/VRI"]
-        key = sorted(vri)[0]
+        dss = writer.root["/DSS"]
+        vri = dss["/VRI"]
         entry = generic.DictionaryObject(dict(vri[key]))
         if reuse:  # an older stream of the document, rewritten as "validation data"
             page = writer.root["/Pages"]["/Kids"][0].get_object()
@@ -45,7 +50,10 @@ def rewrite_vri(data: bytes, extra: generic.StreamObject, *, reuse: bool = False
             stream_ref = writer.add_object(extra)
         entry[generic.pdf_name("/Cert")] = generic.ArrayObject([stream_ref])
         vri[generic.pdf_name(key)] = writer.add_object(entry)
-        writer.mark_update(writer.root.raw_get("/DSS"))  # the VRI dictionary lies in it
+        raw = dss.raw_get("/VRI")
+        writer.mark_update(
+            raw if isinstance(raw, generic.IndirectObject) else writer.root.raw_get("/DSS")
+        )
 
     return update(data, change)
 
