@@ -32,6 +32,7 @@ from .deadline import Deadline, VerificationTimeout, deadline
 from .failures import describe
 from .overlay import later_overlays
 from .policy import WorkflowPolicy
+from .reader import VerifyingReader
 from .report import (
     FAILED,
     INDETERMINATE,
@@ -114,7 +115,7 @@ def _open(data: bytes) -> PdfFileReader:
 
 def _reader(data: bytes) -> PdfFileReader:
     try:
-        return PdfFileReader(io.BytesIO(data), strict=False)
+        return VerifyingReader(io.BytesIO(data), strict=False)
     except RecursionError as exc:
         raise UnusablePdfError("the PDF is nested too deeply to be read") from exc
     except Exception as exc:  # any reader failure means an unreadable file

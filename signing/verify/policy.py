@@ -53,6 +53,7 @@ from pyhanko.sign.diff_analysis.rules.metadata_rules import DocInfoRule, Metadat
 from pyhanko.sign.diff_analysis.rules_api import Context, ReferenceUpdate, WhitelistRule
 from pyhanko.sign.fields import FieldMDPAction, FieldMDPSpec, MDPPerm
 
+from .reader import VerifyingReader
 from .revisions import catalog_at, value_of
 
 __all__ = ["WorkflowPolicy"]
@@ -158,21 +159,38 @@ def _der_stream(
 class _WrittenFormRule(FormUpdatingRule):
     """pyHanko's form rule, keeping only updates of objects this revision wrote: reviewed
     against the revision before, its rules also approve an unchanged field's older
-    appearance, which would count the field as changed (and trip the signature's lock)."""
+    appearance, which would count the field as changed (and trip the signature's lock).
+
+    It also notes, per revision, an update that a certification signature forbids, so that
+    one review serves approval and certification signatures alike."""
+
+    def __init__(self, field_rules: list[Any]) -> None:
+        super().__init__(field_rules=field_rules)
+        self.refused_after_certification: dict[int, generic.Reference] = {}
 
     def apply(
         self, old: HistoricalResolver, new: HistoricalResolver
     ) -> Iterator[tuple[ModificationLevel, Any]]:
         written = new.explicit_refs_in_revision()
         for level, update in super().apply(old, new):
-            if update.updated_ref in written:
-                yield level, update
+            if update.updated_ref not in written:
+                continue
+            if not getattr(update, "valid_when_certifying", True):
+                self.refused_after_certification.setdefault(new.revision, update.updated_ref)
+            yield level, update
 
 
 class WorkflowPolicy(StandardDiffPolicy):
     """One per verification: it remembers each revision's review."""
 
     def __init__(self) -> None:
+        self._form = _WrittenFormRule(
+            field_rules=[
+                SigFieldCreationRule(allow_new_visible_after_certify=True),
+                SigFieldModificationRule(),
+                GenericFieldModificationRule(),
+            ],
+        )
         super().__init__(
             global_rules=[
                 CatalogModificationRule(),
@@ -182,16 +200,10 @@ class WorkflowPolicy(StandardDiffPolicy):
                 _MaintainedDSSRule().as_qualified(_LTA),
                 MetadataUpdateRule().as_qualified(_LTA),
             ],
-            form_rule=_WrittenFormRule(
-                field_rules=[
-                    SigFieldCreationRule(allow_new_visible_after_certify=True),
-                    SigFieldModificationRule(),
-                    GenericFieldModificationRule(),
-                ],
-            ),
+            form_rule=self._form,
             reject_object_freeing=False,  # judged in apply(), object by object
         )
-        self._steps: dict[tuple[int, bool], DiffResult | SuspiciousModification] = {}
+        self._steps: dict[int, DiffResult | SuspiciousModification] = {}
         self._fields: dict[int, frozenset[str]] = {}
 
     def apply(
@@ -220,10 +232,16 @@ class WorkflowPolicy(StandardDiffPolicy):
     ) -> DiffResult | SuspiciousModification:
         base = base_revision if isinstance(base_revision, int) else base_revision.revision
         level, changed = ModificationLevel.NONE, set()
+        refused = self._form.refused_after_certification
         for revision in range(base + 1, reader.xrefs.total_revisions):
-            step = self._step(reader, revision, doc_mdp)
+            step = self._step(reader, revision)
             if isinstance(step, SuspiciousModification):
                 return step
+            if doc_mdp is not None and revision in refused:
+                return SuspiciousModification(
+                    f"the update of {refused[revision]} in revision {revision} is allowed "
+                    "after an approval signature, not after a certification"
+                )
             locked = [
                 name
                 for name in sorted(step.changed_form_fields)
@@ -238,21 +256,18 @@ class WorkflowPolicy(StandardDiffPolicy):
             changed |= step.changed_form_fields
         return DiffResult(level, changed)
 
-    def _step(
-        self, reader: PdfFileReader, revision: int, doc_mdp: MDPPerm | None
-    ) -> DiffResult | SuspiciousModification:
-        key = (revision, doc_mdp is not None)
-        if key not in self._steps:
+    def _step(self, reader: PdfFileReader, revision: int) -> DiffResult | SuspiciousModification:
+        if revision not in self._steps:
             try:
-                self._steps[key] = self.apply(
+                self._steps[revision] = self.apply(
                     reader.get_historical_resolver(revision - 1),
                     reader.get_historical_resolver(revision),
-                    None,
-                    doc_mdp,
                 )
             except SuspiciousModification as exc:
-                self._steps[key] = exc
-        return self._steps[key]
+                self._steps[revision] = exc
+            if isinstance(reader, VerifyingReader):
+                reader.forget_revision(revision - 1)  # the next step starts from this one
+        return self._steps[revision]
 
     def _locks(
         self, reader: PdfFileReader, base: int, spec: FieldMDPSpec | None, name: str

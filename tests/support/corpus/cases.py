@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-__all__ = ["CASES", "Case", "Step", "case_named"]
+__all__ = ["CASES", "Case", "Step", "case_named", "page_seals", "signer_certifies"]
 
 PASSED = ("TOTAL-PASSED", frozenset({None}))
 
@@ -54,7 +54,7 @@ class Case:
     @property
     def tools(self) -> frozenset[str]:
         own = {step.tool for step in self.steps}
-        if self.source == "decree" or self.source.startswith("linearized"):
+        if self.source.startswith(("decree", "linearized")):
             own.add("qpdf")
         if self.source.startswith("encrypted"):
             own.add("qpdf")
@@ -70,21 +70,37 @@ _OVER_TEXT = "80,700,300,780"  # over the first lines of the decree's text
 _BLOCK = "330,60,560,140"  # the signature block, low on the page
 
 
-def _page_seals(first: Step, pages: int) -> tuple[Step, ...]:
+def page_seals(first: Step, count: int, pages: int | None = None) -> tuple[Step, ...]:
+    """``first``, then ``count`` seal signatures by the office, one page after another (on
+    ``pages`` pages, round again when there are more seals than pages)."""
     seals = tuple(
         _s(
             "itext",
             key="organisation",
-            field=f"dau_trang_{page}",
-            page=str(page),
+            field=f"dau_trang_{index}",
+            page=str((index - 1) % (pages or count) + 1),
             rect=_SEAL,
             image="seal",
             tsa="yes",
             chain="leaf",
         )
-        for page in range(1, pages + 1)
+        for index in range(1, count + 1)
     )
     return (first, *seals)
+
+
+def signer_certifies(page: int) -> Step:
+    """The signer's certification (P=2) with a visible stamp at the block on ``page``."""
+    return _s(
+        "itext",
+        key="signer",
+        field="chu_ky_nguoi_ky",
+        page=str(page),
+        rect=_BLOCK,
+        certify="2",
+        tsa="yes",
+        chain="leaf",
+    )
 
 
 CASES: tuple[Case, ...] = (
@@ -296,19 +312,7 @@ CASES: tuple[Case, ...] = (
     Case(
         "itext-page-seals-certified",
         "decree",
-        _page_seals(
-            _s(
-                "itext",
-                key="signer",
-                field="chu_ky_nguoi_ky",
-                page="6",
-                rect=_BLOCK,
-                certify="2",
-                tsa="yes",
-                chain="leaf",
-            ),
-            6,
-        ),
+        page_seals(signer_certifies(6), 6),
         PASSED,
         "the Government's publishing workflow: the signer certifies (P=2), then the office "
         "adds its seal signature on every page, each a new visible field in its own update "
@@ -317,7 +321,7 @@ CASES: tuple[Case, ...] = (
     Case(
         "itext-page-seals-approval",
         "decree",
-        _page_seals(
+        page_seals(
             _s(
                 "itext",
                 key="signer",

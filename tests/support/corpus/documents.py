@@ -2,9 +2,10 @@
 
 ``text``: one page of Vietnamese text, as a layout program writes it. ``decree``: six
 pages of text and images with a structure tree (thousands of small objects) packed in
-object streams, as word processors export; ``linearized``/``linearized-objstm`` are
-qpdf's linearized versions; ``encrypted-aes128``/``-aes256`` are encrypted with an empty
-user password (the file opens without one) and an owner password.
+object streams, as word processors export; ``decree-large``: ten such pages, about 1 MB.
+``linearized``/``linearized-objstm`` are qpdf's linearized versions; ``encrypted-aes128``
+and ``-aes256`` are encrypted with an empty user password (the file opens without one)
+and an owner password.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def _text(work: Path, tools: Toolbox) -> bytes:
     return text_pdf(*TEXT_LINES)
 
 
-def _decree_pages(pages: int = 6) -> bytes:
+def _decree_pages(pages: int = 6, image: tuple[int, int] = (160, 90)) -> bytes:
     from PIL import Image
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfbase import pdfmetrics
@@ -53,8 +54,8 @@ def _decree_pages(pages: int = 6) -> bytes:
         page.drawString(90, 760, f"NGHỊ ĐỊNH — trang {number}")
         for line in range(30):
             page.drawString(90, 730 - 18 * line, f"Điều {number}.{line}. Quy định về chữ ký số.")
-        pixels = bytes(noise.getrandbits(8) for _ in range(160 * 90 * 3))
-        page.drawImage(ImageReader(Image.frombytes("RGB", (160, 90), pixels)), 380, 170, 160, 90)
+        pixels = noise.randbytes(image[0] * image[1] * 3)
+        page.drawImage(ImageReader(Image.frombytes("RGB", image, pixels)), 380, 170, 160, 90)
         page.showPage()
     page.save()
     return buffer.getvalue()
@@ -107,6 +108,15 @@ def _decree(work: Path, tools: Toolbox) -> bytes:
     return packed.read_bytes()
 
 
+def _large_decree(work: Path, tools: Toolbox) -> bytes:
+    """Ten pages, about 1 MB: the size of a published decree, for the cost benchmark."""
+    plain = work / "decree-large-plain.pdf"
+    plain.write_bytes(_tagged(_decree_pages(10, (200, 165)), elements_per_page=600))
+    packed = work / "decree-large.pdf"
+    tools.qpdf(["--object-streams=generate", str(plain), str(packed)])
+    return packed.read_bytes()
+
+
 def _encrypted(bits: str) -> Callable[[Path, Toolbox], bytes]:
     def make(work: Path, tools: Toolbox) -> bytes:
         origin = work / "text.pdf"
@@ -134,6 +144,7 @@ def _linearized(streams: str) -> Callable[[Path, Toolbox], bytes]:
 _MAKERS: dict[str, Callable[[Path, Toolbox], bytes]] = {
     "text": _text,
     "decree": _decree,
+    "decree-large": _large_decree,
     "linearized": _linearized("disable"),
     "linearized-objstm": _linearized("generate"),
     "encrypted-aes128": _encrypted("128"),
