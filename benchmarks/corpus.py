@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -89,7 +90,9 @@ def _timed(command: list[str], cwd: Path) -> tuple[subprocess.CompletedProcess[s
     return done, float(wall), int(rss) / 1024
 
 
-def _ours(case: Case, file: Path, setup: dict[str, object], work: Path) -> tuple[Run, str, float]:
+def _ours(
+    case: Case, file: Path, setup: Mapping[str, object], work: Path
+) -> tuple[Run, str, float]:
     own = dict(setup)
     own["file"] = str(file)
     if not case.intermediates:
@@ -164,7 +167,7 @@ def main() -> None:
             "anchors": [str(running.pki.folder / "root-ca.pem"), str(corpus.keys.ascii_root)],
             "intermediates": [str(running.pki.folder / "issuing-ca.pem")],
         }
-        setup = {
+        setup: dict[str, object] = {
             **trust,
             "crls": crl_files,
             "org": ["dukhoicaccoquantinh@hatinh.dcs.vn"],
