@@ -130,7 +130,15 @@ def _pdfsig(file: Path, nss: Path, work: Path) -> Run:
         out.count("Signature is Valid.") == signatures
         and out.count("Certificate is Trusted.") == signatures
     )
-    return Run(done.returncode == 0 and signatures > 0 and good, wall, rss)
+    problems = sorted(
+        {
+            line.strip()
+            for line in out.splitlines()
+            if "Validation:" in line and "Valid." not in line and "Trusted." not in line
+        }
+    )
+    detail = "; ".join(problems) or (done.stderr.strip().splitlines() or [""])[-1]
+    return Run(done.returncode == 0 and signatures > 0 and good, wall, rss, detail[:160])
 
 
 def _nss(folder: Path, anchors: list[str]) -> Path:
