@@ -1,12 +1,14 @@
 """A page of a PDF as a PNG, with its form fields outlined: what a person checks by eye.
 
 Signed signature fields are outlined in green, empty ones in blue, text fields (number,
-date) in grey, so that a visitor sees where each signature sits on the page.
+date) in grey, so that a visitor sees where each signature sits on the page; a signature
+added later whose appearance lies over signed content is outlined in orange.
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +19,7 @@ __all__ = ["FieldBox", "page_fields", "pages_to_show", "render_page"]
 SIGNED = (5, 98, 13)
 EMPTY_SIGNATURE = (20, 70, 200)
 TEXT_FIELD = (110, 110, 110)
+OVER_SIGNED_CONTENT = (230, 120, 0)
 
 
 @dataclass(frozen=True)
@@ -69,8 +72,9 @@ def page_fields(pdf: bytes, page_index: int = 0) -> list[FieldBox]:
     return _fields_of(_reader(pdf), page_index)
 
 
-def pages_to_show(pdf: bytes, limit: int = 3) -> list[int]:
-    """The first page and the pages holding signature fields (0-based), at most ``limit``."""
+def pages_to_show(pdf: bytes, limit: int = 3, also: Iterable[int] = ()) -> list[int]:
+    """The first page and the pages holding signature fields (0-based), at most ``limit``,
+    and the pages in ``also`` (where a later signature lies over signed content)."""
     reader = _reader(pdf)
     chosen = [0]
     for index in range(len(reader.pages) - 1, 0, -1):  # signature blocks sit at the end
@@ -78,13 +82,21 @@ def pages_to_show(pdf: bytes, limit: int = 3) -> list[int]:
             break
         if any(box.kind == "signature" for box in _fields_of(reader, index)):
             chosen.insert(1, index)
-    return chosen
+    extra = {index for index in also if 0 <= index < len(reader.pages)}
+    return sorted(set(chosen) | extra)
 
 
 def render_page(
-    pdf: bytes, page_index: int = 0, *, width: int = 800, outline: bool = True
+    pdf: bytes,
+    page_index: int = 0,
+    *,
+    width: int = 800,
+    outline: bool = True,
+    over_signed: Iterable[str] = (),
 ) -> bytes:
-    """The page as a PNG ``width`` pixels wide, its fields outlined when ``outline``."""
+    """The page as a PNG ``width`` pixels wide, its fields outlined when ``outline``; the
+    signature fields named in ``over_signed`` stand out."""
+    marked = set(over_signed)
     import pypdfium2 as pdfium
     from PIL import ImageDraw
 
@@ -108,10 +120,12 @@ def render_page(
         for box in page_fields(pdf, page_index):
             x1, y1, x2, y2 = box.rect
             colour = TEXT_FIELD if box.kind == "text" else SIGNED if box.signed else EMPTY_SIGNATURE
+            if box.name in marked:
+                colour = OVER_SIGNED_CONTENT
             draw.rectangle(
                 ((x1 - left) * scale, (top - y2) * scale, (x2 - left) * scale, (top - y1) * scale),
                 outline=colour,
-                width=3,
+                width=5 if box.name in marked else 3,
             )
     output = io.BytesIO()
     image.save(output, format="PNG", optimize=True)

@@ -42,8 +42,13 @@ def _verify(data: bytes, lang: str, time_limit: float, pages: bool) -> Verified:
         report = verify_for_instance(session, _worker_instance, data, time_limit=time_limit)
     images: list[tuple[int, bytes]] = []
     if pages:
+        over = {overlay.field for overlay in report.overlays}
+        also = [overlay.page - 1 for overlay in report.overlays]
         try:
-            images = [(index + 1, render_page(data, index)) for index in pages_to_show(data)]
+            images = [
+                (index + 1, render_page(data, index, over_signed=over))
+                for index in pages_to_show(data, also=also)
+            ]
         except UnusablePdfError:
             images = []  # the verdict stands; only the picture is missing
     return Verified(report.as_dict(lang), tuple(images))

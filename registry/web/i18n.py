@@ -123,8 +123,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "pages": ("Trang văn bản", "Pages"),
     "page_alt": ("Trang {n}, các ô số, ngày và chữ ký được viền màu", "Page {n}, fields outlined"),
     "legend": (
-        "Viền xanh lá: chữ ký đã ký; xanh dương: ô chữ ký trống; xám: ô số và ngày.",
-        "Green: signed signature; blue: empty signature field; grey: number and date fields.",
+        "Viền xanh lá: chữ ký đã ký; xanh dương: ô chữ ký trống; xám: ô số và ngày; cam: chữ "
+        "ký thêm sau, nằm đè lên nội dung đã được ký.",
+        "Green: signed signature; blue: empty signature field; grey: number and date fields; "
+        "orange: a signature added later over content already signed.",
     ),
     "history": ("Nhật ký văn bản", "Document history"),
     "actions": ("Thao tác", "Actions"),

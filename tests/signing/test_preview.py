@@ -42,3 +42,15 @@ def test_signed_fields_are_told_apart(flow: Flow) -> None:
     last = pages_to_show(flow.issued)[-1]
     states = {box.name: box.signed for box in page_fields(flow.issued, last)}
     assert states == {"chu_ky_lanh_dao": True, "chu_ky_co_quan": True}
+
+
+def test_a_signature_over_signed_content_stands_out_in_orange(flow: Flow) -> None:
+    last = pages_to_show(flow.issued, also=[0])[-1]
+    assert pages_to_show(flow.issued, also=[0, 99]) == pages_to_show(flow.issued)  # page 1 is in
+    seal = next(box for box in page_fields(flow.issued, last) if box.name == "chu_ky_co_quan")
+    image = Image.open(io.BytesIO(render_page(flow.issued, last, over_signed={seal.name})))
+    x1, _y1, _x2, y2 = seal.rect
+    scale = 800 / 595.0
+    left, top = round(x1 * scale), round((842 - y2) * scale)
+    edge = [image.getpixel((left + dx, top + 1)) for dx in range(5, 40)]
+    assert any(pixel == (230, 120, 0) for pixel in edge)
