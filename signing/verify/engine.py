@@ -108,7 +108,11 @@ def _open(data: bytes) -> PdfFileReader:
         if len(trimmed) == len(data):
             raise
         reader = _reader(trimmed)
-    if reader.encrypted:
+    try:
+        encrypted = reader.encrypted
+    except Exception as exc:  # a damaged /Encrypt dictionary
+        raise UnusablePdfError(f"the PDF's encryption cannot be read: {describe(exc)}") from exc
+    if encrypted:
         _decrypt(reader)
     return reader
 

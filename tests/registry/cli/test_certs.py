@@ -68,12 +68,13 @@ def test_a_missing_passphrase_without_a_terminal_is_one_line(
 
 def test_trust_add_profile_and_files(sovanban: Sovanban, tmp_path: Path) -> None:
     added = sovanban.ok("certs", "trust", "add", "--profile", "vn").out.splitlines()
-    assert len(added) == 4
+    assert len(added) == 5
     subjects = {
         row["subject"]: row["kind"]
         for row in sovanban.ok("certs", "trust", "list", "--json").json()
     }
     assert subjects["RootCA chuyên dùng Chính phủ G2"] == "anchor"
+    assert subjects["Co quan chung thuc so chuyen dung Chinh phu (RootCA)"] == "anchor"
     assert subjects["VNPT-CA SHA2"] == "intermediate"
     broken = tmp_path / "broken.pem"
     broken.write_text("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")

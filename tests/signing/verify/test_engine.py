@@ -10,6 +10,7 @@ from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
 from certs.demo import ISSUING, ROOT
+from certs.trust import TrustStore
 from signing.errors import UnusablePdfError
 from signing.keys import load_pkcs12_signer
 from signing.notice import NoticeSigning
@@ -406,3 +407,21 @@ def test_a_broken_check_of_ours_is_said_and_spares_the_signatures(
     (finding,) = report.findings
     assert "'removed-signatures' of the file could not be completed" in finding.en
     assert "AssertionError" in finding.en and "AssertionError(" not in finding.en
+
+
+def test_library_messages_reach_the_report_without_reprs() -> None:
+    from signing.verify.failures import describe
+
+    error = ValueError(
+        "got <class 'pyhanko.pdf_utils.generic.ArrayObject'> in "
+        "<pyhanko.pdf_utils.generic.TrailerReference object at 0x7f0a12> "
+        "[AdESIndeterminate.NO_SIGNING_CERTIFICATE_FOUND]"
+    )
+    assert describe(error) == "got ArrayObject in TrailerReference"
+    assert describe(AssertionError()) == "an internal error of the PDF library (AssertionError)"
+
+
+def test_a_damaged_encryption_dictionary_is_unusable_input() -> None:
+    damaged = blank_pdf(password="secret").replace(b"/Standard", b"/Standarx", 1)
+    with pytest.raises(UnusablePdfError, match="encryption cannot be read: There is no security"):
+        verify_pdf(damaged, trust=TrustStore(anchors=()))

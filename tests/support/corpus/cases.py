@@ -377,6 +377,17 @@ CASES: tuple[Case, ...] = (
         "a linearized file (first-page section, main trailer without /Root) signed twice",
     ),
     Case(
+        "itext-hybrid-reference",
+        "hybrid",
+        (
+            _s("itext", key="signer", field="chu_ky", tsa="yes"),
+            _s("itext", key="organisation", field="dau", page="1", rect=_SEAL, image="seal"),
+        ),
+        PASSED,
+        "a hybrid-reference file (an xref table, and an xref stream named by /XRefStm for the "
+        "objects in an object stream) signed twice",
+    ),
+    Case(
         "itext-encrypted-aes128",
         "encrypted-aes128",
         (_s("itext", key="signer", field="chu_ky", tsa="yes", owner_password="yes"),),

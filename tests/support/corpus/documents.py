@@ -117,6 +117,77 @@ def _large_decree(work: Path, tools: Toolbox) -> bytes:
     return packed.read_bytes()
 
 
+def _hybrid(work: Path, tools: Toolbox) -> bytes:
+    """The text document rewritten as a hybrid-reference file (PDF 1.5, as some office
+    suites save for older readers): a classic xref table for the plain objects, and, named
+    by the trailer's /XRefStm, an xref stream for the ones packed in an object stream."""
+    import zlib
+
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    reader = PdfFileReader(io.BytesIO(_text(work, tools)))
+    root = reader.trailer.raw_get("/Root").reference
+    refs = sorted(reader.xrefs.explicit_refs_in_revision(0), key=lambda ref: ref.idnum)
+
+    def serialised(obj: generic.PdfObject) -> bytes:
+        buffer = io.BytesIO()
+        obj.write_to_stream(buffer, None)
+        return buffer.getvalue()
+
+    plain = [r for r in refs if r == root or isinstance(reader.get_object(r), generic.StreamObject)]
+    packed = [r for r in refs if r not in plain]
+    size = max(r.idnum for r in refs) + 1
+    stream_number, xref_number = size, size + 1
+    out = bytearray(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")
+    offsets: dict[int, int] = {}
+    for ref in plain:
+        offsets[ref.idnum] = len(out)
+        out += b"%d 0 obj\n" % ref.idnum + serialised(reader.get_object(ref)) + b"\nendobj\n"
+    bodies = [serialised(reader.get_object(ref)) for ref in packed]
+    header, position = [], 0
+    for ref, body in zip(packed, bodies, strict=True):
+        header.append(b"%d %d" % (ref.idnum, position))
+        position += len(body) + 1
+    index = b" ".join(header) + b"\n"
+    content = zlib.compress(index + b"\n".join(bodies) + b"\n")
+    offsets[stream_number] = len(out)
+    out += b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\n" % (
+        stream_number,
+        len(packed),
+        len(index),
+        len(content),
+    )
+    out += b"stream\n" + content + b"\nendstream\nendobj\n"
+    rows = b"".join(
+        b"\x02" + stream_number.to_bytes(4, "big") + i.to_bytes(2, "big")
+        for i in range(len(packed))
+    )
+    xref_at = len(out)
+    index_entries = b" ".join(b"%d 1" % ref.idnum for ref in packed)
+    out += b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Index [%s] /Length %d >>\n" % (
+        xref_number,
+        xref_number + 1,
+        index_entries,
+        len(rows),
+    )
+    out += b"stream\n" + rows + b"\nendstream\nendobj\n"
+    offsets[xref_number] = xref_at
+    table_at = len(out)
+    # The table lists the plain objects only: an entry there would take precedence over
+    # the stream's, so the packed objects must be absent from it, not free.
+    out += b"xref\n0 1\n0000000000 65535 f \n"
+    for number in sorted(offsets):
+        out += b"%d 1\n%010d 00000 n \n" % (number, offsets[number])
+    out += b"trailer\n<< /Size %d /Root %d 0 R /XRefStm %d >>\nstartxref\n%d\n%%%%EOF\n" % (
+        xref_number + 1,
+        root.idnum,
+        xref_at,
+        table_at,
+    )
+    return bytes(out)
+
+
 def _encrypted(bits: str) -> Callable[[Path, Toolbox], bytes]:
     def make(work: Path, tools: Toolbox) -> bytes:
         origin = work / "text.pdf"
@@ -147,6 +218,7 @@ _MAKERS: dict[str, Callable[[Path, Toolbox], bytes]] = {
     "decree-large": _large_decree,
     "linearized": _linearized("disable"),
     "linearized-objstm": _linearized("generate"),
+    "hybrid": _hybrid,
     "encrypted-aes128": _encrypted("128"),
     "encrypted-aes256": _encrypted("256"),
 }
