@@ -30,9 +30,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.pki import PASSPHRASE, start_pki, stop_pki
 from tests.support.corpus import CASES, Case, build_corpus
 from tests.support.corpus.cases import PASSED, page_seals, signer_certifies
+from tests.support.pki import PASSPHRASE, start_pki, stop_pki
 
 COST_CASES = (
     Case(

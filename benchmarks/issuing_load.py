@@ -157,7 +157,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--engines", default="postgresql,sqlite")
     options = parser.parse_args()
-    from tests.registry.invariants import assert_register_sound
+    from tests.support.invariants import assert_register_sound
 
     raw = _raw_ms()
     cores = os.cpu_count() or 1

@@ -2,54 +2,20 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import tomllib
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.orm import Session, sessionmaker
 
-from registry.config import Config, example_config_path, parse_config
+from registry.config import Config
 from registry.db import make_engine, make_session_factory, migrate
-from registry.models import Issuer
-from registry.services.setup import current_issuer, sync_reference_data
-from tests.components import require
-from tests.pki import RunningPki, start_pki, stop_pki
-
-POSTGRES_ADMIN_URL = os.environ.get(
-    "SOVANBAN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
-
-
-def example_data() -> dict[str, Any]:
-    """The example configuration as a dict, to be changed by a test."""
-    return tomllib.loads(example_config_path().read_text("utf-8"))
-
-
-def make_config(**sections: dict[str, Any]) -> Config:
-    """The example configuration with some sections' keys replaced."""
-    data = example_data()
-    for name, values in sections.items():
-        data.setdefault(name, {}).update(values)
-    return parse_config(data, source="test")
-
-
-STATE_CONFIG = {
-    "issuer": {
-        "name": "Ủy ban nhân dân tỉnh Hà Tĩnh",
-        "header_name": "ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH",
-        "abbreviation": "UBND",
-        "superior_body": "",
-        "place": "Hà Tĩnh",
-    },
-    "numbering": {"scheme": "state", "register_book": "shared", "terms": []},
-}
+from tests.support.components import require
+from tests.support.configs import STATE_CONFIG, make_config
+from tests.support.database import POSTGRES_ADMIN_URL, Database
+from tests.support.pki import RunningPki, start_pki, stop_pki
 
 
 @pytest.fixture(scope="session")
@@ -93,17 +59,6 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@dataclass
-class Database:
-    url: str
-    engine: Engine
-    sessions: sessionmaker[Session]
-
-    @property
-    def kind(self) -> str:
-        return self.engine.dialect.name
-
-
 @pytest.fixture
 def sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
     path = tmp_path / "registry.sqlite3"
@@ -135,13 +90,6 @@ def database(database_url: str) -> Iterator[Database]:
     engine.dispose()
 
 
-def seed_issuer(database: Database, config: Config) -> int:
-    """Sync ``config``'s reference data into ``database``; the issuer's id."""
-    with database.sessions.begin() as session:
-        sync_reference_data(session, config)
-        return current_issuer(session, config).id
-
-
 @pytest.fixture
 def party_config() -> Config:
     return make_config()
@@ -150,12 +98,6 @@ def party_config() -> Config:
 @pytest.fixture
 def state_config() -> Config:
     return make_config(**STATE_CONFIG)
-
-
-def issuer_of(session: Session, issuer_id: int) -> Issuer:
-    issuer = session.get(Issuer, issuer_id)
-    assert issuer is not None
-    return issuer
 
 
 @pytest.fixture(scope="session")

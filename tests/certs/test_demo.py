@@ -12,7 +12,7 @@ from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsag
 from certs.demo import DemoPki, Holder, load_pkcs12
 from certs.errors import CertsError
 from certs.identity import identity_of
-from tests.pki import ORGANISATION, PASSPHRASE, SIGNER, RunningPki
+from tests.support.pki import ORGANISATION, PASSPHRASE, SIGNER, RunningPki
 
 
 def ext(

@@ -10,7 +10,7 @@ from cryptography import x509
 from certs.demo import Holder
 from certs.errors import CertsError
 from certs.identity import check_signing_certificate, identity_of, role_of
-from tests.pki import ORGANISATION, PASSPHRASE, RunningPki
+from tests.support.pki import ORGANISATION, PASSPHRASE, RunningPki
 
 KNOWN = {
     "organisation_emails": [ORGANISATION.email],

@@ -21,9 +21,9 @@ from pyhanko.sign.validation import validate_pdf_signature
 from certs.demo import Holder
 from certs.trust import TrustStore
 from signing.keys import load_pkcs12_signer
-from tests.components import require
-from tests.pdfs import blank_pdf
-from tests.pki import PASSPHRASE, RunningPki
+from tests.support.components import require
+from tests.support.pdfs import blank_pdf
+from tests.support.pki import PASSPHRASE, RunningPki
 
 
 def fetch(url: str) -> bytes:

@@ -16,7 +16,7 @@ import certs
 from certs.errors import CertsError
 from certs.profiles import check_pins, vn_profile
 from certs.trust import TrustStore, fingerprint, load_certificates
-from tests.pki import RunningPki
+from tests.support.pki import RunningPki
 
 
 def asn1(cert) -> asn1_x509.Certificate:  # type: ignore[no-untyped-def]
@@ -153,7 +153,7 @@ def test_a_swapped_anchor_file_is_refused(tmp_path: Path) -> None:
 
 def test_an_impostor_named_like_a_pinned_certificate_is_refused(running_pki: RunningPki) -> None:
     from certs.demo import Holder
-    from tests.pki import PASSPHRASE
+    from tests.support.pki import PASSPHRASE
 
     impostor = running_pki.pki.issue(
         "impostor-party-ca",

@@ -17,8 +17,8 @@ from certs.demo import load_pkcs12
 from certs.errors import CertsError
 from certs.trust import TrustStore
 from certs.tsa import DEMO_POLICY, TimestampAuthority, TimestampRejection
-from tests.components import require
-from tests.pki import PASSPHRASE, RunningPki
+from tests.support.components import require
+from tests.support.pki import PASSPHRASE, RunningPki
 
 
 def post(url: str, body: bytes, content_type: str) -> tuple[str, bytes]:

@@ -10,7 +10,7 @@ import pytest
 
 from registry.config import Config, load_config, parse_config
 from registry.errors import ConfigError
-from tests.conftest import example_data
+from tests.support.configs import example_data
 
 
 def test_the_example_is_the_built_in_default() -> None:

@@ -11,7 +11,7 @@ from sqlalchemy import text
 from registry.db import make_engine, migrate, require_current_schema
 from registry.errors import ConfigError, NotInitialisedError
 from registry.models import AuditEvent
-from tests.conftest import Database
+from tests.support.database import Database
 
 
 def test_datetimes_come_back_aware_and_in_utc(database: Database) -> None:

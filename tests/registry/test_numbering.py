@@ -18,7 +18,7 @@ from registry.numbering import (
     series_key_for,
 )
 from registry.services.documents import get_type
-from tests.conftest import Database, issuer_of, seed_issuer
+from tests.support.database import Database, issuer_of, seed_issuer
 
 
 def allocate(
@@ -82,7 +82,7 @@ def test_state_series_restarts_on_first_of_january_and_keeps_secrets_apart(
 
 
 def test_state_per_type_books(database: Database) -> None:
-    from tests.conftest import STATE_CONFIG, make_config
+    from tests.support.configs import STATE_CONFIG, make_config
 
     numbering = {**STATE_CONFIG["numbering"], "register_book": "per_type"}
     issuer_id = seed_issuer(
@@ -193,7 +193,7 @@ def test_a_number_below_one_is_refused(database: Database, party_config: Config)
 
 
 def test_series_keys_follow_the_configured_type_table(database: Database) -> None:
-    from tests.conftest import make_config
+    from tests.support.configs import make_config
 
     config = make_config(numbering={"types": [{"code": "QĐi", "name": "Quy định", "series": "QĐ"}]})
     issuer_id = seed_issuer(database, config)

@@ -14,7 +14,8 @@ from registry.db import make_engine, make_session_factory
 from registry.models import NumberEntry
 from registry.numbering import allocate_number
 from registry.services.documents import get_type
-from tests.conftest import Database, issuer_of, make_config, seed_issuer
+from tests.support.configs import make_config
+from tests.support.database import Database, issuer_of, seed_issuer
 
 TYPES = ("TB", "KH")
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -18,20 +16,8 @@ from signing.notice import NoticeSigning
 from signing.placement import find_placement
 from signing.prepare import prepare_pdf
 from signing.timestamps import LocalTimeStamper
-from tests.pki import PASSPHRASE, RunningPki
-
-SIGNER_EMAIL = "nguyentrongvan@hatinh.dcs.vn"
-ORG_EMAIL = "dukhoicaccoquantinh@hatinh.dcs.vn"
-MOMENT = datetime(2026, 4, 20, 4, 10, 29, tzinfo=UTC)  # 11:10:29 in Hà Tĩnh
-
-
-@dataclass
-class Flow:
-    draft: bytes
-    prepared: bytes
-    signed: bytes
-    issued: bytes
-    store: TrustStore
+from tests.support.flow import MOMENT, ORG_EMAIL, SIGNER_EMAIL, Flow
+from tests.support.pki import PASSPHRASE, RunningPki
 
 
 @pytest.fixture(scope="module")

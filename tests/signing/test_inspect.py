@@ -6,7 +6,7 @@ import pytest
 
 from signing.errors import UnusablePdfError
 from signing.inspect import inspect_pdf
-from tests.pdfs import blank_pdf, self_signed_pdf
+from tests.support.pdfs import blank_pdf, self_signed_pdf
 
 
 def test_a_plain_pdf_is_accepted() -> None:

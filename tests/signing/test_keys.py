@@ -18,9 +18,9 @@ from certs.demo import Holder, load_pkcs12
 from certs.trust import TrustStore
 from signing.errors import SigningError
 from signing.keys import load_pkcs12_signer, open_pkcs11_signer
-from tests.pdfs import blank_pdf
-from tests.pki import PASSPHRASE, RunningPki
-from tests.softhsm import Token, configure, make_token
+from tests.support.pdfs import blank_pdf
+from tests.support.pki import PASSPHRASE, RunningPki
+from tests.support.softhsm import Token, configure, make_token
 
 
 def sign(signer: signers.Signer) -> bytes:
@@ -50,7 +50,7 @@ def test_a_pkcs12_signer_signs_trusted_and_reuses_its_key(running_pki: RunningPk
 
 
 def test_an_ecdsa_key_signs_too(tmp_path: Path) -> None:
-    from tests.pki import start_pki, stop_pki
+    from tests.support.pki import start_pki, stop_pki
 
     running = start_pki(tmp_path / "pki", key_type="ecdsa")
     try:
@@ -142,7 +142,7 @@ def test_a_pkcs12_exported_by_openssl_with_legacy_3des_loads(
 
     from cryptography.hazmat.primitives import serialization
 
-    from tests.components import require
+    from tests.support.components import require
 
     require("openssl", shutil.which("openssl") is not None, "not on PATH")
     key, cert, chain = load_pkcs12(running_pki.pki.key_path("signer"), PASSPHRASE)

@@ -26,10 +26,10 @@ from signing.notice import NoticeSigning
 from signing.placement import PlacementNotFound, find_placement
 from signing.prepare import DATE_FIELD, NUMBER_FIELD, ORGANISATION_FIELD, SIGNER_FIELD, prepare_pdf
 from signing.timestamps import LocalTimeStamper, RetryingHTTPTimeStamper
-from tests.components import require
-from tests.pdfs import blank_pdf
-from tests.pki import PASSPHRASE, RunningPki, free_port
-from tests.signing.conftest import MOMENT, ORG_EMAIL, SIGNER_EMAIL, Flow
+from tests.support.components import require
+from tests.support.flow import MOMENT, ORG_EMAIL, SIGNER_EMAIL, Flow
+from tests.support.pdfs import blank_pdf
+from tests.support.pki import PASSPHRASE, RunningPki, free_port
 
 
 def statuses(data: bytes, store: TrustStore) -> dict[str, object]:
@@ -264,7 +264,7 @@ def test_a_key_on_a_pkcs11_token_signs_the_notice_as_the_file_does(
 
     from certs.demo import load_pkcs12
     from signing.keys import open_pkcs11_signer
-    from tests.softhsm import configure, make_token, softhsm_module
+    from tests.support.softhsm import configure, make_token, softhsm_module
 
     softhsm_module()
     configure(tmp_path / "softhsm")

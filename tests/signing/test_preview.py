@@ -9,7 +9,7 @@ from PIL import Image
 
 from signing.errors import UnusablePdfError
 from signing.preview import page_fields, pages_to_show, render_page
-from tests.signing.conftest import Flow
+from tests.support.flow import Flow
 
 
 def test_a_prepared_notice_shows_its_fields(flow: Flow) -> None:

@@ -20,8 +20,8 @@ from werkzeug.wrappers import Request, Response
 from certs.trust import TrustStore
 from signing.keys import load_pkcs12_signer
 from signing.timestamps import LocalTimeStamper, RetryingHTTPTimeStamper
-from tests.pdfs import blank_pdf
-from tests.pki import PASSPHRASE, RunningPki, free_port
+from tests.support.pdfs import blank_pdf
+from tests.support.pki import PASSPHRASE, RunningPki, free_port
 
 
 def test_the_built_in_authority_timestamps_a_signature(running_pki: RunningPki) -> None:

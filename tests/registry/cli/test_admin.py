@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.registry.cli.conftest import Sovanban
+from tests.support.cli import Sovanban
 
 
 def test_init_is_idempotent(sovanban: Sovanban) -> None:

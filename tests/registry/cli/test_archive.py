@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from tests.registry.cli.conftest import Sovanban
+from tests.support.cli import Sovanban
 
 
 def _archive_revisions(demo: Sovanban) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from tests.registry.cli.conftest import Sovanban
+from tests.support.cli import Sovanban
 
 
 def test_the_demo_trail_verifies_then_a_seal_then_tampering_shows(demo: Sovanban) -> None:

@@ -8,7 +8,7 @@ import io
 from openpyxl import load_workbook
 from pdfminer.high_level import extract_text
 
-from tests.registry.cli.conftest import Sovanban
+from tests.support.cli import Sovanban
 
 
 def _rows_of_csv(data: bytes) -> list[list[str]]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.registry.cli.conftest import Sovanban
+from tests.support.cli import Sovanban
 
 
 @pytest.fixture
@@ -95,7 +95,7 @@ def test_certs_serve_answers_over_http(with_pki: Sovanban) -> None:
 
     from cryptography import x509
 
-    from tests.pki import free_port
+    from tests.support.pki import free_port
 
     port = free_port()
     command = [sys.executable, "-c", "from registry.cli import main; main()"]

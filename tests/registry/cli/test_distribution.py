@@ -17,7 +17,7 @@ from werkzeug.wrappers import Request, Response
 from registry.edxml import OrganInfo, StatusPackage, read_package, write_status
 from registry.edxml.read import schema
 from registry.services.transport import HttpTransport, TransportError
-from tests.registry.cli.conftest import Sovanban, register_seed_draft
+from tests.support.cli import Sovanban, register_seed_draft
 
 DOCUMENT_DAY = datetime.now(UTC)
 

@@ -15,7 +15,7 @@ from registry.numbering import allocate_number
 from registry.services.compose import seed_notice_path
 from registry.services.documents import find_document, get_type
 from registry.services.setup import current_issuer
-from tests.registry.cli.conftest import Result, Sovanban
+from tests.support.cli import Result, Sovanban
 
 SEED_RECIPIENTS = """Nơi nhận:
 - Thường trực Tỉnh ủy,

@@ -19,9 +19,9 @@ from pyhanko.pdf_utils.writer import BasePdfFileWriter
 from pyhanko.sign import fields, signers
 
 from certs.demo import load_pkcs12
-from tests.components import require
-from tests.registry.cli.conftest import Sovanban, register_seed_draft
-from tests.softhsm import configure, make_token, softhsm_module
+from tests.support.cli import Sovanban, register_seed_draft
+from tests.support.components import require
+from tests.support.softhsm import configure, make_token, softhsm_module
 
 PASSPHRASE = "mat-khau-demo"
 PYHANKO = Path(sys.executable).with_name("pyhanko")

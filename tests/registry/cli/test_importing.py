@@ -10,8 +10,8 @@ from pathlib import Path
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 
-from tests.pdfs import blank_pdf, text_pdf
-from tests.registry.cli.conftest import Sovanban
+from tests.support.cli import Sovanban
+from tests.support.pdfs import blank_pdf, text_pdf
 
 
 def _signed_elsewhere(demo: Sovanban, *lines: str) -> bytes:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from registry.services.compose import seed_notice_path
-from tests.registry.cli.conftest import Sovanban
+from tests.support.cli import Sovanban
 
 
 def test_the_demo_issues_the_seed_notice(
@@ -116,8 +116,8 @@ def test_an_attachment_is_signed_at_the_top_right(demo: Sovanban, tmp_path: Path
     import shutil
     import subprocess
 
-    from tests.components import require
-    from tests.pdfs import blank_pdf
+    from tests.support.components import require
+    from tests.support.pdfs import blank_pdf
 
     attachment = tmp_path / "phu-luc.pdf"
     attachment.write_bytes(blank_pdf())

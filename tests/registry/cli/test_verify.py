@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.registry.cli.conftest import Sovanban
+from tests.support.cli import Sovanban
 
 
 @pytest.fixture
@@ -68,7 +68,7 @@ def test_exit_statuses_for_unusable_and_unknown_files(
     junk.write_bytes(b"PK\x03\x04 not a pdf")
     result = sovanban("verify", str(junk))
     assert result.code == 3 and result.err.count("\n") == 1 and "not a PDF" in result.err
-    from tests.pdfs import self_signed_pdf
+    from tests.support.pdfs import self_signed_pdf
 
     stranger = tmp_path / "stranger.pdf"
     stranger.write_bytes(self_signed_pdf())
@@ -118,8 +118,8 @@ def signed_by_other_tools(pki: Path, tmp_path: Path) -> dict[str, Path]:
     import subprocess
     import sys
 
-    from tests.components import require
-    from tests.pdfs import blank_pdf
+    from tests.support.components import require
+    from tests.support.pdfs import blank_pdf
 
     blank = tmp_path / "blank.pdf"
     blank.write_bytes(blank_pdf())
@@ -201,7 +201,7 @@ def test_a_foreign_signature_prints_its_verdict_and_no_library_traceback(tmp_pat
     import subprocess
     import sys
 
-    from tests.pdfs import self_signed_pdf
+    from tests.support.pdfs import self_signed_pdf
 
     stranger = tmp_path / "stranger.pdf"
     stranger.write_bytes(self_signed_pdf())

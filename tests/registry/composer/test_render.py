@@ -18,7 +18,7 @@ from registry.recipients import render_distribution
 from registry.services.compose import load_configured_notice, seed_notice_path
 from signing.fonts import default_font_faces
 from signing.text import vietnamese_date_line
-from tests.components import require
+from tests.support.components import require
 
 REPO = Path(__file__).resolve().parents[3]
 

@@ -12,7 +12,7 @@ from registry.services.compose import compose_file, seed_notice_path
 from registry.services.documents import DraftRequest, register_draft
 from registry.services.users import add_user
 from registry.storage import LocalBlobStore
-from tests.conftest import Database, issuer_of, seed_issuer
+from tests.support.database import Database, issuer_of, seed_issuer
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,8 @@ from certs.trust import TrustStore
 from registry.audit import record_event
 from registry.services.audit_chain import ChainReport, seal_head, verify_chain
 from signing.timestamps import LocalTimeStamper
-from tests.conftest import Database
-from tests.pki import RunningPki
+from tests.support.database import Database
+from tests.support.pki import RunningPki
 
 EVENTS = 8
 

@@ -15,8 +15,8 @@ from registry.services.compose import compose_file, seed_notice_path
 from registry.services.documents import DraftRequest, find_document, read_revision, register_draft
 from registry.services.users import add_user
 from registry.storage import LocalBlobStore
-from tests.conftest import Database, issuer_of, seed_issuer
-from tests.pdfs import self_signed_pdf
+from tests.support.database import Database, issuer_of, seed_issuer
+from tests.support.pdfs import self_signed_pdf
 
 
 @pytest.fixture(scope="module")

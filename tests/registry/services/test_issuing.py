@@ -7,80 +7,25 @@ import io
 import itertools
 
 import pytest
-from asn1crypto import crl as asn1_crl
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from sqlalchemy import func, select
 
-from certs.demo import ISSUING, ROOT, Holder
+from certs.demo import Holder
 from certs.trust import TrustStore
 from registry.errors import InputError
 from registry.models import AuditEvent, Document, DocumentStatus, FileKind, NumberEntry
 from registry.services.documents import DraftRequest, read_revision, register_draft
 from registry.services.issuing import (
-    SigningTools,
     issue_document,
     prepare_document,
     sign_document,
 )
-from registry.storage import LocalBlobStore
-from signing.appearance import Appearance, StampFonts
 from signing.errors import SigningError
-from signing.fonts import default_font_faces, stamp_font
-from signing.keys import load_pkcs12_signer
-from signing.notice import NoticeSigning
-from signing.timestamps import LocalTimeStamper, RetryingHTTPTimeStamper
-from tests.conftest import Database
-from tests.pki import PASSPHRASE, RunningPki, free_port
-
-
-def make_tools(running: RunningPki, timestamper=None) -> SigningTools:  # type: ignore[no-untyped-def]
-    faces = default_font_faces()
-    store = TrustStore.from_paths(anchors=[running.pki.folder / "root-ca.pem"])
-
-    def archive_context():  # type: ignore[no-untyped-def]
-        crls = [
-            asn1_crl.CertificateList.load(running.services.crl(label)) for label in (ROOT, ISSUING)
-        ]
-        return store.validation_context(revocation="hard-fail", crls=crls)
-
-    return SigningTools(
-        signing=NoticeSigning(
-            Appearance(StampFonts(stamp_font(faces.regular), stamp_font(faces.italic)))
-        ),
-        timestamper=timestamper or LocalTimeStamper(running.services.tsa),
-        archive_context=archive_context,
-    )
-
-
-def signer(running: RunningPki, label: str = "signer"):  # type: ignore[no-untyped-def]
-    return load_pkcs12_signer(running.pki.key_path(label), PASSPHRASE)
-
-
-def issue_as_office(session, blobs, document, running: RunningPki, tools=None) -> bytes:  # type: ignore[no-untyped-def]
-    """Issue ``document`` with the office's demo key."""
-    return issue_document(
-        session,
-        blobs,
-        document,
-        signer(running, "organisation"),
-        tools or make_tools(running),
-        actor="t",
-    )
-
-
-def advance_to_signed(
-    database: Database,
-    blobs: LocalBlobStore,
-    document_id: int,
-    tools: SigningTools,
-    running: RunningPki,
-) -> None:
-    with database.sessions.begin() as session:
-        document = session.get(Document, document_id)
-        assert document is not None
-        prepare_document(session, blobs, document, actor="clerk")
-        sign_document(session, blobs, document, signer(running), tools, actor="signer")
+from signing.timestamps import RetryingHTTPTimeStamper
+from tests.support.database import Database
+from tests.support.issuing import advance_to_signed, issue_as_office, make_tools, signer
+from tests.support.pki import PASSPHRASE, RunningPki, free_port
 
 
 def test_draft_to_issued_keeps_every_revision(setup, running_pki: RunningPki) -> None:  # type: ignore[no-untyped-def]
@@ -216,7 +161,7 @@ def test_a_revoked_key_cannot_issue(setup, running_pki: RunningPki) -> None:  # 
 def test_configured_boxes_place_a_draft_the_text_cannot(setup) -> None:  # type: ignore[no-untyped-def]
     from registry.config import PlacementConfig
     from registry.services.issuing import configured_placement
-    from tests.pdfs import blank_pdf
+    from tests.support.pdfs import blank_pdf
 
     database, blobs, document_id = setup
     with database.sessions.begin() as session:

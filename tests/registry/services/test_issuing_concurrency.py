@@ -20,8 +20,8 @@ from registry.db import make_engine, make_session_factory
 from registry.models import Document, DocumentFile, DocumentStatus, FileKind, NumberEntry
 from registry.services.documents import read_revision
 from registry.storage import LocalBlobStore
-from tests.conftest import Database
-from tests.pki import PASSPHRASE, RunningPki
+from tests.support.database import Database
+from tests.support.pki import PASSPHRASE, RunningPki
 
 PROCESSES, EACH = 8, 25
 
@@ -30,8 +30,8 @@ def issue_many(url: str, blobs_root: str, pki_folder: str, document_ids: list[in
     """One issuing process: its own engine, keys and tools, one transaction per notice."""
     from registry.services.issuing import issue_document
     from signing.keys import load_pkcs12_signer
-    from tests.pki import RunningPki as Running
-    from tests.registry.services.test_issuing import make_tools
+    from tests.support.issuing import make_tools
+    from tests.support.pki import RunningPki as Running
 
     pki = DemoPki(Path(pki_folder))
     running = Running(pki, PkiServices(pki, PASSPHRASE), None)  # type: ignore[arg-type]
@@ -51,7 +51,7 @@ def signed_documents(
     database: Database, blobs: LocalBlobStore, running: RunningPki, count: int
 ) -> list[int]:
     """One notice taken to 'signed', then ``count`` registered documents sharing its revisions."""
-    from tests.registry.services.test_issuing import advance_to_signed, make_tools
+    from tests.support.issuing import advance_to_signed, make_tools
 
     with database.sessions() as session:
         first = session.scalars(select(Document)).one()

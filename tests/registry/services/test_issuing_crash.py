@@ -1,7 +1,7 @@
 """Issuing killed with SIGKILL at every step, then run again: the register stays sound.
 
 Each document is taken to 'signed', then ``sovanban issue`` is started in a process that
-kills itself at one point (tests/registry/services/crashing.py). After every death: every
+kills itself at one point (tests/support/crashing.py). After every death: every
 number used once or void, none skipped, no stored revision missing, the audit chain
 unbroken. Then the same command runs to the end and the document is issued with the next
 number, as if the crash had not happened.
@@ -20,9 +20,9 @@ import pytest
 
 from registry.services.compose import seed_notice_path
 from registry.storage import LocalBlobStore
-from tests.registry.cli.conftest import Sovanban
-from tests.registry.invariants import assert_register_sound
-from tests.registry.services.crashing import POINTS
+from tests.support.cli import Sovanban
+from tests.support.crashing import POINTS
+from tests.support.invariants import assert_register_sound
 
 pytestmark = pytest.mark.slow
 
@@ -69,7 +69,7 @@ def _signed_documents(sovanban: Sovanban, folder: Path, count: int) -> list[str]
 def _issue_and_die(instance: Path, document: str, point: str) -> subprocess.CompletedProcess[str]:
     arguments = ["--instance", str(instance), "issue", document]
     return subprocess.run(
-        [sys.executable, "-m", "tests.registry.services.crashing", point, *arguments],
+        [sys.executable, "-m", "tests.support.crashing", point, *arguments],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         capture_output=True,

@@ -16,8 +16,8 @@ from registry.services.keys import configured_key, open_configured_signer, secre
 from registry.services.pki import create_demo_pki, pki_services, timestamper
 from signing.errors import SigningError
 from signing.timestamps import LocalTimeStamper, RetryingHTTPTimeStamper
-from tests.pki import PASSPHRASE, SIGNER, RunningPki
-from tests.softhsm import configure, make_token
+from tests.support.pki import PASSPHRASE, SIGNER, RunningPki
+from tests.support.softhsm import configure, make_token
 
 
 def with_keys(folder: Path, *keys: KeyConfig):  # type: ignore[no-untyped-def]
@@ -55,7 +55,7 @@ def test_a_configured_pkcs12_key_opens_with_its_passphrase(
 def test_a_configured_pkcs11_key_opens_with_its_pin(
     running_pki: RunningPki, tmp_path: Path
 ) -> None:
-    from tests.softhsm import softhsm_module
+    from tests.support.softhsm import softhsm_module
 
     softhsm_module()
     configure(tmp_path / "softhsm")

@@ -25,8 +25,8 @@ from registry.services.search import (
 )
 from registry.services.users import add_user
 from registry.storage import LocalBlobStore
-from tests.conftest import Database, issuer_of
-from tests.pdfs import text_pdf
+from tests.support.database import Database, issuer_of
+from tests.support.pdfs import text_pdf
 
 ARCHIVE_SIZE = 10_000
 CLERK = Viewer(user_id=99, login="vanthu", roles=frozenset({"clerk"}))

@@ -2,60 +2,18 @@
 
 from __future__ import annotations
 
-import os
-import re
 from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from registry.cli import main
-from registry.instance import Instance, open_instance
+from registry.instance import Instance
 from registry.models import User
-from registry.services.accounts import create_api_token, set_password
+from registry.services.accounts import create_api_token
 from registry.services.pki import pki_services
 from registry.web import create_app
-
-PASSPHRASE = "mat-khau-web"
-ACCOUNTS = {
-    "clerk": "vanthu",
-    "signer": "nguyentrongvan",
-    "auditor": "kiemsoat",
-    "admin": "quantri",
-}
-ROLES = ("anonymous", *ACCOUNTS)
-
-
-def password_of(login: str) -> str:
-    return f"mat-khau-{login}"
-
-
-@contextmanager
-def demo_instance_in(folder: Path) -> Iterator[Instance]:
-    """The demo; each account's password is known to the tests; the PKI passphrase is set
-    meanwhile, as it is for a server that signs with the built-in timestamp service."""
-    previous = os.environ.get("SOVANBAN_PKI_PASSPHRASE")
-    os.environ["SOVANBAN_PKI_PASSPHRASE"] = PASSPHRASE
-    try:
-        with pytest.raises(SystemExit) as done:
-            main(["--instance", str(folder), "demo", "--no-serve", "--json"])
-            raise SystemExit(0)
-        assert done.value.code in (0, None)
-        instance = open_instance(folder)
-        with instance.sessions.begin() as session:
-            for login in ACCOUNTS.values():
-                user = session.query(User).filter_by(login=login).one()
-                set_password(session, user, password_of(login), actor="test")
-        yield instance
-    finally:
-        if previous is None:
-            os.environ.pop("SOVANBAN_PKI_PASSPHRASE", None)
-        else:
-            os.environ["SOVANBAN_PKI_PASSPHRASE"] = previous
-    instance.engine.dispose()
+from tests.support.web import ACCOUNTS, PASSPHRASE, demo_instance_in, forget_rate_limits
 
 
 @pytest.fixture(scope="module")
@@ -63,12 +21,6 @@ def demo_instance(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Instance
     """The demo instance shared by a module's tests."""
     with demo_instance_in(tmp_path_factory.mktemp("web") / "instance") as instance:
         yield instance
-
-
-def forget_rate_limits(instance: Instance) -> None:
-    """No hits counted, as after a restart of the service (for an application made next)."""
-    for suffix in ("", "-wal", "-shm"):
-        (instance.folder / f"rate-limits.sqlite3{suffix}").unlink(missing_ok=True)
 
 
 @pytest.fixture
@@ -82,32 +34,6 @@ def app(demo_instance: Instance) -> Flask:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
-
-
-def csrf_token(client: FlaskClient, page: str = "/dang-nhap") -> str:
-    """The CSRF token a page's forms carry, as a browser would find it."""
-    found = re.search(r'name="csrf_token" value="([^"]+)"', client.get(page).get_data(as_text=True))
-    assert found, f"no CSRF token on {page}"
-    return found.group(1)
-
-
-def logged_in(app: Flask, role: str) -> FlaskClient:
-    """A client logged in as the demo account holding ``role`` (or anonymous)."""
-    client = app.test_client()
-    if role == "anonymous":
-        return client
-    login = ACCOUNTS[role]
-    response = client.post(
-        "/dang-nhap",
-        data={"login": login, "password": password_of(login), "csrf_token": csrf_token(client)},
-    )
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return client
-
-
-def post_form(client: FlaskClient, url: str, data: dict[str, object], page: str) -> object:
-    """POST ``data`` with the CSRF token found on ``page``."""
-    return client.post(url, data={**data, "csrf_token": csrf_token(client, page)})
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import re
 
 from flask import Flask
 
-from tests.registry.web.conftest import csrf_token, logged_in
+from tests.support.web import csrf_token, logged_in
 
 
 def test_an_account_is_added_changed_and_deactivated(app: Flask) -> None:

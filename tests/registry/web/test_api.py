@@ -12,7 +12,7 @@ from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 from werkzeug.test import TestResponse
 
-from tests.registry.web.conftest import PASSPHRASE
+from tests.support.web import PASSPHRASE
 
 
 def test_verify_returns_the_contract(client: FlaskClient, issued_pdf: bytes) -> None:
@@ -180,6 +180,6 @@ def test_every_documented_route_answers_as_documented(
 
 def _draft_pdf() -> bytes:
     from registry.services.compose import compose_file, seed_notice_path
-    from tests.conftest import make_config
+    from tests.support.configs import make_config
 
     return compose_file(make_config(), seed_notice_path().parent, seed_notice_path())[1]

@@ -6,7 +6,7 @@ from flask import Flask
 
 from registry.instance import Instance
 from registry.models import DocumentFile
-from tests.registry.web.conftest import csrf_token, logged_in
+from tests.support.web import csrf_token, logged_in
 
 
 def test_the_dashboard_counts_and_charts(app: Flask) -> None:

@@ -7,7 +7,7 @@ from flask import Flask
 from registry.instance import Instance
 from registry.models import AuditEvent, User
 from registry.services.accounts import set_password
-from tests.registry.web.conftest import csrf_token, logged_in, password_of
+from tests.support.web import csrf_token, logged_in, password_of
 
 
 def _login(app: Flask, login: str, password: str, **extra: str) -> tuple[int, str, str]:

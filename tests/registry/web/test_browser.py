@@ -18,9 +18,9 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 from registry.services.compose import compose_file, seed_notice_path
-from tests.components import require
-from tests.conftest import make_config
-from tests.registry.web.conftest import ACCOUNTS, PASSPHRASE, password_of
+from tests.support.components import require
+from tests.support.configs import make_config
+from tests.support.web import ACCOUNTS, PASSPHRASE, password_of
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 OUTPUT = Path(os.environ.get("SOVANBAN_TEST_OUTPUT", Path(__file__).parents[3] / "test-output"))

@@ -12,7 +12,7 @@ from flask import Flask
 
 from registry.instance import Instance
 from registry.models import Document, DocumentStatus
-from tests.registry.web.conftest import PASSPHRASE, csrf_token, logged_in
+from tests.support.web import PASSPHRASE, csrf_token, logged_in
 
 RECIPIENTS = "- Thường trực Tỉnh ủy,\n- Các đảng ủy, chi bộ cơ sở,\n- Lưu Văn phòng Đảng ủy Khối."
 BODY = "Ngày 20 tháng 11, Ban Thường vụ họp giao ban.\n\n# I. Kết luận\n\nCác đơn vị thực hiện."

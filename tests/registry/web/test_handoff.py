@@ -18,7 +18,7 @@ from registry.services.compose import compose_file, seed_notice_path
 from registry.services.documents import DraftRequest, register_draft
 from registry.services.issuing import prepare_document
 from registry.services.setup import current_issuer
-from tests.registry.web.conftest import PASSPHRASE, csrf_token, logged_in
+from tests.support.web import PASSPHRASE, csrf_token, logged_in
 
 
 def _prepared(demo_instance: Instance) -> int:

@@ -20,8 +20,8 @@ from sqlalchemy import func, select
 from registry.instance import Instance
 from registry.models import Document, NumberEntry, User
 from registry.web import create_app
-from tests.registry.invariants import assert_register_sound
-from tests.registry.web.conftest import ROLES, demo_instance_in, forget_rate_limits, logged_in
+from tests.support.invariants import assert_register_sound
+from tests.support.web import ROLES, demo_instance_in, forget_rate_limits, logged_in
 
 TRAVERSALS = (
     "../../../../etc/passwd",

@@ -12,7 +12,7 @@ from flask import Flask
 from registry.instance import Instance
 from registry.web import create_app
 from registry.web.limits import RateLimiter
-from tests.registry.web.conftest import csrf_token
+from tests.support.web import csrf_token
 
 
 def _hits(path: str, count: int) -> int:

@@ -9,7 +9,7 @@ from werkzeug.test import TestResponse
 
 from registry.instance import Instance
 from registry.models import Document, Secrecy
-from tests.registry.web.conftest import csrf_token
+from tests.support.web import csrf_token
 
 
 def test_the_home_page_lists_the_issued_notice(client: FlaskClient) -> None:
@@ -99,8 +99,8 @@ def test_sovanban_serve_answers_in_its_own_process(demo_instance: Instance) -> N
     import time
     import urllib.request
 
-    from tests.pki import free_port
-    from tests.registry.web.conftest import PASSPHRASE
+    from tests.support.pki import free_port
+    from tests.support.web import PASSPHRASE
 
     port = free_port()
     command = [sys.executable, "-c", "from registry.cli import main; main()"]

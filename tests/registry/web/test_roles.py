@@ -7,7 +7,7 @@ from flask import Flask
 
 from registry.instance import Instance
 from registry.models import Document, Secrecy
-from tests.registry.web.conftest import ROLES, csrf_token, logged_in
+from tests.support.web import ROLES, csrf_token, logged_in
 
 EVERYONE = frozenset(ROLES)
 STAFF = EVERYONE - {"anonymous"}

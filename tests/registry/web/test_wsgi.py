@@ -56,7 +56,7 @@ def test_sixteen_api_clients_issue_through_four_workers(database_url: str, tmp_p
     either engine: every notice numbered once, none skipped, each PDF verifies, the register
     sound. (benchmarks/issuing_load.py runs the same with 500 notices.)"""
     from benchmarks.issuing_load import issue_concurrently, verify_all
-    from tests.registry.invariants import assert_register_sound
+    from tests.support.invariants import assert_register_sound
 
     documents = 24
     with serve(tmp_path, database_url, workers=4) as served:

@@ -15,9 +15,9 @@ import pytest
 
 from signing.verify.engine import Roles, verify_pdf
 from signing.verify.report import DocumentReport
-from tests.components import require
-from tests.pki import ORGANISATION, PASSPHRASE, SIGNER, RunningPki
+from tests.support.components import require
 from tests.support.corpus import CASES, Case, Corpus, build_corpus, case_named
+from tests.support.pki import ORGANISATION, PASSPHRASE, SIGNER, RunningPki
 
 ROLES = Roles(frozenset({ORGANISATION.email}), frozenset({SIGNER.email}))
 # What a library's exception looks like when it is shown raw instead of said in words.

@@ -5,40 +5,25 @@ from __future__ import annotations
 import io
 
 import pytest
-from asn1crypto import crl as asn1_crl
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
-from certs.demo import ISSUING, ROOT
 from certs.trust import TrustStore
 from signing.errors import UnusablePdfError
 from signing.keys import load_pkcs12_signer
 from signing.notice import NoticeSigning
 from signing.prepare import NUMBER_FIELD
 from signing.timestamps import LocalTimeStamper
-from signing.verify.engine import Roles, verify_pdf
+from signing.verify.engine import verify_pdf
 from signing.verify.revisions import read_revisions
-from tests.pdfs import blank_pdf, self_signed_pdf
-from tests.pki import PASSPHRASE, RunningPki
-from tests.signing.conftest import ORG_EMAIL, SIGNER_EMAIL, Flow
-
-ROLES = Roles(frozenset({ORG_EMAIL}), frozenset({SIGNER_EMAIL}))
-
-
-def crls(running: RunningPki) -> list[asn1_crl.CertificateList]:
-    return [asn1_crl.CertificateList.load(running.services.crl(label)) for label in (ROOT, ISSUING)]
+from tests.support.flow import SIGNER_EMAIL, Flow
+from tests.support.pdfs import blank_pdf, self_signed_pdf
+from tests.support.pki import PASSPHRASE, RunningPki
+from tests.support.verify import ROLES, crls, update
 
 
 def verdict(data: bytes, flow: Flow, running: RunningPki) -> tuple[str, str | None]:
     return verify_pdf(data, trust=flow.store, roles=ROLES, crls=crls(running)).verdict
-
-
-def update(data: bytes, change) -> bytes:  # type: ignore[no-untyped-def]
-    writer = IncrementalPdfFileWriter(io.BytesIO(data))
-    change(writer)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def test_the_issued_notice_passes_with_roles_and_times(flow: Flow, running_pki: RunningPki) -> None:

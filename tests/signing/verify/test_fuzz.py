@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from certs.trust import TrustStore
 from signing.errors import UnusablePdfError
 from signing.verify.engine import verify_pdf
-from tests.pdfs import self_signed_pdf
+from tests.support.pdfs import self_signed_pdf
 
 SIGNED = self_signed_pdf()
 TRUST = TrustStore(anchors=())

@@ -16,9 +16,9 @@ from signing.notice import NoticeSigning
 from signing.timestamps import LocalTimeStamper
 from signing.verify.engine import verify_pdf
 from signing.verify.policy import WorkflowPolicy
-from tests.pki import RunningPki
-from tests.signing.conftest import Flow
-from tests.signing.verify.test_engine import ROLES, crls, update
+from tests.support.flow import Flow
+from tests.support.pki import RunningPki
+from tests.support.verify import ROLES, crls, update
 
 
 def archived(flow: Flow, running: RunningPki, signing: NoticeSigning) -> bytes:

@@ -30,7 +30,7 @@ TEXT_LINES = (
 
 
 def _text(work: Path, tools: Toolbox) -> bytes:
-    from tests.pdfs import text_pdf
+    from tests.support.pdfs import text_pdf
 
     return text_pdf(*TEXT_LINES)
 

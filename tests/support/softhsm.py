@@ -12,7 +12,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from tests.components import require
+from tests.support.components import require
 
 MODULE_CANDIDATES = (
     "/usr/lib/softhsm/libsofthsm2.so",

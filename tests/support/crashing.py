@@ -1,6 +1,6 @@
 """Run ``sovanban`` and kill it with SIGKILL at a named point of issuing a document::
 
-    python -m tests.registry.services.crashing POINT sovanban-arguments…
+    python -m tests.support.crashing POINT sovanban-arguments…
 
 POINT is one of ``POINTS`` or ``after:SECONDS`` (killed by a timer, wherever it is). The
 process dies as a power cut or the OOM killer would end it: no ``finally``, no rollback
