@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from certs.trust import TrustStore
-from registry.config import load_config
-from registry.services.compose import compose_file, seed_notice_path
 from signing.appearance import Appearance, StampFonts
 from signing.fonts import default_font_faces, stamp_font
 from signing.keys import load_pkcs12_signer
@@ -29,8 +25,8 @@ def signing() -> NoticeSigning:
 
 
 @pytest.fixture(scope="module")
-def flow(running_pki: RunningPki, signing: NoticeSigning) -> Flow:
-    _, draft = compose_file(load_config(None), Path("."), seed_notice_path())
+def flow(running_pki: RunningPki, signing: NoticeSigning, seed_pdf: bytes) -> Flow:
+    draft = seed_pdf
     prepared = prepare_pdf(draft, find_placement(draft, signer_name="Nguyễn Trọng Vân"))
     tsa = LocalTimeStamper(running_pki.services.tsa)
     signer = load_pkcs12_signer(running_pki.pki.key_path("signer"), PASSPHRASE)

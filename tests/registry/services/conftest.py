@@ -8,16 +8,10 @@ from pathlib import Path
 import pytest
 
 from registry.config import load_config
-from registry.services.compose import compose_file, seed_notice_path
 from registry.services.documents import DraftRequest, register_draft
 from registry.services.users import add_user
 from registry.storage import LocalBlobStore
 from tests.support.database import Database, issuer_of, seed_issuer
-
-
-@pytest.fixture(scope="module")
-def seed_pdf() -> bytes:
-    return compose_file(load_config(None), Path("."), seed_notice_path())[1]
 
 
 @pytest.fixture

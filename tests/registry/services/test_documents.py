@@ -11,17 +11,11 @@ from registry.config import load_config
 from registry.errors import InputError, NotFoundError
 from registry.models import AuditEvent, DocumentFile, FileKind
 from registry.recipients import parse_distribution
-from registry.services.compose import compose_file, seed_notice_path
 from registry.services.documents import DraftRequest, find_document, read_revision, register_draft
 from registry.services.users import add_user
 from registry.storage import LocalBlobStore
 from tests.support.database import Database, issuer_of, seed_issuer
 from tests.support.pdfs import self_signed_pdf
-
-
-@pytest.fixture(scope="module")
-def seed_pdf() -> bytes:
-    return compose_file(load_config(None), Path("."), seed_notice_path())[1]
 
 
 def test_a_draft_registers_with_its_file_recipients_and_audit_event(

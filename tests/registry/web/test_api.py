@@ -87,7 +87,7 @@ def test_the_openapi_document_is_valid_and_names_every_api_route(
 
 
 def test_every_documented_route_answers_as_documented(
-    client: FlaskClient, tokens: dict[str, str], issued_pdf: bytes
+    client: FlaskClient, tokens: dict[str, str], issued_pdf: bytes, seed_pdf: bytes
 ) -> None:
     """Each operation driven the way a machine client would, its answers checked against
     the document: the machine flow register → prepare → sign → issue → withdraw."""
@@ -135,7 +135,7 @@ def test_every_documented_route_answers_as_documented(
     registered = client.post(
         "/api/v1/documents",
         data={
-            "file": (io.BytesIO(_draft_pdf()), "du-thao.pdf"),
+            "file": (io.BytesIO(seed_pdf), "du-thao.pdf"),
             "type": "TB",
             "subject": "Thông báo qua API",
             "signer": "nguyentrongvan",
@@ -176,10 +176,3 @@ def test_every_documented_route_answers_as_documented(
         "post",
         client.post(f"{base}/withdraw", json={"reason": "x"}),
     )
-
-
-def _draft_pdf() -> bytes:
-    from registry.services.compose import compose_file, seed_notice_path
-    from tests.support.configs import make_config
-
-    return compose_file(make_config(), seed_notice_path().parent, seed_notice_path())[1]

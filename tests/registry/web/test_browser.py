@@ -17,9 +17,7 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
-from registry.services.compose import compose_file, seed_notice_path
 from tests.support.components import require
-from tests.support.configs import make_config
 from tests.support.web import ACCOUNTS, PASSPHRASE, password_of
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -36,7 +34,7 @@ def server(app: Flask) -> Iterator[str]:
     thread.join(timeout=10)
 
 
-def test_the_whole_flow_in_chromium(server: str, tmp_path: Path) -> None:
+def test_the_whole_flow_in_chromium(server: str, tmp_path: Path, seed_pdf: bytes) -> None:
     require("Chromium", CHROMIUM is not None, "install Debian's chromium package")
     from playwright.sync_api import expect, sync_playwright
 
@@ -44,7 +42,7 @@ def test_the_whole_flow_in_chromium(server: str, tmp_path: Path) -> None:
     shutil.rmtree(shots, ignore_errors=True)
     shots.mkdir(parents=True)
     draft = tmp_path / "thong-bao-ket-luan.pdf"
-    draft.write_bytes(compose_file(make_config(), tmp_path, seed_notice_path())[1])
+    draft.write_bytes(seed_pdf)
     step = iter(range(1, 100))
 
     with sync_playwright() as playwright:
