@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from registry.db import make_engine, migrate, require_current_schema
 from registry.errors import ConfigError, NotInitialisedError
@@ -34,9 +34,32 @@ def test_naive_datetimes_are_not_stored(database: Database) -> None:
             session.flush()
 
 
+def _schema(database: Database) -> dict[str, object]:
+    """Every table's columns, indexes, keys and constraints, and the migration version."""
+    found: dict[str, object] = {}
+    with database.engine.connect() as connection:
+        look = inspect(connection)
+        for table in sorted(look.get_table_names()):
+            found[table] = (
+                [(c["name"], str(c["type"]), c["nullable"]) for c in look.get_columns(table)],
+                sorted((i["name"], tuple(i["column_names"])) for i in look.get_indexes(table)),
+                look.get_pk_constraint(table)["constrained_columns"],
+                sorted(
+                    (tuple(k["constrained_columns"]), k["referred_table"])
+                    for k in look.get_foreign_keys(table)
+                ),
+                sorted(str(u["column_names"]) for u in look.get_unique_constraints(table)),
+            )
+        found["version"] = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    return found
+
+
 def test_migrating_twice_changes_nothing(database: Database) -> None:
+    before = _schema(database)
     migrate(database.engine)
     require_current_schema(database.engine)
+    assert _schema(database) == before
+    assert before["version"] and "documents" in before
 
 
 def test_an_old_schema_is_refused(database: Database) -> None:
