@@ -33,8 +33,8 @@ from registry.models import (
     User,
 )
 from registry.numbering import allocate_number, period_for
-from registry.services.search import search_words
-from registry.services.setup import current_issuer, sync_reference_data
+from registry.search_text import search_words
+from registry.services.setup.reference_data import current_issuer, sync_reference_data
 
 __all__ = ["GeneratedDocument", "generate_archive"]
 

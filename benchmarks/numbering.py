@@ -33,8 +33,8 @@ from registry.config import load_config
 from registry.db import make_engine, make_session_factory, migrate
 from registry.models import Issuer
 from registry.numbering import allocate_number
-from registry.services.documents import get_type
-from registry.services.setup import current_issuer, sync_reference_data
+from registry.services.drafting.documents import get_type
+from registry.services.setup.reference_data import current_issuer, sync_reference_data
 
 
 def ours(url: str, count: int, issuer_id: int, start: Barrier) -> None:

@@ -36,8 +36,9 @@ from benchmarks.archive import TOPICS, generate_archive
 from benchmarks.common import POSTGRES_ADMIN_URL
 from registry.config import load_config
 from registry.db import make_engine, make_session_factory, migrate
-from registry.services.access import Viewer
-from registry.services.search import SearchQuery, search_documents, words_of
+from registry.search_text import words_of
+from registry.services.archive.search import SearchQuery, search_documents
+from registry.services.people.access import Viewer
 
 PUBLIC = Viewer(public_lookup=True)
 

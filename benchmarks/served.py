@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from registry.services.compose import seed_notice_path
+from registry.services.drafting.compose import seed_notice_path
 
 __all__ = ["ApiClient", "ApiError", "Served", "free_port", "gunicorn", "serve", "sovanban"]
 

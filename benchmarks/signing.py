@@ -31,7 +31,7 @@ from certs.demo import ISSUING, ROOT, DemoPki, load_pkcs12
 from certs.trust import TrustStore
 from registry.composer import Notice, Paragraph, render_notice
 from registry.config import load_config
-from registry.services.compose import load_configured_notice, seed_notice_path
+from registry.services.drafting.compose import load_configured_notice, seed_notice_path
 from signing.appearance import Appearance, StampFonts
 from signing.fonts import default_font_faces, stamp_font
 from signing.keys import load_pkcs12_signer

@@ -25,7 +25,7 @@ from benchmarks.common import OFFICE, PASSPHRASE, SIGNER, demo_pki, median_ms
 from certs.demo import ISSUING, ROOT
 from certs.trust import TrustStore
 from registry.config import load_config
-from registry.services.compose import compose_file, seed_notice_path
+from registry.services.drafting.compose import compose_file, seed_notice_path
 from signing.appearance import Appearance, StampFonts
 from signing.fonts import default_font_faces, stamp_font
 from signing.keys import load_pkcs12_signer

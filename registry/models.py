@@ -438,7 +438,7 @@ class Organ(Base):
 
 class DocumentWords(Base):
     """The folded words a document is found by (no diacritics, đ → d, lower case), kept by
-    :func:`registry.services.search.refresh_search_text`. ``words`` is indexed for full-text
+    :func:`registry.search_text.refresh_search_text`. ``words`` is indexed for full-text
     search: an FTS5 table on SQLite, a GIN index on PostgreSQL (migration 0004)."""
 
     __tablename__ = "document_words"

@@ -112,6 +112,6 @@ def running_pki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningPki
 def seed_pdf() -> bytes:
     """The office's reference notice composed once for the session (the example issuer)."""
     from registry.config import load_config
-    from registry.services.compose import compose_file, seed_notice_path
+    from registry.services.drafting.compose import compose_file, seed_notice_path
 
     return compose_file(load_config(None), Path("."), seed_notice_path())[1]

@@ -9,8 +9,9 @@ from ..db import migrate
 from ..errors import RegistryError
 from ..models import Series
 from ..numbering import close_series
-from ..services.documents import find_document, withdraw_document
-from ..services.setup import record_configuration, sync_reference_data
+from ..services.drafting.documents import find_document
+from ..services.issuing.withdrawal import withdraw_document
+from ..services.setup.reference_data import record_configuration, sync_reference_data
 from .context import AppContext, echo_json, pass_app
 
 __all__ = ["init_command", "initialise", "series_group", "withdraw_command"]
@@ -106,8 +107,8 @@ def withdraw_command(app: AppContext, key: str, reason: str) -> None:
     """Withdraw a document; a number it was given stays in the register, marked void. If it
     was sent as edXML, the recall package goes to the same receivers (in one transaction:
     if it cannot be delivered, nothing is withdrawn)."""
-    from ..services.distribution import recall_document
-    from ..services.transport import transport_for
+    from ..services.exchange.distribution import recall_document
+    from ..services.exchange.transport import transport_for
 
     instance = app.instance()
     with app.unit_of_work() as session:

@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 from ..audit import record_event
 from ..instance import Instance
 from ..models import Document, DocumentFile, DocumentStatus, FileKind
-from ..services.archive_check import CertificateSeen, document_state
-from ..services.documents import read_revision
-from ..services.integrity import STRAY_GRACE, check_blobs, stray_files
-from ..services.issuing import extend_document
-from ..services.verification import verify_for_instance
+from ..services.archive.integrity import STRAY_GRACE, check_blobs, stray_files
+from ..services.archive.sweep import CertificateSeen, document_state
+from ..services.drafting.documents import read_revision
+from ..services.issuing.steps import extend_document
+from ..services.verification.verify import verify_for_instance
 from .context import AppContext, echo_json, pass_app
 from .signing import signing_tools_for
 

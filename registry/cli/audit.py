@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from ..services.audit_chain import seal_head, verify_chain
-from ..services.trust import instance_trust_store
+from ..services.archive.audit_chain import seal_head, verify_chain
+from ..services.setup.trust import instance_trust_store
 from .context import AppContext, echo_json, pass_app
 from .signing import signing_tools_for
 

@@ -6,8 +6,7 @@ import click
 
 from ..audit import record_event
 from ..errors import InputError
-from ..services.access import Viewer
-from ..services.register_book import (
+from ..services.archive.register_book import (
     book_cover,
     book_csv,
     book_pdf,
@@ -15,6 +14,7 @@ from ..services.register_book import (
     book_rows,
     book_xlsx,
 )
+from ..services.people.access import Viewer
 from .context import AppContext, pass_app, write_file_atomically
 
 __all__ = ["book_command"]

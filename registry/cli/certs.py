@@ -13,8 +13,8 @@ from certs.errors import CertsError
 from certs.http import PkiApplication
 
 from ..errors import InputError
-from ..services.pki import create_demo_pki, open_demo_pki, pki_services
-from ..services.trust import add_trusted, add_vn_profile, list_trusted
+from ..services.setup.pki import create_demo_pki, open_demo_pki, pki_services
+from ..services.setup.trust import add_trusted, add_vn_profile, list_trusted
 from .context import AppContext, echo_json, pass_app, read_secret
 
 __all__ = ["certs_group"]

@@ -19,7 +19,7 @@ from certs.files import write_atomically
 from ..db import require_current_schema
 from ..instance import Instance, open_instance
 from ..models import Issuer
-from ..services.setup import current_issuer
+from ..services.setup.reference_data import current_issuer
 
 __all__ = ["AppContext", "echo_json", "pass_app", "read_secret", "write_file_atomically"]
 

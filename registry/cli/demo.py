@@ -13,18 +13,18 @@ from certs.demo import Holder
 from signing.fonts import default_font_faces
 
 from ..config import example_config_path
+from ..directory import add_organ
 from ..errors import RegistryError
 from ..models import Document, DocumentStatus, NumberEntry, Organ, User
-from ..services.accounts import set_password
-from ..services.compose import compose_file, seed_notice_path
-from ..services.demo_images import draw_seal, draw_signature
-from ..services.distribution import add_organ
-from ..services.documents import DraftRequest, register_draft
-from ..services.issuing import issue_document, prepare_document, sign_document
-from ..services.keys import open_configured_signer
-from ..services.pki import create_demo_pki
-from ..services.tools import signing_tools
-from ..services.users import add_user
+from ..services.drafting.compose import compose_file, seed_notice_path
+from ..services.drafting.documents import DraftRequest, register_draft
+from ..services.issuing.steps import issue_document, prepare_document, sign_document
+from ..services.people.accounts import set_password
+from ..services.people.users import add_user
+from ..services.setup.demo_images import draw_seal, draw_signature
+from ..services.setup.keys import open_configured_signer
+from ..services.setup.pki import create_demo_pki
+from ..services.setup.signing_tools import signing_tools
 from .admin import initialise
 from .context import AppContext, echo_json, pass_app
 from .serve import serve_instance
@@ -47,7 +47,7 @@ def _subject_of(title: str, subject: str, config: Any) -> str:
     "THÔNG BÁO KẾT LUẬN" of a Thông báo gives "Kết luận Hội nghị …"."""
     from signing.text import fold
 
-    from ..services.compose import type_names
+    from ..services.drafting.compose import type_names
 
     words = title.split()
     for name in type_names(config).values():

@@ -8,20 +8,20 @@ from typing import Any
 import click
 from sqlalchemy import select
 
+from ..directory import add_organ
 from ..edxml import EdxmlError, read_status
 from ..edxml.model import BUSINESS_NEW, BUSINESS_REPLACE, STATUS_CODES
 from ..errors import InputError
 from ..models import Organ
-from ..services.distribution import (
-    add_organ,
+from ..services.drafting.documents import find_document
+from ..services.exchange.distribution import (
     apply_status,
     document_id_of,
     export_package,
     receive_package,
     send_document,
 )
-from ..services.documents import find_document
-from ..services.transport import transport_for
+from ..services.exchange.transport import transport_for
 from .context import AppContext, echo_json, pass_app, write_file_atomically
 
 __all__ = ["export_command", "import_edxml_command", "organs_group", "send_command"]

@@ -9,15 +9,15 @@ import click
 from ..errors import InputError
 from ..models import DocumentStatus, FileKind, Secrecy, Urgency
 from ..recipients import load_recipients_file
-from ..services.compose import compose_file
-from ..services.documents import (
+from ..services.drafting.compose import compose_file
+from ..services.drafting.document_json import document_summary, document_view
+from ..services.drafting.documents import (
     DraftRequest,
     find_document,
     list_documents,
     read_revision,
     register_draft,
 )
-from ..services.views import document_summary, document_view
 from .context import AppContext, echo_json, pass_app, write_file_atomically
 
 __all__ = [

@@ -11,9 +11,9 @@ from signing.handoff import HandoffRefused
 
 from ..errors import InputError, NotFoundError
 from ..models import Handoff
-from ..services.documents import find_document
-from ..services.handoff import accept_handoff, create_handoff, take_download
-from ..services.verification import trust_material
+from ..services.drafting.documents import find_document
+from ..services.issuing.handoff import accept_handoff, create_handoff, take_download
+from ..services.verification.verify import trust_material
 from .context import AppContext, echo_json, pass_app, write_file_atomically
 from .signing import signing_tools_for
 

@@ -13,8 +13,8 @@ from signing.errors import UnusablePdfError
 from signing.verify.engine import verify_pdf
 
 from ..errors import InputError
-from ..services.importing import ImportOutcome, import_pdf
-from ..services.verification import instance_roles, trust_material
+from ..services.archive.importing import ImportOutcome, import_pdf
+from ..services.verification.verify import instance_roles, trust_material
 from .context import AppContext, echo_json, pass_app, write_file_atomically
 
 __all__ = ["import_command"]

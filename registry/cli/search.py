@@ -7,8 +7,8 @@ from datetime import datetime
 import click
 
 from ..models import DocumentStatus, Secrecy
-from ..services.search import SearchQuery, search_documents
-from ..services.views import document_summary
+from ..services.archive.search import SearchQuery, search_documents
+from ..services.drafting.document_json import document_summary
 from .book import KEEPER
 from .context import AppContext, echo_json, pass_app
 

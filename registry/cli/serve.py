@@ -6,7 +6,7 @@ import os
 
 import click
 
-from ..services.pki import pki_folder, pki_services
+from ..services.setup.pki import pki_folder, pki_services
 from .context import AppContext, pass_app
 
 __all__ = ["serve_command", "serve_instance"]
@@ -45,7 +45,7 @@ def _start_sealing(app: AppContext, minutes: int) -> None:
     timestamp service is at hand (a failure is reported and tried again next time)."""
     import threading
 
-    from ..services.audit_chain import seal_head
+    from ..services.archive.audit_chain import seal_head
     from .signing import signing_tools_for
 
     instance = app.instance()

@@ -16,9 +16,8 @@ from signing.errors import SigningError
 from ..config import KeyConfig
 from ..errors import InputError
 from ..models import Document, DocumentStatus, FileKind
-from ..services.documents import find_document
-from ..services.issuing import (
-    SigningTools,
+from ..services.drafting.documents import find_document
+from ..services.issuing.steps import (
     attach_file,
     configured_placement,
     extend_document,
@@ -26,8 +25,8 @@ from ..services.issuing import (
     prepare_document,
     sign_document,
 )
-from ..services.keys import configured_key, open_configured_signer, secret_variable
-from ..services.tools import signing_tools
+from ..services.setup.keys import configured_key, open_configured_signer, secret_variable
+from ..services.setup.signing_tools import SigningTools, signing_tools
 from .context import AppContext, pass_app, read_secret, write_file_atomically
 
 __all__ = [

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from ..errors import InputError
 from ..models import User
-from ..services.accounts import create_api_token, set_password
-from ..services.users import add_user, get_user
+from ..services.people.accounts import create_api_token, set_password
+from ..services.people.users import add_user, get_user
 from .context import AppContext, echo_json, pass_app, read_secret
 
 __all__ = ["users_group"]

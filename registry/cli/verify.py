@@ -16,7 +16,7 @@ from signing.errors import UnusablePdfError
 from signing.verify.engine import MAX_PDF_BYTES
 from signing.verify.etsi_xml import to_etsi_xml
 
-from ..services.verification import verify_for_instance
+from ..services.verification.verify import verify_for_instance
 from .context import AppContext, echo_json, pass_app
 
 __all__ = ["verify_command"]

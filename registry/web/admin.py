@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from ..errors import InputError
 from ..models import User
-from ..services.accounts import (
+from ..services.people.accounts import (
     create_api_token,
     revoke_api_token,
     set_active,
@@ -17,7 +17,7 @@ from ..services.accounts import (
     set_roles,
     user_tokens,
 )
-from ..services.users import ROLES, add_user
+from ..services.people.users import ROLES, add_user
 from .auth import roles_required
 from .context import db_session
 

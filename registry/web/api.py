@@ -18,14 +18,20 @@ from signing.errors import SigningError, UnusablePdfError
 from ..config import KeyConfig
 from ..errors import InputError, NotFoundError, RegistryError
 from ..models import Document, FileKind
-from ..services.access import can_see
-from ..services.accounts import user_for_token
-from ..services.documents import find_document, register_draft, withdraw_document
-from ..services.issuing import configured_placement, issue_document, prepare_document, sign_document
-from ..services.keys import configured_key, open_configured_signer
-from ..services.search import search_documents
-from ..services.setup import current_issuer
-from ..services.views import document_summary, document_view
+from ..services.archive.search import search_documents
+from ..services.drafting.document_json import document_summary, document_view
+from ..services.drafting.documents import find_document, register_draft
+from ..services.issuing.steps import (
+    configured_placement,
+    issue_document,
+    prepare_document,
+    sign_document,
+)
+from ..services.issuing.withdrawal import withdraw_document
+from ..services.people.access import can_see
+from ..services.people.accounts import user_for_token
+from ..services.setup.keys import configured_key, open_configured_signer
+from ..services.setup.reference_data import current_issuer
 from .auth import roles_required
 from .clerk import organisation_key_names
 from .context import db_session, instance_of, signing_tools_of, viewer

@@ -12,10 +12,10 @@ from signing.text import vietnam_date
 
 from ..audit import record_event
 from ..models import AuditEvent
-from ..services.audit_chain import verify_chain
-from ..services.integrity import check_blobs
-from ..services.stats import dashboard as dashboard_figures
-from ..services.trust import instance_trust_store
+from ..services.archive.audit_chain import verify_chain
+from ..services.archive.integrity import check_blobs
+from ..services.archive.stats import dashboard as dashboard_figures
+from ..services.setup.trust import instance_trust_store
 from .auth import roles_required
 from .context import db_session, instance_of, page_number
 

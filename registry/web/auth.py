@@ -19,7 +19,7 @@ from flask import (
 )
 
 from ..errors import AuthenticationError, InputError
-from ..services.accounts import authenticate, session_fingerprint, set_password
+from ..services.people.accounts import authenticate, session_fingerprint, set_password
 from .context import db_session
 from .i18n import current_language, translator
 

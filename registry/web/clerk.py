@@ -12,12 +12,7 @@ from signing.errors import SigningError
 from ..audit import record_event
 from ..errors import InputError, RegistryError
 from ..models import DocumentStatus, DocumentType, Secrecy, Urgency, User
-from ..services.compose import compose_data
-from ..services.distribution import recall_document
-from ..services.documents import register_draft, withdraw_document
-from ..services.issuing import configured_placement, issue_document, prepare_document
-from ..services.keys import open_configured_signer
-from ..services.register_book import (
+from ..services.archive.register_book import (
     book_cover,
     book_csv,
     book_pdf,
@@ -25,9 +20,15 @@ from ..services.register_book import (
     book_rows,
     book_xlsx,
 )
-from ..services.search import SearchQuery, search_documents
-from ..services.setup import current_issuer
-from ..services.transport import transport_for
+from ..services.archive.search import SearchQuery, search_documents
+from ..services.drafting.compose import compose_data
+from ..services.drafting.documents import register_draft
+from ..services.exchange.distribution import recall_document
+from ..services.exchange.transport import transport_for
+from ..services.issuing.steps import configured_placement, issue_document, prepare_document
+from ..services.issuing.withdrawal import withdraw_document
+from ..services.setup.keys import open_configured_signer
+from ..services.setup.reference_data import current_issuer
 from .auth import roles_required
 from .context import db_session, instance_of, page_number, signing_tools_of, viewer
 from .forms import draft_request

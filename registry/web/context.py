@@ -14,9 +14,9 @@ from certs.files import write_atomically
 from ..errors import InputError
 from ..instance import Instance
 from ..models import User
-from ..services.access import Viewer
-from ..services.accounts import session_fingerprint
-from ..services.issuing import SigningTools
+from ..services.people.access import Viewer
+from ..services.people.accounts import session_fingerprint
+from ..services.setup.signing_tools import SigningTools
 
 # Inline styles only, no scripts: the pages work without JavaScript.
 PAGE_POLICY = (
@@ -97,7 +97,7 @@ def signing_tools_of() -> SigningTools:
     """The instance's signing tools, built on first use and kept for the process."""
     tools: SigningTools | None = current_app.extensions.get("sovanban_tools")
     if tools is None:
-        from ..services.tools import signing_tools
+        from ..services.setup.signing_tools import signing_tools
 
         instance = instance_of()
         passphrase = None

@@ -6,7 +6,7 @@ from typing import Any
 
 from ..models import Secrecy, Urgency
 from ..recipients import parse_distribution
-from ..services.documents import DraftRequest
+from ..services.drafting.documents import DraftRequest
 
 __all__ = ["draft_request"]
 

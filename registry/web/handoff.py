@@ -25,8 +25,13 @@ from flask import (
 from signing.handoff import HandoffRefused
 
 from ..errors import InputError, NotFoundError
-from ..services.handoff import accept_handoff, create_handoff, handoff_by_token, take_download
-from ..services.verification import trust_material
+from ..services.issuing.handoff import (
+    accept_handoff,
+    create_handoff,
+    handoff_by_token,
+    take_download,
+)
+from ..services.verification.verify import trust_material
 from .auth import roles_required
 from .context import PAGE_POLICY, db_session, instance_of, signing_tools_of
 from .workspace import visible_document

@@ -14,10 +14,10 @@ from signing.errors import UnusablePdfError
 from ..audit import record_event
 from ..errors import InputError, NotFoundError
 from ..models import Document, FileKind
-from ..services.access import can_see
-from ..services.documents import find_document, read_revision
-from ..services.search import SearchQuery, search_documents
-from ..services.verify_pool import pool_for
+from ..services.archive.search import SearchQuery, search_documents
+from ..services.drafting.documents import find_document, read_revision
+from ..services.people.access import can_see
+from ..services.verification.pool import pool_for
 from .auth import rate_limit
 from .context import (
     db_session,

@@ -11,8 +11,8 @@ from signing.errors import SigningError
 
 from ..errors import RegistryError
 from ..models import Document, DocumentStatus
-from ..services.issuing import sign_document
-from ..services.keys import configured_key, open_configured_signer
+from ..services.issuing.steps import sign_document
+from ..services.setup.keys import configured_key, open_configured_signer
 from .auth import roles_required
 from .context import db_session, instance_of, signing_tools_of
 from .workspace import visible_document

@@ -16,9 +16,9 @@ from signing.preview import pages_to_show, render_page
 
 from ..errors import NotFoundError
 from ..models import AuditEvent, Document, DocumentStatus, DocumentType, FileKind, Secrecy, User
-from ..services.access import can_see
-from ..services.documents import read_revision
-from ..services.search import SearchQuery, search_documents
+from ..services.archive.search import SearchQuery, search_documents
+from ..services.drafting.documents import read_revision
+from ..services.people.access import can_see
 from .auth import roles_required
 from .context import db_session, instance_of, page_number, viewer
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..db import require_current_schema
 from ..instance import open_instance
-from ..services.pki import pki_folder, pki_services
+from ..services.setup.pki import pki_folder, pki_services
 from . import create_app
 
 __all__ = ["app"]

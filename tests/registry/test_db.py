@@ -114,7 +114,7 @@ def test_events_written_before_the_chain_are_chained_by_the_migration(tmp_path: 
     from alembic import command
 
     from registry.db import _alembic_config, make_session_factory
-    from registry.services.audit_chain import verify_chain
+    from registry.services.archive.audit_chain import verify_chain
 
     engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
     command.upgrade(_alembic_config(engine), "0002")

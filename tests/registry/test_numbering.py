@@ -17,7 +17,7 @@ from registry.numbering import (
     record_number,
     series_key_for,
 )
-from registry.services.documents import get_type
+from registry.services.drafting.documents import get_type
 from tests.support.database import Database, issuer_of, seed_issuer
 
 

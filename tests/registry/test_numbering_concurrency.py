@@ -13,7 +13,7 @@ from sqlalchemy import select
 from registry.db import make_engine, make_session_factory
 from registry.models import NumberEntry
 from registry.numbering import allocate_number
-from registry.services.documents import get_type
+from registry.services.drafting.documents import get_type
 from tests.support.configs import make_config
 from tests.support.database import Database, issuer_of, seed_issuer
 

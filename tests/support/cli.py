@@ -45,7 +45,7 @@ class Sovanban:
 
 def register_seed_draft(demo: Sovanban, folder: Path, subject: str, *options: str) -> str:
     """The reference notice composed as a draft and registered; its id."""
-    from registry.services.compose import seed_notice_path
+    from registry.services.drafting.compose import seed_notice_path
 
     draft = folder / "draft.pdf"
     demo.ok("compose", str(seed_notice_path()), "-o", str(draft))

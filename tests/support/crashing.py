@@ -22,7 +22,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 import registry.cli.signing as cli_signing
-import registry.services.issuing as issuing
+import registry.services.issuing.steps as issuing
 import registry.storage as storage
 from registry.cli import main
 from signing.notice import NoticeSigning

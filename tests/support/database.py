@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from registry.config import Config
 from registry.models import Issuer
-from registry.services.setup import current_issuer, sync_reference_data
+from registry.services.setup.reference_data import current_issuer, sync_reference_data
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "SOVANBAN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from registry.db import make_engine, make_session_factory
 from registry.models import Document, DocumentStatus, FileKind, NumberEntry
-from registry.services.audit_chain import verify_chain
-from registry.services.integrity import check_blobs
+from registry.services.archive.audit_chain import verify_chain
+from registry.services.archive.integrity import check_blobs
 from registry.storage import LocalBlobStore
 
 

@@ -7,7 +7,8 @@ from asn1crypto import crl as asn1_crl
 from certs.demo import ISSUING, ROOT
 from certs.trust import TrustStore
 from registry.models import Document
-from registry.services.issuing import SigningTools, issue_document, prepare_document, sign_document
+from registry.services.issuing.steps import issue_document, prepare_document, sign_document
+from registry.services.setup.signing_tools import SigningTools
 from registry.storage import LocalBlobStore
 from signing.appearance import Appearance, StampFonts
 from signing.fonts import default_font_faces, stamp_font

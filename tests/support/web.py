@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from registry.cli import main
 from registry.instance import Instance, open_instance
 from registry.models import User
-from registry.services.accounts import set_password
+from registry.services.people.accounts import set_password
 
 PASSPHRASE = "mat-khau-web"
 ACCOUNTS = {

@@ -58,8 +58,8 @@ def test_series_close_after_a_number_was_given(sovanban: Sovanban) -> None:
 
     from registry.instance import open_instance
     from registry.numbering import allocate_number
-    from registry.services.documents import get_type
-    from registry.services.setup import current_issuer
+    from registry.services.drafting.documents import get_type
+    from registry.services.setup.reference_data import current_issuer
 
     sovanban.ok("init")
     instance = open_instance(sovanban.instance)

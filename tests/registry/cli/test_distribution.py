@@ -16,7 +16,7 @@ from werkzeug.wrappers import Request, Response
 
 from registry.edxml import OrganInfo, StatusPackage, read_package, write_status
 from registry.edxml.read import schema
-from registry.services.transport import HttpTransport, TransportError
+from registry.services.exchange.transport import HttpTransport, TransportError
 from tests.support.cli import Sovanban, register_seed_draft
 
 DOCUMENT_DAY = datetime.now(UTC)

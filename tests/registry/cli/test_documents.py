@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 from registry.instance import open_instance
 from registry.models import Document
 from registry.numbering import allocate_number
-from registry.services.compose import seed_notice_path
-from registry.services.documents import find_document, get_type
-from registry.services.setup import current_issuer
+from registry.services.drafting.compose import seed_notice_path
+from registry.services.drafting.documents import find_document, get_type
+from registry.services.setup.reference_data import current_issuer
 from tests.support.cli import Result, Sovanban
 
 SEED_RECIPIENTS = """Nơi nhận:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from registry.services.compose import seed_notice_path
+from registry.services.drafting.compose import seed_notice_path
 from tests.support.cli import Sovanban
 
 

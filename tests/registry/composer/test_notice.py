@@ -11,7 +11,7 @@ import pytest
 
 from registry.composer.notice import notice_from_toml, parse_body
 from registry.errors import InputError
-from registry.services.compose import seed_notice_path
+from registry.services.drafting.compose import seed_notice_path
 
 CONTEXT: dict[str, Any] = {
     "scheme": "party",

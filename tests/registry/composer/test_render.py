@@ -15,7 +15,7 @@ from registry.composer import Notice, render_notice
 from registry.composer.render import PARTY_HEADER
 from registry.config import load_config
 from registry.recipients import render_distribution
-from registry.services.compose import load_configured_notice, seed_notice_path
+from registry.services.drafting.compose import load_configured_notice, seed_notice_path
 from signing.fonts import default_font_faces
 from signing.text import vietnamese_date_line
 from tests.support.components import require

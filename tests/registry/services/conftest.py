@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from registry.config import load_config
-from registry.services.documents import DraftRequest, register_draft
-from registry.services.users import add_user
+from registry.services.drafting.documents import DraftRequest, register_draft
+from registry.services.people.users import add_user
 from registry.storage import LocalBlobStore
 from tests.support.database import Database, issuer_of, seed_issuer
 

@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from certs.trust import TrustStore
 from registry.audit import record_event
-from registry.services.audit_chain import ChainReport, seal_head, verify_chain
+from registry.services.archive.audit_chain import ChainReport, seal_head, verify_chain
 from signing.timestamps import LocalTimeStamper
 from tests.support.database import Database
 from tests.support.pki import RunningPki

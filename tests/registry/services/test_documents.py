@@ -11,8 +11,13 @@ from registry.config import load_config
 from registry.errors import InputError, NotFoundError
 from registry.models import AuditEvent, DocumentFile, FileKind
 from registry.recipients import parse_distribution
-from registry.services.documents import DraftRequest, find_document, read_revision, register_draft
-from registry.services.users import add_user
+from registry.services.drafting.documents import (
+    DraftRequest,
+    find_document,
+    read_revision,
+    register_draft,
+)
+from registry.services.people.users import add_user
 from registry.storage import LocalBlobStore
 from tests.support.database import Database, issuer_of, seed_issuer
 from tests.support.pdfs import self_signed_pdf

@@ -15,12 +15,8 @@ from certs.demo import Holder
 from certs.trust import TrustStore
 from registry.errors import InputError
 from registry.models import AuditEvent, Document, DocumentStatus, FileKind, NumberEntry
-from registry.services.documents import DraftRequest, read_revision, register_draft
-from registry.services.issuing import (
-    issue_document,
-    prepare_document,
-    sign_document,
-)
+from registry.services.drafting.documents import DraftRequest, read_revision, register_draft
+from registry.services.issuing.steps import issue_document, prepare_document, sign_document
 from signing.errors import SigningError
 from signing.timestamps import RetryingHTTPTimeStamper
 from tests.support.database import Database
@@ -160,7 +156,7 @@ def test_a_revoked_key_cannot_issue(setup, running_pki: RunningPki) -> None:  # 
 
 def test_configured_boxes_place_a_draft_the_text_cannot(setup) -> None:  # type: ignore[no-untyped-def]
     from registry.config import PlacementConfig
-    from registry.services.issuing import configured_placement
+    from registry.services.issuing.steps import configured_placement
     from tests.support.pdfs import blank_pdf
 
     database, blobs, document_id = setup

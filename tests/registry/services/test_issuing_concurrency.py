@@ -18,7 +18,7 @@ from certs.trust import TrustStore
 from registry.config import load_config
 from registry.db import make_engine, make_session_factory
 from registry.models import Document, DocumentFile, DocumentStatus, FileKind, NumberEntry
-from registry.services.documents import read_revision
+from registry.services.drafting.documents import read_revision
 from registry.storage import LocalBlobStore
 from tests.support.database import Database
 from tests.support.pki import PASSPHRASE, RunningPki
@@ -28,7 +28,7 @@ PROCESSES, EACH = 8, 25
 
 def issue_many(url: str, blobs_root: str, pki_folder: str, document_ids: list[int]) -> None:
     """One issuing process: its own engine, keys and tools, one transaction per notice."""
-    from registry.services.issuing import issue_document
+    from registry.services.issuing.steps import issue_document
     from signing.keys import load_pkcs12_signer
     from tests.support.issuing import make_tools
     from tests.support.pki import RunningPki as Running

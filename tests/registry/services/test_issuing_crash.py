@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from registry.services.compose import seed_notice_path
+from registry.services.drafting.compose import seed_notice_path
 from registry.storage import LocalBlobStore
 from tests.support.cli import Sovanban
 from tests.support.crashing import POINTS

@@ -12,8 +12,8 @@ from certs.demo import load_pkcs12
 from registry.config import KeyConfig, TimestampingConfig
 from registry.errors import InputError, NotFoundError
 from registry.instance import open_instance
-from registry.services.keys import configured_key, open_configured_signer, secret_variable
-from registry.services.pki import create_demo_pki, pki_services, timestamper
+from registry.services.setup.keys import configured_key, open_configured_signer, secret_variable
+from registry.services.setup.pki import create_demo_pki, pki_services, timestamper
 from signing.errors import SigningError
 from signing.timestamps import LocalTimeStamper, RetryingHTTPTimeStamper
 from tests.support.pki import PASSPHRASE, SIGNER, RunningPki

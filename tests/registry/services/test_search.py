@@ -14,16 +14,11 @@ from benchmarks.archive import SIGNERS, GeneratedDocument, generate_archive
 from registry.config import load_config
 from registry.models import Document, DocumentStatus, Secrecy
 from registry.recipients import parse_distribution
-from registry.services.access import ANONYMOUS, Viewer, can_see
-from registry.services.documents import DraftRequest, register_draft
-from registry.services.search import (
-    SearchQuery,
-    number_key,
-    search_documents,
-    search_words,
-    words_of,
-)
-from registry.services.users import add_user
+from registry.search_text import number_key, search_words, words_of
+from registry.services.archive.search import SearchQuery, search_documents
+from registry.services.drafting.documents import DraftRequest, register_draft
+from registry.services.people.access import ANONYMOUS, Viewer, can_see
+from registry.services.people.users import add_user
 from registry.storage import LocalBlobStore
 from tests.support.database import Database, issuer_of
 from tests.support.pdfs import text_pdf

@@ -10,8 +10,8 @@ from flask.testing import FlaskClient
 
 from registry.instance import Instance
 from registry.models import User
-from registry.services.accounts import create_api_token
-from registry.services.pki import pki_services
+from registry.services.people.accounts import create_api_token
+from registry.services.setup.pki import pki_services
 from registry.web import create_app
 from tests.support.web import ACCOUNTS, PASSPHRASE, demo_instance_in, forget_rate_limits
 
@@ -50,7 +50,7 @@ def tokens(demo_instance: Instance) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def issued_pdf(demo_instance: Instance) -> bytes:
     from registry.models import FileKind
-    from registry.services.documents import find_document, read_revision
+    from registry.services.drafting.documents import find_document, read_revision
 
     with demo_instance.sessions() as session:
         return read_revision(find_document(session, "1"), demo_instance.blobs, FileKind.ISSUED)[1]

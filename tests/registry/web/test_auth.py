@@ -6,7 +6,7 @@ from flask import Flask
 
 from registry.instance import Instance
 from registry.models import AuditEvent, User
-from registry.services.accounts import set_password
+from registry.services.people.accounts import set_password
 from tests.support.web import csrf_token, logged_in, password_of
 
 

@@ -14,10 +14,10 @@ from pyhanko.sign import fields, signers
 
 from registry.instance import Instance
 from registry.models import Document, DocumentStatus
-from registry.services.compose import compose_file, seed_notice_path
-from registry.services.documents import DraftRequest, register_draft
-from registry.services.issuing import prepare_document
-from registry.services.setup import current_issuer
+from registry.services.drafting.compose import compose_file, seed_notice_path
+from registry.services.drafting.documents import DraftRequest, register_draft
+from registry.services.issuing.steps import prepare_document
+from registry.services.setup.reference_data import current_issuer
 from tests.support.web import PASSPHRASE, csrf_token, logged_in
 
 

@@ -14,9 +14,9 @@ from signing.errors import UnusablePdfError
 from signing.inspect import inspect_pdf
 from signing.text import nfc
 
-from ..audit import record_event
-from ..errors import InputError, NotFoundError
-from ..models import (
+from ...audit import record_event
+from ...errors import InputError, NotFoundError
+from ...models import (
     LARGEST_KEY,
     Document,
     DocumentFile,
@@ -30,11 +30,11 @@ from ..models import (
     Secrecy,
     Urgency,
 )
-from ..recipients import RecipientLine
-from ..references import find_citations
-from ..storage import BlobStore
-from .search import number_key, refresh_search_text
-from .users import get_user
+from ...recipients import RecipientLine
+from ...references import find_citations
+from ...search_text import number_key, refresh_search_text
+from ...storage import BlobStore
+from ..people.users import get_user
 
 __all__ = [
     "MAX_SUBJECT",
@@ -44,7 +44,6 @@ __all__ = [
     "list_documents",
     "read_revision",
     "register_draft",
-    "withdraw_document",
 ]
 
 MAX_SUBJECT = 1000
@@ -143,7 +142,7 @@ def register_draft(
             original_name=request.file_name[:255],
         )
     )
-    from .distribution import match_recipients  # the directory gives known bodies their OrganId
+    from ...directory import match_recipients
 
     for position, line in enumerate(match_recipients(session, request.recipients), start=1):
         session.add(
@@ -183,28 +182,6 @@ def register_draft(
     )
     session.flush()
     return document
-
-
-def withdraw_document(session: Session, document: Document, *, reason: str, actor: str) -> None:
-    """Withdraw a document. A number it was given stays in the register, marked void."""
-    reason = nfc(" ".join(reason.split()))
-    if not reason:
-        raise InputError("a withdrawal needs a reason: it is kept in the register (Ghi chú)")
-    if document.status == DocumentStatus.WITHDRAWN:
-        raise InputError(f"document #{document.id} was already withdrawn")
-    document.status = DocumentStatus.WITHDRAWN
-    document.withdrawn_at = datetime.now(UTC)
-    document.withdrawn_reason = reason
-    number = document.number
-    if number is not None:
-        number.void_reason = reason
-    record_event(
-        session,
-        actor=actor,
-        action="document:withdraw",
-        document=document,
-        details={"reason": reason, "number": number.rendered if number else None},
-    )
 
 
 def find_document(session: Session, key: str) -> Document:

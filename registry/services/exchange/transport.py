@@ -13,9 +13,9 @@ from typing import Protocol
 
 from certs.files import write_atomically
 
-from ..config import DistributionConfig
-from ..errors import RegistryError
-from ..instance import Instance, resolve_path
+from ...config import DistributionConfig
+from ...errors import RegistryError
+from ...instance import Instance, resolve_path
 
 __all__ = ["DirectoryTransport", "HttpTransport", "Transport", "TransportError", "transport_for"]
 

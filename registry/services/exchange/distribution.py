@@ -11,12 +11,13 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from signing.text import fold, nfc, vietnam_date
+from signing.text import vietnam_date
 from signing.verify.report import DocumentReport
 
-from ..audit import record_event
-from ..config import Config
-from ..edxml import (
+from ...audit import record_event
+from ...config import Config
+from ...directory import ORGAN_ID_SHAPE
+from ...edxml import (
     Attachment,
     EdxmlDocument,
     EdxmlError,
@@ -26,11 +27,11 @@ from ..edxml import (
     read_status,
     write_package,
 )
-from ..edxml.dates import format_date
-from ..edxml.model import BUSINESS_NEW, BUSINESS_RECALL, BUSINESS_REPLACE, STATUS_CODES
-from ..errors import InputError
-from ..instance import Instance
-from ..models import (
+from ...edxml.dates import format_date
+from ...edxml.model import BUSINESS_NEW, BUSINESS_RECALL, BUSINESS_REPLACE, STATUS_CODES
+from ...errors import InputError
+from ...instance import Instance
+from ...models import (
     Document,
     DocumentStatus,
     FileKind,
@@ -40,63 +41,20 @@ from ..models import (
     Secrecy,
     Urgency,
 )
-from ..recipients import RecipientLine
-from .documents import read_revision
+from ..drafting.documents import read_revision
 from .transport import Transport
 
 __all__ = [
     "ReceivedPackage",
-    "add_organ",
     "apply_status",
     "document_id_of",
     "export_package",
-    "match_recipients",
     "recall_document",
     "receive_package",
     "send_document",
 ]
 
 PRIORITY = {Urgency.NORMAL: 0, Urgency.URGENT: 1, Urgency.VERY_URGENT: 2, Urgency.FLASH: 3}
-ORGAN_ID_SHAPE = "000.00.00.H41"
-
-
-def add_organ(session: Session, *, organ_id: str, name: str, email: str = "", actor: str) -> Organ:
-    organ_id = organ_id.strip()
-    if len(organ_id) != 13:
-        raise InputError(f"an OrganId has 13 characters, like {ORGAN_ID_SHAPE}: {organ_id!r}")
-    if not name.strip():
-        raise InputError("a body in the directory needs its name")
-    existing = session.scalars(select(Organ).where(Organ.organ_id == organ_id)).first()
-    organ = existing or Organ(organ_id=organ_id)
-    organ.name, organ.email, organ.active = nfc(" ".join(name.split())), email.strip(), True
-    session.add(organ)
-    record_event(
-        session,
-        actor=actor,
-        action="organ:save",
-        details={"organ_id": organ_id, "name": organ.name},
-    )
-    return organ
-
-
-def _key(name: str) -> str:
-    return " ".join(fold(nfc(name)).replace(",", " ").split())
-
-
-def match_recipients(session: Session, lines: Sequence[RecipientLine]) -> tuple[RecipientLine, ...]:
-    """Lines whose name is a directory body's get its OrganId; the others stay text."""
-    directory = {
-        _key(o.name): o.organ_id for o in session.scalars(select(Organ).where(Organ.active))
-    }
-    matched = []
-    for line in lines:
-        organ_id = line.organ_id or (
-            "" if line.is_archive_copy else directory.get(_key(line.name), "")
-        )
-        matched.append(
-            RecipientLine(line.name, line.purpose, organ_id, line.is_archive_copy, line.copies)
-        )
-    return tuple(matched)
 
 
 def document_id_of(sender_organ_id: str, entry: NumberEntry, issued: datetime) -> str:
@@ -272,7 +230,7 @@ class ReceivedPackage:
 
 def receive_package(session: Session, instance: Instance, data: bytes) -> ReceivedPackage:
     """Check an incoming package and verify its attached PDFs (nothing is stored)."""
-    from .verification import verify_for_instance
+    from ..verification.verify import verify_for_instance
 
     content = read_package(data)
     reports = []

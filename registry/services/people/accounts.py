@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..audit import record_event
-from ..errors import AuthenticationError, InputError
-from ..models import LARGEST_KEY, ApiToken, User
-from ..passwords import MIN_PASSWORD_LENGTH, hash_password, password_matches
+from ...audit import record_event
+from ...errors import AuthenticationError, InputError
+from ...models import LARGEST_KEY, ApiToken, User
+from ...passwords import MIN_PASSWORD_LENGTH, hash_password, password_matches
 from .users import ROLES
 
 __all__ = [

@@ -26,15 +26,16 @@ from signing.handoff import Expectation, HandoffRefused, check_returned
 from signing.prepare import DATE_FIELD, NUMBER_FIELD, ORGANISATION_FIELD, SIGNER_FIELD
 from signing.text import iso_vietnam, vietnam_date, vietnamese_date_line
 
-from ..audit import record_event
-from ..config import Config
-from ..errors import InputError, NotFoundError
-from ..models import Document, DocumentFile, DocumentStatus, FileKind, Handoff, Secrecy
-from ..numbering import allocate_number
-from ..storage import BlobStore
-from .documents import read_revision
-from .issuing import SigningTools, extend_document
-from .search import refresh_search_text
+from ...audit import record_event
+from ...config import Config
+from ...errors import InputError, NotFoundError
+from ...models import Document, DocumentFile, DocumentStatus, FileKind, Handoff, Secrecy
+from ...numbering import allocate_number
+from ...search_text import refresh_search_text
+from ...storage import BlobStore
+from ..drafting.documents import read_revision
+from ..setup.signing_tools import SigningTools
+from .steps import extend_document
 
 __all__ = ["HandoffTicket", "accept_handoff", "create_handoff", "handoff_by_token", "take_download"]
 

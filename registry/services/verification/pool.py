@@ -19,8 +19,8 @@ from typing import Any
 
 from signing.errors import UnusablePdfError
 
-from ..config import Config
-from ..instance import Instance, instance_with_config
+from ...config import Config
+from ...instance import Instance, instance_with_config
 
 __all__ = ["VerificationPool", "Verified", "pool_for"]
 
@@ -35,7 +35,7 @@ def _open_instance(folder: Path, config: Config) -> None:
 def _verify(data: bytes, lang: str, time_limit: float, pages: bool) -> Verified:
     from signing.preview import pages_to_show, render_page
 
-    from .verification import verify_for_instance
+    from .verify import verify_for_instance
 
     assert _worker_instance is not None, "the worker opens its instance first"
     with _worker_instance.sessions() as session:

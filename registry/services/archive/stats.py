@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..models import Document, DocumentFile, DocumentStatus, FileKind
+from ...models import Document, DocumentFile, DocumentStatus, FileKind
 
 __all__ = ["Dashboard", "dashboard"]
 

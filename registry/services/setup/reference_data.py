@@ -10,10 +10,10 @@ from importlib import resources
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..audit import record_event
-from ..config import Config
-from ..errors import NotFoundError
-from ..models import AuditEvent, DocumentType, Issuer, Term
+from ...audit import record_event
+from ...config import Config
+from ...errors import NotFoundError
+from ...models import AuditEvent, DocumentType, Issuer, Term
 
 __all__ = [
     "SyncReport",

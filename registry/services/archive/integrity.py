@@ -11,9 +11,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..errors import StorageError
-from ..models import DocumentFile, Handoff
-from ..storage import BlobStore, LocalBlobStore, StoredFile
+from ...errors import StorageError
+from ...models import DocumentFile, Handoff
+from ...storage import BlobStore, LocalBlobStore, StoredFile
 
 __all__ = ["BlobProblem", "StrayFile", "check_blobs", "stray_files"]
 

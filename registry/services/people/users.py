@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 
 from signing.text import nfc
 
-from ..audit import record_event
-from ..errors import InputError, NotFoundError
-from ..models import User
+from ...audit import record_event
+from ...errors import InputError, NotFoundError
+from ...models import User
 
 __all__ = ["ROLES", "add_user", "get_user"]
 

@@ -14,12 +14,12 @@ from sqlalchemy.orm import Session
 
 from signing.text import vietnam_date
 
-from ..composer.book import BookCover, render_register_book
-from ..config import Config
-from ..errors import NotFoundError
-from ..models import Document, NumberEntry, SeriesPeriod
-from .access import Viewer, can_see
-from .compose import configured_fonts
+from ...composer.book import BookCover, render_register_book
+from ...config import Config
+from ...errors import NotFoundError
+from ...models import Document, NumberEntry, SeriesPeriod
+from ..people.access import Viewer, can_see
+from ..setup.fonts import configured_fonts
 
 __all__ = [
     "COLUMNS",

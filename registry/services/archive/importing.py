@@ -16,19 +16,12 @@ from signing.inspect import inspect_pdf
 from signing.text import fold, nfc, vietnam_date
 from signing.verify.report import DocumentReport
 
-from ..audit import record_event
-from ..errors import RegistryError
-from ..models import (
-    Document,
-    DocumentFile,
-    DocumentStatus,
-    DocumentType,
-    FileKind,
-    Issuer,
-)
-from ..numbering import record_number
-from ..storage import BlobStore
-from .search import refresh_search_text
+from ...audit import record_event
+from ...errors import RegistryError
+from ...models import Document, DocumentFile, DocumentStatus, DocumentType, FileKind, Issuer
+from ...numbering import record_number
+from ...search_text import refresh_search_text
+from ...storage import BlobStore
 
 __all__ = ["ImportOutcome", "ReadFacts", "import_pdf", "read_facts"]
 

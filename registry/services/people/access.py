@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, false, or_, true
 
-from ..models import Document, DocumentStatus, Secrecy, User
+from ...models import Document, DocumentStatus, Secrecy, User
 
 __all__ = ["ANONYMOUS", "Viewer", "can_see", "visible_documents"]
 

@@ -12,8 +12,8 @@ from certs.errors import CertsError
 from certs.services import PkiServices
 from signing.timestamps import LocalTimeStamper, RetryingHTTPTimeStamper
 
-from ..errors import InputError
-from ..instance import Instance, resolve_path
+from ...errors import InputError
+from ...instance import Instance, resolve_path
 from .trust import add_trusted
 
 __all__ = ["create_demo_pki", "open_demo_pki", "pki_folder", "pki_services", "timestamper"]

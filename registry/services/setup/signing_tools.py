@@ -1,10 +1,14 @@
-"""The signing tools of an instance: stamps (fonts, images), timestamper and trust store."""
+"""The signing tools of an instance: stamps (fonts, images), timestamper and the archive's
+validation context, built once per process and reused for every document."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from asn1crypto import crl as asn1_crl
+from pyhanko.sign.timestamps import TimeStamper
 from pyhanko_certvalidator import ValidationContext
 
 from certs.demo import ISSUING, ROOT
@@ -12,13 +16,26 @@ from signing.appearance import Appearance, StampFonts
 from signing.fonts import stamp_font
 from signing.notice import NoticeSigning
 
-from ..instance import Instance, resolve_path
-from .compose import configured_fonts
-from .issuing import SigningTools
+from ...instance import Instance, resolve_path
+from .fonts import configured_fonts
 from .pki import pki_folder, pki_services, timestamper
 from .trust import instance_trust_store
 
-__all__ = ["signing_tools"]
+__all__ = ["SigningTools", "signing_tools"]
+
+
+@dataclass(frozen=True)
+class SigningTools:
+    """What signing needs, built once per process and reused for every document.
+
+    ``archive_context`` gives the validation context for B-LTA: revocation is hard-fail,
+    so an archive copy is only written with complete revocation data.
+    """
+
+    signing: NoticeSigning
+    timestamper: TimeStamper
+    archive_context: Callable[[], ValidationContext]
+    document_url: Callable[[int], str] = lambda _document_id: ""
 
 
 def signing_tools(instance: Instance, pki_passphrase: bytes | None) -> SigningTools:

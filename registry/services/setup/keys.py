@@ -13,9 +13,9 @@ from pyhanko.sign import signers
 
 from signing.keys import load_pkcs12_signer, open_pkcs11_signer
 
-from ..config import KeyConfig
-from ..errors import NotFoundError
-from ..instance import Instance, resolve_path
+from ...config import KeyConfig
+from ...errors import NotFoundError
+from ...instance import Instance, resolve_path
 
 __all__ = ["configured_key", "open_configured_signer", "secret_variable"]
 

@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 
 from signing.text import iso_vietnam
 
-from ..audit import GENESIS, hash_of, record_event
-from ..models import AuditEvent, AuditHead, AuditSeal
+from ...audit import GENESIS, hash_of, record_event
+from ...models import AuditEvent, AuditHead, AuditSeal
 
 __all__ = ["ChainProblem", "ChainReport", "seal_digest", "seal_head", "verify_chain"]
 

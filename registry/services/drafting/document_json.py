@@ -6,7 +6,7 @@ from typing import Any
 
 from signing.text import iso_vietnam
 
-from ..models import Document
+from ...models import Document
 
 __all__ = ["document_summary", "document_view"]
 

@@ -19,8 +19,8 @@ from certs.errors import CertsError
 from certs.profiles import check_pins, vn_profile
 from certs.trust import TrustStore, fingerprint, load_certificates
 
-from ..errors import InputError
-from ..instance import Instance, resolve_path
+from ...errors import InputError
+from ...instance import Instance, resolve_path
 
 __all__ = ["TrustEntry", "add_trusted", "add_vn_profile", "instance_trust_store", "list_trusted"]
 

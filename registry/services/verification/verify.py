@@ -23,11 +23,11 @@ from signing.prepare import NUMBER_FIELD
 from signing.verify.engine import Roles, verify_pdf
 from signing.verify.report import DocumentReport
 
-from ..instance import Instance, resolve_path
-from ..models import Document, DocumentFile, FileKind, NumberEntry, User
-from ..storage import BlobStore
-from .pki import pki_folder
-from .trust import instance_trust_store
+from ...instance import Instance, resolve_path
+from ...models import Document, DocumentFile, FileKind, NumberEntry, User
+from ...storage import BlobStore
+from ..setup.pki import pki_folder
+from ..setup.trust import instance_trust_store
 
 __all__ = [
     "TrustMaterial",

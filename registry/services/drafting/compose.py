@@ -6,18 +6,15 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from signing.fonts import FontFaces, font_faces
-
-from ..composer import Notice, load_notice, notice_from_toml, render_notice
-from ..config import Config
-from ..instance import resolve_path
-from .setup import builtin_document_types
+from ...composer import Notice, load_notice, notice_from_toml, render_notice
+from ...config import Config
+from ..setup.fonts import configured_fonts
+from ..setup.reference_data import builtin_document_types
 
 __all__ = [
     "SEED_NOTICE",
     "compose_data",
     "compose_file",
-    "configured_fonts",
     "load_configured_notice",
     "seed_notice_path",
     "type_names",
@@ -36,19 +33,6 @@ def type_names(config: Config) -> dict[str, str]:
     names = {row["code"]: row["name"] for row in builtin_document_types()[config.numbering.scheme]}
     names.update({override.code: override.name for override in config.numbering.types})
     return names
-
-
-def configured_fonts(config: Config, base: Path) -> FontFaces:
-    def resolve(value: str) -> str:
-        return str(resolve_path(base, value)) if value else ""
-
-    composer = config.composer
-    return font_faces(
-        resolve(composer.font_regular),
-        resolve(composer.font_bold),
-        resolve(composer.font_italic),
-        resolve(composer.font_bold_italic),
-    )
 
 
 def _issuer_defaults(config: Config) -> dict[str, str]:

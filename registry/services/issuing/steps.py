@@ -9,34 +9,29 @@ to its series: nothing is consumed, the document stays as it was and can be issu
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from pyhanko.sign import signers
-from pyhanko.sign.timestamps import TimeStamper
-from pyhanko_certvalidator import ValidationContext
 from sqlalchemy.orm import Session
 
 from certs.identity import identity_of
 from signing.errors import SigningError
 from signing.inspect import inspect_pdf
-from signing.notice import NoticeSigning
 from signing.placement import PlacementNotFound, find_placement
 from signing.prepare import Box, Placement, prepare_pdf
 from signing.text import iso_vietnam, vietnam_date, vietnamese_date_line
 
-from ..audit import record_event
-from ..config import PlacementConfig
-from ..errors import InputError
-from ..models import Document, DocumentFile, DocumentStatus, FileKind, Secrecy
-from ..numbering import allocate_number
-from ..storage import BlobStore
-from .documents import read_revision
-from .search import refresh_search_text
+from ...audit import record_event
+from ...config import PlacementConfig
+from ...errors import InputError
+from ...models import Document, DocumentFile, DocumentStatus, FileKind, Secrecy
+from ...numbering import allocate_number
+from ...search_text import refresh_search_text
+from ...storage import BlobStore
+from ..drafting.documents import read_revision
+from ..setup.signing_tools import SigningTools
 
 __all__ = [
-    "SigningTools",
     "attach_file",
     "configured_placement",
     "extend_document",
@@ -52,20 +47,6 @@ def configured_placement(config: PlacementConfig) -> Placement | None:
     if not all(boxes.values()):
         return None
     return Placement(**{name: Box(int(box[0]) - 1, *box[1:]) for name, box in boxes.items()})
-
-
-@dataclass(frozen=True)
-class SigningTools:
-    """What signing needs, built once per process and reused for every document.
-
-    ``archive_context`` gives the validation context for B-LTA: revocation is hard-fail,
-    so an archive copy is only written with complete revocation data.
-    """
-
-    signing: NoticeSigning
-    timestamper: TimeStamper
-    archive_context: Callable[[], ValidationContext]
-    document_url: Callable[[int], str] = lambda _document_id: ""
 
 
 def _require(document: Document, status: DocumentStatus, step: str) -> None:
