@@ -10,7 +10,7 @@ from typing import Any
 from .errors import UnusablePdfError
 from .text import nfc
 
-__all__ = ["PdfFacts", "field_values", "inspect_pdf"]
+__all__ = ["PdfFacts", "field_values", "inspect_pdf", "pdf_field_value"]
 
 
 @dataclass(frozen=True)
@@ -72,3 +72,15 @@ def field_values(reader: Any) -> dict[str, str]:
     except (KeyError, TypeError, ValueError, AttributeError):
         return values
     return values
+
+
+def pdf_field_value(data: bytes, name: str) -> str:
+    """The value of the form field ``name`` in the PDF ``data``; "" when it has none or the
+    file cannot be read (the verification says what is wrong with such a file)."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+    except Exception:  # noqa: BLE001 - unreadable: no value
+        return ""
+    return field_values(reader).get(name, "")

@@ -9,6 +9,7 @@ a clear message instead of producing a signature no verifier accepts.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -22,6 +23,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from pyhanko.sign import signers
 from pyhanko.sign.general import SigningError as LibrarySigningError
+from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from certs.builder import PrivateKey
@@ -31,7 +33,12 @@ from certs.identity import check_signing_certificate
 
 from .errors import SigningError
 
-__all__ = ["CachedKeySigner", "load_pkcs12_signer", "open_pkcs11_signer"]
+__all__ = [
+    "CachedKeySigner",
+    "check_certificate_standing",
+    "load_pkcs12_signer",
+    "open_pkcs11_signer",
+]
 
 
 def _asn1(cert: x509.Certificate) -> asn1_x509.Certificate:
@@ -142,3 +149,34 @@ def open_pkcs11_signer(
         yield signer
     finally:
         session.close()
+
+
+def check_certificate_standing(signer: signers.Signer, context: ValidationContext) -> None:
+    """Refuse a signer whose certificate is revoked, or whose chain or status cannot be
+    established now with ``context`` (which is closed afterwards)."""
+    from pyhanko_certvalidator import CertificateValidator
+    from pyhanko_certvalidator.errors import (
+        InvalidCertificateError,
+        PathBuildingError,
+        PathValidationError,
+        RevokedError,
+    )
+
+    async def check() -> None:
+        try:
+            validator = CertificateValidator(
+                signer.signing_cert,
+                intermediate_certs=list(signer.cert_registry),
+                validation_context=context,
+            )
+            await validator.async_validate_usage(set())  # type: ignore[no-untyped-call]
+        finally:
+            await context.aclose()  # type: ignore[no-untyped-call]
+
+    name = signer.signing_cert.subject.human_friendly if signer.signing_cert else "?"
+    try:
+        asyncio.run(check())
+    except RevokedError as exc:
+        raise SigningError(f"the certificate of {name} is revoked: {exc}") from exc
+    except (PathValidationError, PathBuildingError, InvalidCertificateError) as exc:
+        raise SigningError(f"the certificate of {name} cannot be trusted now: {exc}") from exc

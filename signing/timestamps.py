@@ -7,10 +7,11 @@ import asyncio
 from asn1crypto import cms, tsp
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
 from pyhanko.sign.timestamps.common_utils import TimestampRequestError
+from pyhanko_certvalidator import ValidationContext
 
 from certs.tsa import TimestampAuthority
 
-__all__ = ["LocalTimeStamper", "RetryingHTTPTimeStamper"]
+__all__ = ["LocalTimeStamper", "RetryingHTTPTimeStamper", "timestamp_token", "token_problem"]
 
 
 class LocalTimeStamper(TimeStamper):
@@ -56,3 +57,26 @@ class RetryingHTTPTimeStamper(HTTPTimeStamper):
                     raise
                 attempt += 1
                 await asyncio.sleep(0.2 * 2**attempt)
+
+
+def timestamp_token(timestamper: TimeStamper, digest: bytes) -> bytes:
+    """A DER RFC 3161 timestamp token over the SHA-256 ``digest``."""
+    token: cms.ContentInfo = asyncio.run(timestamper.async_timestamp(digest, "sha256"))
+    return bytes(token.dump())
+
+
+def token_problem(token: bytes, digest: bytes, context: ValidationContext) -> str | None:
+    """None if ``token`` (a DER RFC 3161 timestamp token) is valid, trusted by ``context``
+    and stamps ``digest``; otherwise why not, in words."""
+    from pyhanko.sign.validation.generic_cms import validate_tst_signed_data
+
+    try:
+        signed = cms.ContentInfo.load(token)["content"]
+        status = asyncio.run(validate_tst_signed_data(signed, context, lambda _algorithm: digest))
+    except Exception as exc:  # noqa: BLE001 - any failure to read or check is a bad token
+        return f"its timestamp cannot be checked: {exc}"
+    if not (status.get("intact") and status.get("valid")):
+        return "its timestamp does not cover this head, or its signature is broken"
+    if status.get("trust_problem_indic") is not None:
+        return "its timestamp is signed by an authority that is not trusted"
+    return None

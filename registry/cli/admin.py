@@ -10,7 +10,7 @@ from ..errors import RegistryError
 from ..models import Series
 from ..numbering import close_series
 from ..services.drafting.documents import find_document
-from ..services.issuing.withdrawal import withdraw_document
+from ..services.issuing.withdrawal import withdraw_and_recall
 from ..services.setup.reference_data import record_configuration, sync_reference_data
 from .context import AppContext, echo_json, pass_app
 
@@ -107,15 +107,10 @@ def withdraw_command(app: AppContext, key: str, reason: str) -> None:
     """Withdraw a document; a number it was given stays in the register, marked void. If it
     was sent as edXML, the recall package goes to the same receivers (in one transaction:
     if it cannot be delivered, nothing is withdrawn)."""
-    from ..services.exchange.distribution import recall_document
-    from ..services.exchange.transport import transport_for
-
-    instance = app.instance()
     with app.unit_of_work() as session:
-        document = find_document(session, key)
-        withdraw_document(session, document, reason=reason, actor=app.actor)
-        where = recall_document(
-            session, instance, document, transport_for(instance), actor=app.actor
+        done = withdraw_and_recall(
+            session, app.instance(), find_document(session, key), reason=reason, actor=app.actor
         )
+    where = done.recall
     if where:
         click.echo(f"recall sent: {where}")

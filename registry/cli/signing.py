@@ -25,7 +25,12 @@ from ..services.issuing.steps import (
     prepare_document,
     sign_document,
 )
-from ..services.setup.keys import configured_key, open_configured_signer, secret_variable
+from ..services.setup.keys import (
+    open_configured_signer,
+    organisation_key,
+    personal_key,
+    secret_variable,
+)
 from ..services.setup.signing_tools import SigningTools, signing_tools
 from .context import AppContext, pass_app, read_secret, write_file_atomically
 
@@ -55,15 +60,6 @@ def _signer(app: AppContext, key: KeyConfig) -> Iterator[signers.Signer]:
     secret = read_secret(variable, f"{what} of the key {key.name!r}")
     with open_configured_signer(app.instance(), key, secret) as signer:
         yield signer
-
-
-def _organisation_key(app: AppContext, name: str | None) -> KeyConfig:
-    if name:
-        return configured_key(app.instance(), name)
-    for key in app.instance().config.signing.keys:
-        if key.role == "organisation":
-            return key
-    raise InputError('no organisation key in [[signing.keys]] (role = "organisation")')
 
 
 @click.command("prepare")
@@ -96,7 +92,7 @@ def sign_command(app: AppContext, key: str, key_name: str | None) -> None:
     with app.unit_of_work() as session:
         document = find_document(session, key)
         login = document.signer.login if document.signer else ""
-        config = configured_key(app.instance(), key_name or login)
+        config = personal_key(app.instance(), key_name or login)
         with _signer(app, config) as signer:
             sign_document(session, app.instance().blobs, document, signer, tools, actor=app.actor)
 
@@ -116,7 +112,7 @@ def issue_command(
     if output and len(keys) > 1:
         raise InputError("-o writes one document: issue one document at a time with it")
     tools = signing_tools_for(app)
-    config = _organisation_key(app, key_name)
+    config = organisation_key(app.instance(), key_name)
     failures: list[str] = []
     with (
         _signer(app, config) as signer,
@@ -162,7 +158,10 @@ def attach_command(
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
     tools = signing_tools_for(app)
-    with app.unit_of_work() as session, _signer(app, _organisation_key(app, key_name)) as signer:
+    with (
+        app.unit_of_work() as session,
+        _signer(app, organisation_key(app.instance(), key_name)) as signer,
+    ):
         signed = attach_file(
             session,
             app.instance().blobs,

@@ -27,13 +27,12 @@ from ..services.issuing.steps import (
     prepare_document,
     sign_document,
 )
-from ..services.issuing.withdrawal import withdraw_document
+from ..services.issuing.withdrawal import withdraw_and_recall
 from ..services.people.access import can_see
 from ..services.people.accounts import user_for_token
-from ..services.setup.keys import configured_key, open_configured_signer
+from ..services.setup.keys import open_configured_signer, organisation_key, personal_key
 from ..services.setup.reference_data import current_issuer
 from .auth import roles_required
-from .clerk import organisation_key_names
 from .context import db_session, instance_of, signing_tools_of, viewer
 from .forms import draft_request
 from .public import verify_upload
@@ -195,17 +194,14 @@ def sign(document_id: int) -> Any:
     found = _document(str(document_id))
     if found.signer_id != g.user.id:
         abort(403, "this document is another person's to sign")
-    return _with_key(found, configured_key(instance_of(), g.user.login), sign_document)
+    return _with_key(found, personal_key(instance_of(), g.user.login), sign_document)
 
 
 @api.post("/documents/<int:document_id>/issue")
 @roles_required("clerk")
 def issue(document_id: int) -> Any:
     found = _document(str(document_id))
-    names = organisation_key_names()
-    if not names:
-        raise InputError('no organisation key in [[signing.keys]] (role = "organisation")')
-    key = configured_key(instance_of(), str(_body().get("key") or names[0]))
+    key = organisation_key(instance_of(), str(_body().get("key") or ""))
     return _with_key(found, key, issue_document)
 
 
@@ -214,7 +210,7 @@ def issue(document_id: int) -> Any:
 def withdraw(document_id: int) -> Any:
     found = _document(str(document_id))
     reason = _body().get("reason", "")
-    withdraw_document(db_session(), found, reason=str(reason), actor=g.user.login)
+    withdraw_and_recall(db_session(), instance_of(), found, reason=str(reason), actor=g.user.login)
     return _done(found)
 
 

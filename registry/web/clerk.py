@@ -23,18 +23,16 @@ from ..services.archive.register_book import (
 from ..services.archive.search import SearchQuery, search_documents
 from ..services.drafting.compose import compose_data
 from ..services.drafting.documents import register_draft
-from ..services.exchange.distribution import recall_document
-from ..services.exchange.transport import transport_for
 from ..services.issuing.steps import configured_placement, issue_document, prepare_document
-from ..services.issuing.withdrawal import withdraw_document
-from ..services.setup.keys import open_configured_signer
+from ..services.issuing.withdrawal import withdraw_and_recall
+from ..services.setup.keys import open_configured_signer, organisation_key
 from ..services.setup.reference_data import current_issuer
 from .auth import roles_required
 from .context import db_session, instance_of, page_number, signing_tools_of, viewer
 from .forms import draft_request
 from .workspace import visible_document
 
-__all__ = ["clerk", "organisation_key_names"]
+__all__ = ["clerk"]
 
 clerk = Blueprint("clerk", __name__)
 EXPORTS = {
@@ -42,10 +40,6 @@ EXPORTS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
 }
-
-
-def organisation_key_names() -> list[str]:
-    return [k.name for k in instance_of().config.signing.keys if k.role == "organisation"]
 
 
 @clerk.get("/")
@@ -156,11 +150,7 @@ def issue(document_id: int) -> Any:
     instance = instance_of()
     database = db_session()
     document = visible_document(document_id)
-    names = organisation_key_names()
-    name = request.form.get("key") or (names[0] if names else "")
-    key = next((k for k in instance.config.signing.keys if k.name == name), None)
-    if key is None or key.role != "organisation":
-        raise InputError('no organisation key in [[signing.keys]] (role = "organisation")')
+    key = organisation_key(instance, request.form.get("key"))
     tools = signing_tools_of()
     try:
         with open_configured_signer(instance, key, request.form.get("secret", "")) as signer:
@@ -177,10 +167,8 @@ def issue(document_id: int) -> Any:
 def withdraw(document_id: int) -> Any:
     database = db_session()
     document = visible_document(document_id)
-    withdraw_document(database, document, reason=request.form.get("reason", ""), actor=g.user.login)
-    # Sent as edXML: the recall goes to the same receivers, or nothing is withdrawn.
-    recall_document(
-        database, instance_of(), document, transport_for(instance_of()), actor=g.user.login
+    withdraw_and_recall(
+        database, instance_of(), document, reason=request.form.get("reason", ""), actor=g.user.login
     )
     database.commit()
     return redirect(url_for("workspace.document_page", document_id=document_id))

@@ -7,19 +7,18 @@ sequence; events cut from the end disagree with the head row and with the last s
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from asn1crypto import cms
 from pyhanko.sign.timestamps import TimeStamper
 from pyhanko_certvalidator import ValidationContext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from signing.text import iso_vietnam
+from signing.timestamps import timestamp_token, token_problem
 
 from ...audit import GENESIS, hash_of, record_event
 from ...models import AuditEvent, AuditHead, AuditSeal
@@ -55,33 +54,11 @@ def seal_head(session: Session, timestamper: TimeStamper, *, actor: str) -> Audi
     """Timestamp the chain's head now; the seal is itself recorded as an event."""
     head = session.get(AuditHead, 1, with_for_update=True)
     seq, head_hash = (head.seq, head.hash) if head is not None else (0, GENESIS)
-    token: cms.ContentInfo = asyncio.run(
-        timestamper.async_timestamp(seal_digest(seq, head_hash), "sha256")
-    )
-    seal = AuditSeal(seq=seq, hash=head_hash, sealed_at=datetime.now(UTC), token=token.dump())
+    token = timestamp_token(timestamper, seal_digest(seq, head_hash))
+    seal = AuditSeal(seq=seq, hash=head_hash, sealed_at=datetime.now(UTC), token=token)
     session.add(seal)
     record_event(session, actor=actor, action="audit:seal", details={"seq": seq, "hash": head_hash})
     return seal
-
-
-def _check_token(seal: AuditSeal, context: ValidationContext) -> str | None:
-    """None if the seal's token is a valid, trusted timestamp over its head; else why not."""
-    from pyhanko.sign.validation.generic_cms import validate_tst_signed_data
-
-    try:
-        signed = cms.ContentInfo.load(seal.token)["content"]
-        status = asyncio.run(
-            validate_tst_signed_data(
-                signed, context, lambda _algorithm: seal_digest(seal.seq, seal.hash)
-            )
-        )
-    except Exception as exc:  # noqa: BLE001 - any failure to read or check is a bad seal
-        return f"its timestamp cannot be checked: {exc}"
-    if not (status.get("intact") and status.get("valid")):
-        return "its timestamp does not cover this head, or its signature is broken"
-    if status.get("trust_problem_indic") is not None:
-        return "its timestamp is signed by an authority that is not trusted"
-    return None
 
 
 def verify_chain(
@@ -150,7 +127,7 @@ def verify_chain(
                 ChainProblem(seal.seq, "seal", f"{where}: the chain up to there was rewritten")
             )
         if context is not None:
-            why = _check_token(seal, context())
+            why = token_problem(seal.token, seal_digest(seal.seq, seal.hash), context())
             if why:
                 problems.append(ChainProblem(seal.seq, "seal", f"{where}: {why}"))
     return ChainReport(count, last, len(seals), tuple(problems))

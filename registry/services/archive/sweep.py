@@ -1,82 +1,167 @@
-"""The archive sweep: what ``sovanban archive check`` looks at in every issued document.
-
-For each one: does its newest revision still verify, which certificates in it (signers,
-the office, timestamp authorities) expire soon, and does its archive copy need a fresh
-document timestamp (none yet, or the last one's authority certificate expiring).
-"""
+"""The archive sweep (``sovanban archive check``): every stored file re-hashed, every issued
+document verified again, certificates close to expiry listed, archive copies renewed where
+their last document timestamp's authority expires within the horizon, and the stored
+files nothing refers to listed (and removed when asked)."""
 
 from __future__ import annotations
 
-import io
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 
-from asn1crypto import cms
-from asn1crypto import x509 as asn1_x509
-from pyhanko.pdf_utils.reader import PdfFileReader
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from signing.errors import UnusablePdfError
+from signing.expiry import document_state
 
-__all__ = ["CertificateSeen", "DocumentState", "document_state"]
+from ...audit import record_event
+from ...instance import Instance
+from ...models import Document, DocumentFile, DocumentStatus, FileKind
+from ..drafting.documents import read_revision
+from ..issuing.steps import extend_document
+from ..setup.signing_tools import SigningTools
+from ..verification.verify import verify_for_instance
+from .integrity import STRAY_GRACE, BlobProblem, StrayFile, check_blobs, stray_files
+
+__all__ = ["ExpiringCertificate", "FailedDocument", "Progress", "SweepReport", "sweep_archive"]
+
+# (stage, items done, items in the stage): "files", "documents", "archive copies"
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
-class CertificateSeen:
+class FailedDocument:
+    document: str  # its number, or #id
+    reason: str
+
+
+@dataclass(frozen=True)
+class ExpiringCertificate:
     sha256: str
+    role: str  # signer | timestamp
     subject: str
-    role: str  # "signer" or "timestamp"
     not_after: datetime
+    documents: tuple[str, ...]  # numbers (or #ids) of the documents that rely on it
 
 
 @dataclass(frozen=True)
-class DocumentState:
-    certificates: tuple[CertificateSeen, ...]
-    last_archive_timestamp_expires: datetime | None  # None: no document timestamp yet
+class SweepReport:
+    files: int
+    file_problems: tuple[BlobProblem, ...]
+    documents: int
+    failed: tuple[FailedDocument, ...]
+    expiring: tuple[ExpiringCertificate, ...]
+    extended: tuple[int, ...]
+    not_extended: tuple[int, ...]
+    strays: tuple[StrayFile, ...]
+    strays_removed: int
+
+    @property
+    def sound(self) -> bool:
+        """Nothing wrong: every file whole, every document passing, every copy renewed."""
+        return not (self.file_problems or self.failed or self.not_extended)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "files": self.files,
+            "file_problems": len(self.file_problems),
+            "documents": self.documents,
+            "failed": len(self.failed),
+            "expiring": len(self.expiring),
+            "extended": len(self.extended),
+            "not_extended": len(self.not_extended),
+            "strays": len(self.strays),
+            "strays_removed": self.strays_removed,
+        }
 
 
-def _seen(cert: asn1_x509.Certificate, role: str) -> CertificateSeen:
-    return CertificateSeen(
-        cert.sha256.hex(),
-        cert.subject.human_friendly,
-        role,
-        cert["tbs_certificate"]["validity"]["not_after"].native,
+@dataclass
+class _Found:
+    """What the sweep of the issued documents gathers on its way."""
+
+    failed: list[FailedDocument] = field(default_factory=list)
+    expiring: dict[str, tuple[ExpiringCertificate, list[str]]] = field(default_factory=dict)
+    needs_archive: list[int] = field(default_factory=list)
+
+
+def sweep_archive(
+    session: Session,
+    instance: Instance,
+    *,
+    actor: str,
+    days: int = 90,
+    renew_with: Callable[[], SigningTools] | None = None,
+    remove_strays: bool = False,
+    stray_grace: timedelta = STRAY_GRACE,
+    progress: Progress = lambda _stage, _done, _total: None,
+) -> SweepReport:
+    """Sweep the whole archive; the tools ``renew_with`` gives (asked for only when a copy
+    needs renewing) renew the archive copies; without them they are reported not renewed."""
+    horizon = datetime.now(UTC) + timedelta(days=days)
+    total = session.scalar(select(func.count()).select_from(DocumentFile)) or 0
+    files, problems = 0, []
+    for files, problem in check_blobs(session, instance.blobs):
+        progress("files", files, total)
+        if problem is not None:
+            problems.append(problem)
+    documents = session.scalars(
+        select(Document).where(Document.status == DocumentStatus.ISSUED).order_by(Document.id)
+    ).all()
+    found = _Found()
+    for index, document in enumerate(documents, start=1):
+        progress("documents", index, len(documents))
+        _check_document(session, instance, document, horizon, found)
+    extended: list[int] = []
+    not_extended: list[int] = []
+    tools = renew_with() if renew_with is not None and found.needs_archive else None
+    for index, document_id in enumerate(found.needs_archive, start=1):
+        progress("archive copies", index, len(found.needs_archive))
+        renewing = session.get(Document, document_id)
+        assert renewing is not None
+        done = tools is not None and extend_document(
+            session, instance.blobs, renewing, tools, actor=actor
+        )
+        (extended if done else not_extended).append(document_id)
+    strays = stray_files(session, instance.blobs, grace=stray_grace)
+    if remove_strays:
+        for stray in strays:
+            instance.blobs.discard(stray.file.name)
+    report = SweepReport(
+        files=files,
+        file_problems=tuple(problems),
+        documents=len(documents),
+        failed=tuple(found.failed),
+        expiring=tuple(
+            replace(cert, documents=tuple(labels)) for cert, labels in found.expiring.values()
+        ),
+        extended=tuple(extended),
+        not_extended=tuple(not_extended),
+        strays=tuple(strays),
+        strays_removed=len(strays) if remove_strays else 0,
     )
+    record_event(session, actor=actor, action="archive:check", details=report.counts())
+    return report
 
 
-def _timestamp_certificates(signer_info: cms.SignerInfo) -> list[asn1_x509.Certificate]:
-    """The end-entity certificates inside a signature's timestamp tokens."""
-    found = []
-    unsigned = signer_info["unsigned_attrs"]
-    for attribute in unsigned if unsigned.native is not None else []:
-        if attribute["type"].native != "signature_time_stamp_token":
-            continue
-        for token in attribute["values"]:
-            for candidate in token["content"]["certificates"]:
-                chosen = candidate.chosen
-                if isinstance(chosen, asn1_x509.Certificate) and not chosen.ca:
-                    found.append(chosen)
-    return found
-
-
-def document_state(pdf: bytes) -> DocumentState:
-    """The certificates a stored revision relies on, and its archive timestamp's horizon."""
+def _check_document(
+    session: Session, instance: Instance, document: Document, horizon: datetime, found: _Found
+) -> None:
+    label = document.number.rendered if document.number else f"#{document.id}"
     try:
-        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
-        signatures = list(reader.embedded_signatures)
-    except Exception as exc:
-        raise UnusablePdfError(f"cannot read the stored revision: {exc}") from exc
-    seen: dict[tuple[str, str], CertificateSeen] = {}
-    last_archive: datetime | None = None
-    for signature in signatures:
-        is_archive = signature.sig_object_type == "/DocTimeStamp"
-        cert = signature.signer_cert
-        if cert is not None:
-            entry = _seen(cert, "timestamp" if is_archive else "signer")
-            seen[(entry.sha256, entry.role)] = entry
-            if is_archive:
-                last_archive = entry.not_after
-        if not is_archive:
-            for cert in _timestamp_certificates(signature.signer_info):
-                entry = _seen(cert, "timestamp")
-                seen[(entry.sha256, entry.role)] = entry
-    return DocumentState(tuple(seen.values()), last_archive)
+        stored, data = read_revision(document, instance.blobs)
+        verdict = verify_for_instance(session, instance, data)
+        state = document_state(data)
+    except Exception as exc:  # noqa: BLE001 - the sweep reports every failure and goes on
+        found.failed.append(FailedDocument(label, getattr(exc, "message", str(exc))))
+        return
+    indication, sub_indication = verdict.verdict
+    if indication != "TOTAL-PASSED":
+        reason = f"{indication} ({sub_indication})" if sub_indication else indication
+        found.failed.append(FailedDocument(label, reason))
+    for cert in state.certificates:
+        if cert.not_after <= horizon:
+            seen = ExpiringCertificate(cert.sha256, cert.role, cert.subject, cert.not_after, ())
+            found.expiring.setdefault(cert.sha256, (seen, []))[1].append(label)
+    last = state.last_archive_timestamp_expires
+    if stored.kind != FileKind.ARCHIVE or last is None or last <= horizon:
+        found.needs_archive.append(document.id)

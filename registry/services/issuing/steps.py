@@ -8,7 +8,6 @@ to its series: nothing is consumed, the document stays as it was and can be issu
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 
 from pyhanko.sign import signers
@@ -17,6 +16,7 @@ from sqlalchemy.orm import Session
 from certs.identity import identity_of
 from signing.errors import SigningError
 from signing.inspect import inspect_pdf
+from signing.keys import check_certificate_standing
 from signing.placement import PlacementNotFound, find_placement
 from signing.prepare import Box, Placement, prepare_pdf
 from signing.text import iso_vietnam, vietnam_date, vietnamese_date_line
@@ -76,35 +76,12 @@ def _signer_email(signer: signers.Signer) -> str:
     return emails[0] if emails else ""
 
 
-def _check_not_revoked(signer: signers.Signer, tools: SigningTools) -> None:
-    """Refuse a key whose certificate is revoked (or whose status cannot be learnt)."""
-    from pyhanko_certvalidator import CertificateValidator
-    from pyhanko_certvalidator.errors import (
-        InvalidCertificateError,
-        PathBuildingError,
-        PathValidationError,
-        RevokedError,
-    )
-
-    async def check() -> None:
-        context = tools.archive_context()
-        try:
-            validator = CertificateValidator(
-                signer.signing_cert,
-                intermediate_certs=list(signer.cert_registry),
-                validation_context=context,
-            )
-            await validator.async_validate_usage(set())  # type: ignore[no-untyped-call]
-        finally:
-            await context.aclose()  # type: ignore[no-untyped-call]
-
-    name = signer.signing_cert.subject.human_friendly if signer.signing_cert else "?"
+def _refuse_untrusted(signer: signers.Signer, tools: SigningTools) -> None:
+    """No signature with a certificate that is revoked or cannot be trusted now."""
     try:
-        asyncio.run(check())
-    except RevokedError as exc:
-        raise InputError(f"the certificate of {name} is revoked: {exc}") from exc
-    except (PathValidationError, PathBuildingError, InvalidCertificateError) as exc:
-        raise InputError(f"the certificate of {name} cannot be trusted now: {exc}") from exc
+        check_certificate_standing(signer, tools.archive_context())
+    except SigningError as exc:
+        raise InputError(exc.message) from exc
 
 
 def prepare_document(
@@ -159,7 +136,7 @@ def sign_document(
             f"the key's certificate is {email or 'without an e-mail'}, "
             f"but document #{document.id} is to be signed by {document.signer_name} ({expected})"
         )
-    _check_not_revoked(signer, tools)
+    _refuse_untrusted(signer, tools)
     _, prepared = read_revision(document, blobs, FileKind.PREPARED)
     signed = tools.signing.sign(
         prepared, signer, tools.timestamper, email=email, location=document.place
@@ -191,7 +168,7 @@ def issue_document(
     issue stands and ``sovanban extend`` completes the archive copy later.
     """
     _require(document, DocumentStatus.SIGNED, "issued")
-    _check_not_revoked(signer, tools)
+    _refuse_untrusted(signer, tools)
     moment = (at or datetime.now(UTC)).replace(microsecond=0)
     issued_on = vietnam_date(moment)
     number = allocate_number(
@@ -286,7 +263,7 @@ def attach_file(
         raise InputError(f"{name or 'the attachment'}: {exc.message}") from exc
     if facts.signature_fields:
         raise InputError(f"{name or 'the attachment'} is already signed")
-    _check_not_revoked(signer, tools)
+    _refuse_untrusted(signer, tools)
     signed = tools.signing.sign_attachment(
         attachment, signer, tools.timestamper, number=document.number.rendered
     )

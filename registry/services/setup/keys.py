@@ -14,10 +14,17 @@ from pyhanko.sign import signers
 from signing.keys import load_pkcs12_signer, open_pkcs11_signer
 
 from ...config import KeyConfig
-from ...errors import NotFoundError
+from ...errors import InputError, NotFoundError
 from ...instance import Instance, resolve_path
 
-__all__ = ["configured_key", "open_configured_signer", "secret_variable"]
+__all__ = [
+    "configured_key",
+    "open_configured_signer",
+    "organisation_key",
+    "organisation_key_names",
+    "personal_key",
+    "secret_variable",
+]
 
 
 def configured_key(instance: Instance, name: str) -> KeyConfig:
@@ -26,6 +33,42 @@ def configured_key(instance: Instance, name: str) -> KeyConfig:
             return key
     known = ", ".join(key.name for key in instance.config.signing.keys) or "none"
     raise NotFoundError(f"no signing key named {name!r} in [[signing.keys]] (configured: {known})")
+
+
+def organisation_key_names(instance: Instance) -> list[str]:
+    return [key.name for key in instance.config.signing.keys if key.role == "organisation"]
+
+
+def organisation_key(instance: Instance, name: str | None = None) -> KeyConfig:
+    """The key the office issues with: the one named, or the first organisation key. A
+    personal key is refused: the organisation's field takes the body's certificate only."""
+    if not name:
+        names = organisation_key_names(instance)
+        if not names:
+            raise InputError(
+                "chưa cấu hình khóa của cơ quan / no organisation key in [[signing.keys]] "
+                '(role = "organisation")'
+            )
+        name = names[0]
+    key = configured_key(instance, name)
+    if key.role != "organisation":
+        raise InputError(
+            f"khóa {name!r} là khóa cá nhân, không dùng để ban hành / the key {name!r} is a "
+            "personal key: issuing takes the organisation's key"
+        )
+    return key
+
+
+def personal_key(instance: Instance, name: str) -> KeyConfig:
+    """The key a person signs with (named after his login unless another is named); the
+    organisation's key is refused for a person's signature."""
+    key = configured_key(instance, name)
+    if key.role != "personal":
+        raise InputError(
+            f"khóa {name!r} là khóa của cơ quan, không dùng cho chữ ký cá nhân / the key "
+            f"{name!r} is the organisation's: a person's signature takes a personal key"
+        )
+    return key
 
 
 def secret_variable(key: KeyConfig) -> str:

@@ -3,14 +3,12 @@ holds this very file under the number it carries."""
 
 from __future__ import annotations
 
-import io
 import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from asn1crypto import crl as asn1_crl
-from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko_certvalidator import ValidationContext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,7 +16,7 @@ from sqlalchemy.orm import Session
 from certs.demo import DemoPki
 from certs.errors import CertsError
 from certs.trust import TrustStore
-from signing.inspect import field_values
+from signing.inspect import pdf_field_value
 from signing.prepare import NUMBER_FIELD
 from signing.verify.engine import Roles, verify_pdf
 from signing.verify.report import DocumentReport
@@ -106,11 +104,7 @@ def published_crls(instance: Instance) -> list[asn1_crl.CertificateList]:
 
 
 def _number_in_file(data: bytes) -> str:
-    try:
-        reader = PdfFileReader(io.BytesIO(data), strict=False)
-    except Exception:  # noqa: BLE001 - the verdict already says what is wrong with the file
-        return ""
-    return field_values(reader).get(NUMBER_FIELD, "")
+    return pdf_field_value(data, NUMBER_FIELD)
 
 
 def _registry(

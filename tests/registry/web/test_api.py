@@ -12,6 +12,7 @@ from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 from werkzeug.test import TestResponse
 
+from registry.instance import Instance
 from tests.support.web import PASSPHRASE
 
 
@@ -176,3 +177,53 @@ def test_every_documented_route_answers_as_documented(
         "post",
         client.post(f"{base}/withdraw", json={"reason": "x"}),
     )
+
+
+def test_issuing_takes_the_office_key_and_withdrawing_recalls_what_was_sent(
+    client: FlaskClient, tokens: dict[str, str], seed_pdf: bytes, demo_instance: Instance
+) -> None:
+    """The API behaves as the clerk's page does: a person's key cannot sign the office's
+    field, and a withdrawal of a document sent as edXML sends its recall."""
+    from registry.edxml import read_package
+    from registry.models import Document
+    from registry.services.exchange.distribution import send_document
+    from registry.services.exchange.transport import transport_for
+
+    clerk = {"Authorization": f"Bearer {tokens['clerk']}"}
+    signer = {"Authorization": f"Bearer {tokens['signer']}"}
+    created = client.post(
+        "/api/v1/documents",
+        data={
+            "file": (io.BytesIO(seed_pdf), "du-thao.pdf"),
+            "type": "TB",
+            "subject": "Thông báo gửi rồi thu hồi",
+            "signer": "nguyentrongvan",
+            "recipients": "- Thường trực Tỉnh ủy,\n- Lưu Văn phòng Đảng ủy Khối.",
+        },
+        headers=clerk,
+        content_type="multipart/form-data",
+    ).get_json()
+    base = f"/api/v1/documents/{created['id']}"
+    assert client.post(f"{base}/prepare", headers=clerk).status_code == 200
+    assert (
+        client.post(f"{base}/sign", json={"secret": PASSPHRASE}, headers=signer).status_code == 200
+    )
+    personal = client.post(
+        f"{base}/issue", json={"secret": PASSPHRASE, "key": "nguyentrongvan"}, headers=clerk
+    )
+    assert personal.status_code == 400
+    assert "personal key" in personal.get_json()["error"]
+    assert client.get(base, headers=clerk).get_json()["status"] == "signed"
+    issued = client.post(f"{base}/issue", json={"secret": PASSPHRASE}, headers=clerk)
+    assert issued.status_code == 200 and issued.get_json()["status"] == "issued"
+    with demo_instance.sessions.begin() as session:
+        document = session.get(Document, created["id"])
+        assert document is not None
+        send_document(session, demo_instance, document, transport_for(demo_instance), actor="t")
+    outbox = demo_instance.folder / "outbox"
+    before = set(outbox.glob("*.edxml"))
+    withdrawn = client.post(f"{base}/withdraw", json={"reason": "Gửi nhầm"}, headers=clerk)
+    assert withdrawn.status_code == 200
+    (recall,) = set(outbox.glob("*.edxml")) - before
+    package = read_package(recall.read_bytes())
+    assert (package.business_type, package.business_reason) == (1, "Gửi nhầm")
