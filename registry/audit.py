@@ -7,15 +7,58 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from .models import AuditEvent, AuditHead, Document
 
-__all__ = ["GENESIS", "event_hash", "hash_of", "record_event"]
+__all__ = ["GENESIS", "AuditAction", "event_hash", "hash_of", "record_event"]
 
 GENESIS = "0" * 64  # the "previous hash" of the first event
+
+
+class AuditAction(StrEnum):
+    """Every action the trail records, as ``subject:verb`` (stored as the text)."""
+
+    ARCHIVE_CHECK = "archive:check"
+    ARCHIVE_CHECK_BLOBS = "archive:check-blobs"
+    ARCHIVE_EXTEND = "archive:extend"
+    ARCHIVE_EXTEND_FAILED = "archive:extend-failed"
+    AUDIT_SEAL = "audit:seal"
+    CONFIG_APPLY = "config:apply"
+    DOCUMENT_ATTACH = "document:attach"
+    DOCUMENT_DELIVERY_STATUS = "document:delivery-status"
+    DOCUMENT_IMPORT = "document:import"
+    DOCUMENT_ISSUE = "document:issue"
+    DOCUMENT_PREPARE = "document:prepare"
+    DOCUMENT_REGISTER = "document:register"
+    DOCUMENT_SEND_NEW = "document:send-new"
+    DOCUMENT_SEND_RECALL = "document:send-recall"
+    DOCUMENT_SEND_REPLACE = "document:send-replace"
+    DOCUMENT_SIGN = "document:sign"
+    DOCUMENT_VERIFY = "document:verify"
+    DOCUMENT_WITHDRAW = "document:withdraw"
+    HANDOFF_SIGN = "handoff:sign"
+    HANDOFF_ISSUE = "handoff:issue"
+    HANDOFF_ACCEPTED_SIGN = "handoff:accepted-sign"
+    HANDOFF_ACCEPTED_ISSUE = "handoff:accepted-issue"
+    HANDOFF_REFUSED = "handoff:refused"
+    ORGAN_SAVE = "organ:save"
+    REGISTER_EXPORT = "register:export"
+    SERIES_CLOSE = "series:close"
+    TOKEN_CREATE = "token:create"
+    TOKEN_REVOKE = "token:revoke"
+    USER_ACTIVATE = "user:activate"
+    USER_ADD = "user:add"
+    USER_DEACTIVATE = "user:deactivate"
+    USER_CERTIFICATE = "user:certificate"
+    USER_LOGIN = "user:login"
+    USER_LOGIN_FAILED = "user:login-failed"
+    USER_LOGIN_LOCKED = "user:login-locked"
+    USER_PASSWORD = "user:password"
+    USER_ROLES = "user:roles"
 
 
 def event_hash(
@@ -64,7 +107,7 @@ def record_event(
     session: Session,
     *,
     actor: str,
-    action: str,
+    action: AuditAction,
     document: Document | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
@@ -83,7 +126,7 @@ def record_event(
         seq=head.seq + 1,
         occurred_at=datetime.now(UTC),
         actor=actor,
-        action=action,
+        action=str(action),
         document_id=document.id if document is not None else None,
         details=clean,
         prev_hash=head.hash,

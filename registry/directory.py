@@ -10,12 +10,17 @@ from sqlalchemy.orm import Session
 
 from signing.text import fold, nfc
 
-from .audit import record_event
+from .audit import AuditAction, record_event
 from .errors import InputError
 from .models import Organ
 from .recipients import RecipientLine
 
-__all__ = ["ORGAN_ID_SHAPE", "add_organ", "match_recipients"]
+__all__ = [
+    "ORGAN_ID_SHAPE",
+    "add_organ",
+    "list_organs",
+    "match_recipients",
+]
 
 ORGAN_ID_SHAPE = "000.00.00.H41"
 
@@ -33,7 +38,7 @@ def add_organ(session: Session, *, organ_id: str, name: str, email: str = "", ac
     record_event(
         session,
         actor=actor,
-        action="organ:save",
+        action=AuditAction.ORGAN_SAVE,
         details={"organ_id": organ_id, "name": organ.name},
     )
     return organ
@@ -57,3 +62,8 @@ def match_recipients(session: Session, lines: Sequence[RecipientLine]) -> tuple[
 
 def _key(name: str) -> str:
     return " ".join(fold(nfc(name)).replace(",", " ").split())
+
+
+def list_organs(session: Session) -> list[Organ]:
+    """The directory's bodies, by name."""
+    return list(session.scalars(select(Organ).order_by(Organ.name)))

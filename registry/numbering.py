@@ -21,7 +21,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from .audit import record_event
+from .audit import AuditAction, record_event
 from .errors import DuplicateNumberError, NumberingError, SeriesClosedError
 from .models import DocumentType, Issuer, NumberEntry, Series, SeriesPeriod, Term
 
@@ -316,7 +316,7 @@ def close_series(
     record_event(
         session,
         actor=actor,
-        action="series:close",
+        action=AuditAction.SERIES_CLOSE,
         details={
             "issuer": issuer.abbreviation,
             "series": key,

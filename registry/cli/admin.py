@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import click
-from sqlalchemy import select
 
 from ..db import migrate
 from ..errors import RegistryError
-from ..models import Series
 from ..numbering import close_series
 from ..services.drafting.documents import find_document
 from ..services.issuing.withdrawal import withdraw_and_recall
-from ..services.setup.reference_data import record_configuration, sync_reference_data
+from ..services.setup.reference_data import record_configuration, series_rows, sync_reference_data
 from .context import AppContext, echo_json, pass_app
 
 __all__ = ["init_command", "initialise", "series_group", "withdraw_command"]
@@ -62,17 +62,7 @@ def series_group() -> None:
 def series_list(app: AppContext, as_json: bool) -> None:
     """Every series and period with the last number it gave."""
     with app.unit_of_work() as session:
-        rows = [
-            {
-                "issuer": series.issuer.abbreviation,
-                "series": series.key,
-                "period": period.period_key,
-                "last_number": period.last_number,
-                "closed": bool(series.closed_at or period.closed_at),
-            }
-            for series in session.scalars(select(Series).order_by(Series.key))
-            for period in series.periods
-        ]
+        rows = [asdict(row) for row in series_rows(session)]
     if as_json:
         echo_json(rows)
         return

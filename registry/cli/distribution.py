@@ -6,13 +6,11 @@ from pathlib import Path
 from typing import Any
 
 import click
-from sqlalchemy import select
 
-from ..directory import add_organ
+from ..directory import add_organ, list_organs
 from ..edxml import EdxmlError, read_status
-from ..edxml.model import BUSINESS_NEW, BUSINESS_REPLACE, STATUS_CODES
+from ..edxml.model import STATUS_CODES, BusinessType
 from ..errors import InputError
-from ..models import Organ
 from ..services.drafting.documents import find_document
 from ..services.exchange.distribution import (
     apply_status,
@@ -49,8 +47,7 @@ def organs_add(app: AppContext, organ_id: str, name: str, email: str) -> None:
 def organs_list(app: AppContext, as_json: bool) -> None:
     with app.unit_of_work() as session:
         rows = [
-            {"organ_id": o.organ_id, "name": o.name, "email": o.email}
-            for o in session.scalars(select(Organ).order_by(Organ.name))
+            {"organ_id": o.organ_id, "name": o.name, "email": o.email} for o in list_organs(session)
         ]
     if as_json:
         echo_json(rows)
@@ -149,7 +146,7 @@ def send_command(app: AppContext, key: str, replaces: str | None) -> None:
             document,
             transport_for(instance),
             actor=app.actor,
-            business=BUSINESS_REPLACE if replaced else BUSINESS_NEW,
+            business=BusinessType.REPLACE if replaced else BusinessType.NEW,
             replaces=replaced,
         )
     click.echo(where)

@@ -5,14 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from sqlalchemy import select
 
 from signing.handoff import HandoffRefused
 
-from ..errors import InputError, NotFoundError
-from ..models import Handoff
+from ..errors import InputError
 from ..services.drafting.documents import find_document
-from ..services.issuing.handoff import accept_handoff, create_handoff, take_download
+from ..services.issuing.handoff import accept_handoff, create_handoff, open_handoff, take_download
 from ..services.verification.verify import trust_material
 from .context import AppContext, echo_json, pass_app, write_file_atomically
 from .signing import signing_tools_for
@@ -78,13 +76,7 @@ def accept_command(app: AppContext, key: str, signed: str) -> None:
     refused = None
     with app.unit_of_work() as session:
         document = find_document(session, key)
-        handoff = session.scalars(
-            select(Handoff)
-            .where(Handoff.document_id == document.id, Handoff.finished_at.is_(None))
-            .order_by(Handoff.id.desc())
-        ).first()
-        if handoff is None:
-            raise NotFoundError(f"document #{document.id} has no open hand-off (sovanban handoff)")
+        handoff = open_handoff(session, document)
         tools = signing_tools_for(app) if handoff.kind == "issue" else None
         try:
             accept_handoff(

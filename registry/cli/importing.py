@@ -9,12 +9,9 @@ from pathlib import Path
 
 import click
 
-from signing.errors import UnusablePdfError
-from signing.verify.engine import verify_pdf
-
 from ..errors import InputError
-from ..services.archive.importing import ImportOutcome, import_pdf
-from ..services.verification.verify import instance_roles, trust_material
+from ..services.archive.importing import ImportOutcome, ImportStatus, import_file, tally
+from ..services.verification.verify import trust_material
 from .context import AppContext, echo_json, pass_app, write_file_atomically
 
 __all__ = ["import_command"]
@@ -40,43 +37,34 @@ def import_command(app: AppContext, folder: str, report_path: str | None, as_jso
             name = str(path.relative_to(folder))
             try:
                 data = path.read_bytes()
-                with app.unit_of_work() as session:
-                    report = verify_pdf(
-                        data,
-                        trust=material.store,
-                        roles=instance_roles(session, instance),
-                        crls=material.crls,
-                        time_limit=30.0,
+            except OSError as exc:
+                outcomes.append(ImportOutcome(name, ImportStatus.UNREADABLE, notes=(str(exc),)))
+                continue
+            with app.unit_of_work() as session:
+                outcomes.append(
+                    import_file(
+                        session, instance, data, name=name, actor=app.actor, material=material
                     )
-                    outcomes.append(
-                        import_pdf(
-                            session,
-                            instance.blobs,
-                            app.issuer(session),
-                            data,
-                            report,
-                            name=name,
-                            actor=app.actor,
-                        )
-                    )
-            except (OSError, UnusablePdfError) as exc:
-                reason = exc.message if isinstance(exc, UnusablePdfError) else str(exc)
-                outcomes.append(ImportOutcome(name, "unreadable", notes=(reason,)))
+                )
     if report_path:
         write_file_atomically(report_path, _csv(outcomes))
-    counts = {
-        kind: sum(o.status == kind for o in outcomes)
-        for kind in ("imported", "skipped", "unreadable")
-    }
+    counts = tally(outcomes)
     if as_json:
-        echo_json({**counts, "files": [vars(o) | {"notes": list(o.notes)} for o in outcomes]})
+        echo_json(
+            {
+                **{str(status): count for status, count in counts.items()},
+                "files": [vars(o) | {"notes": list(o.notes)} for o in outcomes],
+            }
+        )
         return
     click.echo(
-        f"{counts['imported']} imported, {counts['skipped']} already there, "
-        f"{counts['unreadable']} could not be read"
+        f"{counts[ImportStatus.IMPORTED]} imported, {counts[ImportStatus.SKIPPED]} already "
+        f"there, {counts[ImportStatus.UNREADABLE]} could not be read"
     )
     for outcome in outcomes:
-        if outcome.status != "skipped" and (outcome.notes or outcome.status == "unreadable"):
+        if outcome.status is not ImportStatus.SKIPPED and (
+            outcome.notes or outcome.status is ImportStatus.UNREADABLE
+        ):
             click.echo(f"  {outcome.file}: {outcome.status}; {'; '.join(outcome.notes)}")
 
 

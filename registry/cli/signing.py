@@ -9,14 +9,13 @@ from pathlib import Path
 
 import click
 from pyhanko.sign import signers
-from sqlalchemy import select
 
 from signing.errors import SigningError
 
 from ..config import KeyConfig
 from ..errors import InputError
-from ..models import Document, DocumentStatus, FileKind
-from ..services.drafting.documents import find_document
+from ..models import FileKind
+from ..services.drafting.documents import find_document, issued_documents
 from ..services.issuing.steps import (
     attach_file,
     configured_placement,
@@ -31,7 +30,7 @@ from ..services.setup.keys import (
     personal_key,
     secret_variable,
 )
-from ..services.setup.signing_tools import SigningTools, signing_tools
+from ..services.setup.signing_tools import SigningTools, signing_tools, timestamping_secret
 from .context import AppContext, pass_app, read_secret, write_file_atomically
 
 __all__ = [
@@ -46,9 +45,9 @@ __all__ = [
 
 def signing_tools_for(app: AppContext) -> SigningTools:
     instance = app.instance()
+    variable = timestamping_secret(instance)
     passphrase = None
-    if not instance.config.timestamping.url:  # the built-in TSA needs the demo PKI's key
-        variable = instance.config.pki.passphrase_env
+    if variable is not None:
         passphrase = read_secret(variable, "PKI passphrase (built-in timestamp service)").encode()
     return signing_tools(instance, passphrase)
 
@@ -183,12 +182,7 @@ def extend_command(app: AppContext, key: str | None) -> None:
     """Raise archive copies to PAdES B-LTA again (one document, or every issued one)."""
     tools = signing_tools_for(app)
     with app.unit_of_work() as session:
-        if key:
-            documents = [find_document(session, key)]
-        else:
-            documents = list(
-                session.scalars(select(Document).where(Document.status == DocumentStatus.ISSUED))
-            )
+        documents = [find_document(session, key)] if key else list(issued_documents(session))
         failed = []
         with click.progressbar(documents, label="B-LTA", file=sys.stderr) as bar:
             for document in bar:

@@ -6,12 +6,10 @@ from pathlib import Path
 from typing import Any
 
 import click
-from sqlalchemy import select
 
 from ..errors import InputError
-from ..models import User
 from ..services.people.accounts import create_api_token, set_password
-from ..services.people.users import add_user, get_user
+from ..services.people.users import add_user, get_user, list_users, pin_certificate
 from .context import AppContext, echo_json, pass_app, read_secret
 
 __all__ = ["users_group"]
@@ -89,34 +87,16 @@ def users_passwd(app: AppContext, login: str, password_env: str) -> None:
 def users_certificate(app: AppContext, login: str, certificate: str | None, clear: bool) -> None:
     """Pin LOGIN's signing certificate (PEM or DER file): a document he signs with his own
     token is accepted only with this very certificate (else: any with his e-mail)."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes
-
-    from ..audit import record_event
-
-    fingerprint = ""
+    data = None
     if not clear:
         if certificate is None:
             raise InputError("give the certificate file, or --clear")
         try:
             data = Path(certificate).read_bytes()
-            cert = (
-                x509.load_pem_x509_certificate(data)
-                if b"-----BEGIN" in data
-                else x509.load_der_x509_certificate(data)
-            )
-        except (OSError, ValueError) as exc:
-            raise InputError(f"{certificate}: not a readable certificate ({exc})") from exc
-        fingerprint = cert.fingerprint(hashes.SHA256()).hex()
+        except OSError as exc:
+            raise InputError(f"{certificate}: cannot read ({exc.strerror})") from exc
     with app.unit_of_work() as session:
-        user = get_user(session, login)
-        user.certificate_sha256 = fingerprint
-        record_event(
-            session,
-            actor=app.actor,
-            action="user:certificate",
-            details={"login": login, "certificate_sha256": fingerprint},
-        )
+        fingerprint = pin_certificate(session, login, data, actor=app.actor)
     click.echo(fingerprint or "cleared")
 
 
@@ -145,7 +125,7 @@ def users_list(app: AppContext, as_json: bool) -> None:
                 "position": user.position,
                 "active": user.active,
             }
-            for user in session.scalars(select(User).order_by(User.login))
+            for user in list_users(session)
         ]
     if as_json:
         echo_json(rows)

@@ -1,12 +1,21 @@
 """edXML packages (QCVN 102:2016/BTTTT): what Vietnamese document systems exchange."""
 
-from .model import NAMESPACE, Attachment, EdxmlDocument, EdxmlError, OrganInfo, StatusPackage
+from .model import (
+    NAMESPACE,
+    Attachment,
+    BusinessType,
+    EdxmlDocument,
+    EdxmlError,
+    OrganInfo,
+    StatusPackage,
+)
 from .read import read_package, read_status
 from .write import write_package, write_status
 
 __all__ = [
     "NAMESPACE",
     "Attachment",
+    "BusinessType",
     "EdxmlDocument",
     "EdxmlError",
     "OrganInfo",

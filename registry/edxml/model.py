@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import IntEnum
 
 from ..errors import RegistryError
 
 __all__ = [
-    "BUSINESS_NEW",
-    "BUSINESS_RECALL",
-    "BUSINESS_REPLACE",
     "NAMESPACE",
     "STATUS_CODES",
     "Attachment",
+    "BusinessType",
     "EdxmlDocument",
     "EdxmlError",
     "OrganInfo",
@@ -21,7 +20,17 @@ __all__ = [
 ]
 
 NAMESPACE = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
-BUSINESS_NEW, BUSINESS_RECALL, BUSINESS_REPLACE = 0, 1, 3
+
+
+class BusinessType(IntEnum):
+    """BussinessDocType: what a package does to the document it carries."""
+
+    NEW = 0
+    RECALL = 1  # thu hồi
+    UPDATE = 2  # cập nhật
+    REPLACE = 3  # thay thế
+
+
 STATUS_CODES = {
     "01": "arrived",
     "02": "rejected",
@@ -83,7 +92,7 @@ class EdxmlDocument:
     steering_type: int
     document_id: str  # "OrganId,yyyy/MM/dd,number/notation"
     sent_at: datetime  # TraceHeader Timestamp (Vietnam time in the XML)
-    business_type: int = BUSINESS_NEW
+    business_type: BusinessType = BusinessType.NEW
     business_reason: str = ""
     replaces: tuple[str, ...] = ()  # DocumentIds this one replaces (BussinessDocType 3)
     attachments: tuple[Attachment, ...] = ()

@@ -13,7 +13,15 @@ from importlib import resources
 from lxml import etree
 
 from .dates import parse_date, parse_time
-from .model import NAMESPACE, Attachment, EdxmlDocument, EdxmlError, OrganInfo, StatusPackage
+from .model import (
+    NAMESPACE,
+    Attachment,
+    BusinessType,
+    EdxmlDocument,
+    EdxmlError,
+    OrganInfo,
+    StatusPackage,
+)
 
 __all__ = ["MAX_PACKAGE_BYTES", "read_package", "read_status", "schema"]
 
@@ -55,6 +63,13 @@ def _parse(data: bytes, max_bytes: int) -> etree._Element:
             f"the package does not follow QCVN 102 (line {first.line}): {first.message}"
         )
     return root
+
+
+def _business_type(business: etree._Element | None) -> BusinessType:
+    # the schema allows only the four codes, so the conversion cannot fail here
+    if business is None:
+        return BusinessType.NEW
+    return BusinessType(int(_text(business, "e:BussinessDocType", "0")))
 
 
 def _text(element: etree._Element, path: str, default: str = "") -> str:
@@ -155,9 +170,7 @@ def read_package(data: bytes, *, max_bytes: int = MAX_PACKAGE_BYTES) -> EdxmlDoc
             steering_type=int(_text(message, "e:SteeringType")),
             document_id=_text(message, "e:DocumentId"),
             sent_at=parse_time(_text(header, "e:TraceHeaderList/e:TraceHeader/e:Timestamp")),
-            business_type=int(_text(business, "e:BussinessDocType", "0"))
-            if business is not None
-            else 0,
+            business_type=_business_type(business),
             business_reason=_text(business, "e:BussinessDocReason") if business is not None else "",
             replaces=tuple(
                 (r.text or "").strip()

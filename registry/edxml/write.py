@@ -88,7 +88,7 @@ def write_package(document: EdxmlDocument) -> bytes:
     _add(trace, "OrganId", document.sender.organ_id)
     _add(trace, "Timestamp", format_time(document.sent_at))
     business = _add(traces, "Bussiness")
-    _add(business, "BussinessDocType", str(document.business_type))
+    _add(business, "BussinessDocType", str(int(document.business_type)))
     if document.business_reason:
         _add(business, "BussinessDocReason", document.business_reason)
     _add(business, "Paper", "0")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
-from sqlalchemy import select
 
 from ..errors import InputError
 from ..models import User
@@ -17,9 +16,10 @@ from ..services.people.accounts import (
     set_roles,
     user_tokens,
 )
-from ..services.people.users import ROLES, add_user
+from ..services.people.users import ROLES, add_user, find_user, list_users
 from .auth import roles_required
 from .context import db_session
+from .forms import whole_number
 
 __all__ = ["admin"]
 
@@ -27,14 +27,14 @@ admin = Blueprint("admin", __name__)
 
 
 def _account(login: str) -> User:
-    user = db_session().scalars(select(User).where(User.login == login)).first()
+    user = find_user(db_session(), login)
     if user is None:
         abort(404)
     return user
 
 
 def _users_page(error: str = "", form: Any = None, status: int = 200) -> Any:
-    users = db_session().scalars(select(User).order_by(User.login)).all()
+    users = list_users(db_session())
     return render_template(
         "admin/users.html",
         users=users,
@@ -112,12 +112,13 @@ def change(login: str) -> Any:
                 database, user, request.form.get("label", ""), actor=g.user.login
             )
         elif action == "revoke":
-            revoke_api_token(database, int(request.form.get("token_id", "0")), actor=g.user.login)
+            token_id = whole_number(request.form.get("token_id", ""), "mã khóa API", "token id")
+            revoke_api_token(database, token_id, actor=g.user.login)
         else:
             raise InputError(f"unknown action {action!r}")
-    except (InputError, ValueError) as exc:
+    except InputError as exc:
         database.rollback()
-        return _account_page(user, getattr(exc, "message", str(exc)), status=400)
+        return _account_page(user, exc.message, status=400)
     database.commit()
     if token:  # shown once, never stored in clear
         return _account_page(user, token=token)

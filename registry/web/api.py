@@ -142,10 +142,7 @@ def register() -> Any:
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         abort(400, "send the draft PDF as multipart 'file'")
-    try:
-        draft = draft_request(request.form, upload.read(), upload.filename)
-    except ValueError as exc:
-        abort(400, str(exc))
+    draft = draft_request(request.form, upload.read(), upload.filename)
     database = db_session()
     issuer = current_issuer(database, instance_of().config)
     created = register_draft(database, instance_of().blobs, issuer, draft, actor=g.user.login)

@@ -6,14 +6,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, g, render_template, request
-from sqlalchemy import func, select
 
 from signing.text import vietnam_date
 
-from ..audit import record_event
-from ..models import AuditEvent
 from ..services.archive.audit_chain import verify_chain
-from ..services.archive.integrity import check_blobs
+from ..services.archive.audit_trail import event_page
+from ..services.archive.integrity import check_all_blobs
 from ..services.archive.stats import dashboard as dashboard_figures
 from ..services.setup.trust import instance_trust_store
 from .auth import roles_required
@@ -36,22 +34,16 @@ def dashboard() -> str:
 @auditor.get("/nhat-ky")
 @roles_required("auditor", "admin")
 def audit_trail() -> str:
-    database = db_session()
-    query = select(AuditEvent)
     actor = request.args.get("nguoi", "")[:64]
     action = request.args.get("hanh_dong", "")[:64]
-    if actor:
-        query = query.where(AuditEvent.actor == actor)
-    if action:
-        query = query.where(AuditEvent.action.startswith(action, autoescape=True))
-    total = database.scalar(select(func.count()).select_from(query.subquery())) or 0
-    page = page_number(request.args)
-    events = database.scalars(
-        query.order_by(AuditEvent.id.desc())
-        .offset((page - 1) * EVENTS_PER_PAGE)
-        .limit(EVENTS_PER_PAGE)
-    ).all()
-    pages = max(1, -(-total // EVENTS_PER_PAGE))
+    found = event_page(
+        db_session(),
+        actor=actor,
+        action=action,
+        page=page_number(request.args),
+        per_page=EVENTS_PER_PAGE,
+    )
+    events, page, pages = found.events, found.page, found.pages
     return render_template(
         "auditor/audit.html", events=events, page=page, pages=pages, actor=actor, action=action
     )
@@ -73,16 +65,6 @@ def integrity() -> Any:
     if request.method == "GET":
         return render_template("auditor/integrity.html", checked=None)
     database = db_session()
-    checked = 0
-    problems = []
-    for checked, problem in check_blobs(database, instance_of().blobs):  # noqa: B007
-        if problem is not None:
-            problems.append(problem)
-    record_event(
-        database,
-        actor=g.user.login,
-        action="archive:check-blobs",
-        details={"checked": checked, "problems": len(problems)},
-    )
+    checked, problems = check_all_blobs(database, instance_of().blobs, actor=g.user.login)
     database.commit()
     return render_template("auditor/integrity.html", checked=checked, problems=problems)

@@ -5,26 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, g, redirect, render_template, request, url_for
-from sqlalchemy import select
 
 from signing.errors import SigningError
 
-from ..audit import record_event
 from ..errors import InputError, RegistryError
-from ..models import DocumentStatus, DocumentType, Secrecy, Urgency, User
+from ..models import DocumentStatus, Secrecy, Urgency, User
 from ..services.archive.register_book import (
-    book_cover,
-    book_csv,
-    book_pdf,
+    BOOK_FORMATS,
     book_periods,
     book_rows,
-    book_xlsx,
+    export_book,
 )
 from ..services.archive.search import SearchQuery, search_documents
 from ..services.drafting.compose import compose_data
-from ..services.drafting.documents import register_draft
+from ..services.drafting.documents import document_types, register_draft
 from ..services.issuing.steps import configured_placement, issue_document, prepare_document
 from ..services.issuing.withdrawal import withdraw_and_recall
+from ..services.people.users import active_signers, find_user
 from ..services.setup.keys import open_configured_signer, organisation_key
 from ..services.setup.reference_data import current_issuer
 from .auth import roles_required
@@ -35,11 +32,6 @@ from .workspace import visible_document
 __all__ = ["clerk"]
 
 clerk = Blueprint("clerk", __name__)
-EXPORTS = {
-    "csv": "text/csv",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf",
-}
 
 
 @clerk.get("/")
@@ -59,15 +51,9 @@ def documents() -> str:
 def _form_choices() -> dict[str, Any]:
     database = db_session()
     issuer = current_issuer(database, instance_of().config)
-    types = database.scalars(
-        select(DocumentType)
-        .where(DocumentType.family == issuer.scheme, DocumentType.active.is_(True))
-        .order_by(DocumentType.name)
-    ).all()
-    users = database.scalars(select(User).where(User.active.is_(True)).order_by(User.full_name))
     return {
-        "types": types,
-        "signers": [user for user in users if "signer" in user.role_set],
+        "types": document_types(database, issuer.scheme),
+        "signers": active_signers(database),
         "urgencies": list(Urgency),
         "secrecies": list(Secrecy),
     }
@@ -111,14 +97,14 @@ def register() -> Any:
     form = request.form
     database = db_session()
     try:
-        signer = database.scalars(select(User).where(User.login == form.get("signer", ""))).first()
+        signer = find_user(database, form.get("signer", ""))
         pdf, name = _draft_pdf(form, signer)
         draft = draft_request(form, pdf, name)
         issuer = current_issuer(database, instance_of().config)
         document = register_draft(database, instance_of().blobs, issuer, draft, actor=g.user.login)
-    except (InputError, ValueError) as exc:
+    except InputError as exc:
         database.rollback()
-        message = getattr(exc, "message", str(exc))
+        message = exc.message
         # Everything typed comes back; only the file must be chosen again.
         return render_template(
             "clerk/register.html", form=form, error=message, **_form_choices()
@@ -183,28 +169,12 @@ def register_book() -> Any:
     period = request.args.get("ky") or (periods[0] if periods else "")
     rows = book_rows(database, period, viewer()) if period in periods else []
     kind = request.args.get("dinh_dang", "")
-    if kind in EXPORTS and rows:
-        record_event(
-            database,
-            actor=g.user.login,
-            action="register:export",
-            details={"period": period, "format": kind, "rows": len(rows)},
-        )
+    if kind in BOOK_FORMATS and rows:
+        book = export_book(database, instance_of(), period, kind, viewer(), actor=g.user.login)
         database.commit()
-        instance = instance_of()
-        cover = book_cover(database, instance.config, period)
-        data = (
-            book_csv(rows)
-            if kind == "csv"
-            else book_xlsx(rows, cover)
-            if kind == "xlsx"
-            else book_pdf(rows, cover, instance.config, instance.folder)
-        )
         return Response(
-            data,
-            mimetype=EXPORTS[kind],
-            headers={
-                "Content-Disposition": f'attachment; filename="so-van-ban-di-{period}.{kind}"'
-            },
+            book.data,
+            mimetype=book.mimetype,
+            headers={"Content-Disposition": f'attachment; filename="{book.filename}"'},
         )
     return render_template("clerk/book.html", rows=rows, periods=periods, period=period)

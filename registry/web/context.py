@@ -97,12 +97,12 @@ def signing_tools_of() -> SigningTools:
     """The instance's signing tools, built on first use and kept for the process."""
     tools: SigningTools | None = current_app.extensions.get("sovanban_tools")
     if tools is None:
-        from ..services.setup.signing_tools import signing_tools
+        from ..services.setup.signing_tools import signing_tools, timestamping_secret
 
         instance = instance_of()
         passphrase = None
-        if not instance.config.timestamping.url:
-            variable = instance.config.pki.passphrase_env
+        variable = timestamping_secret(instance)
+        if variable is not None:
             if not os.environ.get(variable):
                 raise InputError(
                     f"signing is unavailable: the built-in timestamp service needs {variable} "

@@ -1,19 +1,41 @@
-"""Form fields read the same way by the clerk's page and the API."""
+"""Form fields read the same way by the clerk's page, the admin's pages and the API: a value
+that cannot be used is an :class:`InputError` a person can read, never Python's wording."""
 
 from __future__ import annotations
 
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 
+from ..errors import InputError
 from ..models import Secrecy, Urgency
 from ..recipients import parse_distribution
 from ..services.drafting.documents import DraftRequest
 
-__all__ = ["draft_request"]
+__all__ = ["choice", "draft_request", "whole_number"]
+
+Choice = TypeVar("Choice", bound=StrEnum)
+
+
+def choice(kind: type[Choice], value: str, vi: str, en: str) -> Choice:
+    """``value`` as a member of ``kind``; ``vi``/``en`` name the field in the message."""
+    try:
+        return kind(value)
+    except ValueError:
+        known = ", ".join(member.value for member in kind)
+        raise InputError(
+            f"{vi} không hợp lệ: {value!r} / unknown {en} {value!r} ({known})"
+        ) from None
+
+
+def whole_number(value: str, vi: str, en: str) -> int:
+    if not value.strip().isdigit():
+        raise InputError(f"{vi} phải là số: {value!r} / {en} must be a number: {value!r}")
+    return int(value)
 
 
 def draft_request(form: Any, pdf: bytes, file_name: str) -> DraftRequest:
-    """The registration a form asks for; ``ValueError`` for an unknown urgency or secrecy,
-    :class:`InputError` for an unreadable Nơi nhận list."""
+    """The registration a form asks for; :class:`InputError` for an unknown urgency or
+    secrecy, or an unreadable Nơi nhận list."""
     text = form.get("recipients", "")
     return DraftRequest(
         pdf=pdf,
@@ -21,8 +43,8 @@ def draft_request(form: Any, pdf: bytes, file_name: str) -> DraftRequest:
         subject=form.get("subject", ""),
         signer_login=form.get("signer", ""),
         recipients=parse_distribution(text) if text.strip() else (),
-        urgency=Urgency(form.get("urgency", "normal")),
-        secrecy=Secrecy(form.get("secrecy", "none")),
+        urgency=choice(Urgency, form.get("urgency", "normal"), "độ khẩn", "urgency"),
+        secrecy=choice(Secrecy, form.get("secrecy", "none"), "độ mật", "secrecy"),
         drafting_unit=form.get("drafting_unit", ""),
         file_name=file_name,
     )

@@ -11,13 +11,13 @@ from werkzeug.exceptions import NotFound
 
 from signing.errors import UnusablePdfError
 
-from ..audit import record_event
 from ..errors import InputError, NotFoundError
 from ..models import Document, FileKind
 from ..services.archive.search import SearchQuery, search_documents
 from ..services.drafting.documents import find_document, read_revision
 from ..services.people.access import can_see
 from ..services.verification.pool import pool_for
+from ..services.verification.verify import record_verification
 from .auth import rate_limit
 from .context import (
     db_session,
@@ -132,17 +132,7 @@ def verify_upload(data: bytes, *, pages: bool) -> Any:
     )
     user = g.get("user")
     if user is not None:  # a verification by a logged-in person is part of the record
-        report = verified.report
-        record_event(
-            db_session(),
-            actor=user.login,
-            action="document:verify",
-            details={
-                "sha256": report["file"]["sha256"],
-                "indication": report["indication"],
-                "registry": (report.get("registry") or {}).get("status"),
-            },
-        )
+        record_verification(db_session(), verified.report, actor=user.login)
         db_session().commit()
     return verified
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
-from sqlalchemy import select
 
 from signing.errors import SigningError
 
 from ..errors import RegistryError
-from ..models import Document, DocumentStatus
+from ..services.drafting.documents import signer_queue
 from ..services.issuing.steps import sign_document
 from ..services.setup.keys import configured_key, open_configured_signer
 from .auth import roles_required
@@ -25,16 +24,8 @@ signer = Blueprint("signer", __name__)
 @signer.get("/")
 @roles_required("signer")
 def inbox() -> str:
-    mine = select(Document).where(Document.signer_id == g.user.id)
-    database = db_session()
-    waiting = database.scalars(
-        mine.where(Document.status == DocumentStatus.PREPARED).order_by(Document.id)
-    ).all()
-    done = database.scalars(
-        mine.where(Document.status.in_([DocumentStatus.SIGNED, DocumentStatus.ISSUED]))
-        .order_by(Document.id.desc())
-        .limit(20)
-    ).all()
+    queue = signer_queue(db_session(), g.user)
+    waiting, done = queue.waiting, queue.done
     return render_template("signer/inbox.html", waiting=waiting, done=done)
 
 

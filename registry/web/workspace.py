@@ -9,16 +9,17 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, g, render_template, request, send_file
-from sqlalchemy import select
 
 from signing.errors import SigningError
 from signing.preview import pages_to_show, render_page
 
 from ..errors import NotFoundError
-from ..models import AuditEvent, Document, DocumentStatus, DocumentType, FileKind, Secrecy, User
+from ..models import AuditEvent, Document, DocumentStatus, FileKind, Secrecy
+from ..services.archive.audit_trail import document_events
 from ..services.archive.search import SearchQuery, search_documents
-from ..services.drafting.documents import read_revision
+from ..services.drafting.documents import document_types, read_revision
 from ..services.people.access import can_see
+from ..services.people.users import active_signers
 from .auth import roles_required
 from .context import db_session, instance_of, page_number, viewer
 
@@ -86,13 +87,7 @@ def document_page(document_id: int) -> str:
     document = visible_document(document_id)
     events: list[AuditEvent] = []
     if g.user.role_set & {"clerk", "auditor"}:
-        events = list(
-            db_session().scalars(
-                select(AuditEvent)
-                .where(AuditEvent.document_id == document.id)
-                .order_by(AuditEvent.id)
-            )
-        )
+        events = list(document_events(db_session(), document.id))
     pages: list[int] = []
     if document.files:
         try:
@@ -147,10 +142,8 @@ def search() -> str:
     query = search_query_from(request.args)
     database = db_session()
     results = search_documents(database, query, viewer()) if request.args else None
-    types = database.scalars(select(DocumentType).where(DocumentType.active.is_(True))).all()
-    signers = [
-        u for u in database.scalars(select(User).order_by(User.full_name)) if "signer" in u.role_set
-    ]
+    types = document_types(database)
+    signers = active_signers(database, active_only=False)
     return render_template(
         "workspace/search.html",
         query=query,

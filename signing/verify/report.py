@@ -8,16 +8,22 @@ NO_CERTIFICATE_CHAIN_FOUND, TRY_LATER, … and NO_SIGNATURE for a file without a
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 __all__ = [
     "FAILED",
     "INDETERMINATE",
     "PASSED",
+    "Coverage",
     "DocumentReport",
     "Finding",
     "Indication",
+    "Level",
+    "Modifications",
     "Overlay",
+    "RegistryNote",
+    "Revocation",
+    "SignatureRole",
     "SignatureReport",
     "Signer",
     "TimestampInfo",
@@ -28,6 +34,14 @@ Indication = Literal["TOTAL-PASSED", "TOTAL-FAILED", "INDETERMINATE"]
 PASSED: Indication = "TOTAL-PASSED"
 FAILED: Indication = "TOTAL-FAILED"
 INDETERMINATE: Indication = "INDETERMINATE"
+
+SignatureRole = Literal["organisation", "personal", "unknown", "timestamp"]
+Revocation = Literal["good", "revoked", "unknown"]
+Coverage = Literal["entire_file", "entire_revision", "partial"]
+Modifications = Literal["none", "lta_updates", "form_filling", "other"]
+Level = Literal[
+    "PAdES-B-B", "PAdES-B-T", "PAdES-B-LT", "PAdES-B-LTA", "document-timestamp", "unknown"
+]
 
 
 @dataclass(frozen=True)
@@ -58,17 +72,17 @@ class TimestampInfo:
 @dataclass(frozen=True)
 class SignatureReport:
     field: str
-    role: str
+    role: SignatureRole
     signer: Signer | None
     intact: bool
     valid: bool
     trusted: bool
-    revocation: str  # good | revoked | unknown
+    revocation: Revocation
     signing_time: str | None
     timestamp: TimestampInfo | None
-    coverage: str  # entire_file | entire_revision | partial
-    modifications: str  # none | lta_updates | form_filling | other
-    level: str
+    coverage: Coverage
+    modifications: Modifications
+    level: Level
     findings: tuple[Finding, ...] = ()
     # What the signing software wrote as the signing time, when the time shown above is
     # another one (the timestamp's, when the software's clock is known to be off).
@@ -104,13 +118,19 @@ class Overlay:
     over: tuple[str, ...]  # the earlier signatures whose signed content lies under it
 
 
+class RegistryNote(Protocol):
+    """What the registry that asked adds to the report (whether it holds the file)."""
+
+    def as_dict(self) -> dict[str, Any]: ...
+
+
 @dataclass(frozen=True)
 class DocumentReport:
     sha256: str
     size: int
     signatures: tuple[SignatureReport, ...]
     findings: tuple[Finding, ...] = ()
-    registry: dict[str, Any] | None = field(default=None)
+    registry: RegistryNote | None = field(default=None)
     overlays: tuple[Overlay, ...] = ()
 
     @property
@@ -124,7 +144,7 @@ class DocumentReport:
             "file": {"sha256": self.sha256, "size": self.size},
             "indication": indication,
             "sub_indication": sub_indication,
-            "registry": self.registry,
+            "registry": self.registry.as_dict() if self.registry is not None else None,
             "signatures": [s.as_dict(lang) for s in self.signatures],
             "overlays": [asdict(o) for o in self.overlays],
             "messages": [_message(f, lang) for f in self.findings],

@@ -27,9 +27,14 @@ from .report import (
     FAILED,
     INDETERMINATE,
     PASSED,
+    Coverage,
     Finding,
     Indication,
+    Level,
+    Modifications,
+    Revocation,
     SignatureReport,
+    SignatureRole,
     Signer,
     TimestampInfo,
 )
@@ -40,11 +45,11 @@ from .structure import signature_structure
 __all__ = ["Judging", "broken_signature", "internal_error", "judge_signature"]
 
 LOCAL_TIME_QUIRK = timedelta(hours=7)
-_COVERAGE = {
+_COVERAGE: dict[SignatureCoverageLevel, Coverage] = {
     SignatureCoverageLevel.ENTIRE_FILE: "entire_file",
     SignatureCoverageLevel.ENTIRE_REVISION: "entire_revision",
 }
-_MODIFICATIONS = {
+_MODIFICATIONS: dict[ModificationLevel, Modifications] = {
     ModificationLevel.NONE: "none",
     ModificationLevel.LTA_UPDATES: "lta_updates",
     ModificationLevel.FORM_FILLING: "form_filling",
@@ -92,6 +97,7 @@ async def judge_signature(
     name = signature.field_name
     is_timestamp = signature.sig_object.get("/Type") == "/DocTimeStamp"
     findings = signature_structure(judging.data, judging.reader, signature, judging.revisions)
+    role: SignatureRole
     try:
         if is_timestamp:
             status: Any = await async_validate_pdf_timestamp(
@@ -102,8 +108,9 @@ async def judge_signature(
                 signature, context, diff_policy=judging.policy
             )
     except Exception as exc:  # noqa: BLE001 - any library failure is a failed signature
-        role = "timestamp" if is_timestamp else "unknown"
-        return _unvalidated(name, exc, findings, role, signature)
+        return _unvalidated(
+            name, exc, findings, "timestamp" if is_timestamp else "unknown", signature
+        )
     signer = _signer(status.signing_cert)
     if is_timestamp:
         role = "timestamp"
@@ -189,7 +196,7 @@ def _unvalidated(
     name: str,
     error: Exception,
     findings: list[Finding],
-    role: str,
+    role: SignatureRole,
     signature: EmbeddedPdfSignature,
 ) -> SignatureReport:
     """pyHanko gave up on the signature: its AdES verdict when it named one, else broken."""
@@ -260,7 +267,9 @@ def _algorithm_mismatch(signature: EmbeddedPdfSignature) -> tuple[str, str] | No
     return None
 
 
-def _report_without_status(name: str, role: str, findings: list[Finding]) -> SignatureReport:
+def _report_without_status(
+    name: str, role: SignatureRole, findings: list[Finding]
+) -> SignatureReport:
     return SignatureReport(
         field=name,
         role=role,
@@ -492,7 +501,7 @@ def _quirk_explained(name: str) -> Finding:
     )
 
 
-def _revocation(status: Any, context: ValidationContext) -> str:
+def _revocation(status: Any, context: ValidationContext) -> Revocation:
     if getattr(status, "revoked", False):
         return "revoked"  # after the signature too: the field tells the status, not the verdict
     cert = status.signing_cert
@@ -525,7 +534,7 @@ def _archived(judging: Judging, signature: EmbeddedPdfSignature) -> bool:
     return any(revision > signature.signed_revision for revision in judging.timestamp_revisions)
 
 
-def _level(is_timestamp: bool, status: Any, has_dss: bool, archived: bool) -> str:
+def _level(is_timestamp: bool, status: Any, has_dss: bool, archived: bool) -> Level:
     if is_timestamp:
         return "document-timestamp"
     if status.timestamp_validity is None:

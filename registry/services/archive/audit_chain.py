@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from signing.text import iso_vietnam
 from signing.timestamps import timestamp_token, token_problem
 
-from ...audit import GENESIS, hash_of, record_event
+from ...audit import GENESIS, AuditAction, hash_of, record_event
 from ...models import AuditEvent, AuditHead, AuditSeal
 
 __all__ = ["ChainProblem", "ChainReport", "seal_digest", "seal_head", "verify_chain"]
@@ -57,7 +57,9 @@ def seal_head(session: Session, timestamper: TimeStamper, *, actor: str) -> Audi
     token = timestamp_token(timestamper, seal_digest(seq, head_hash))
     seal = AuditSeal(seq=seq, hash=head_hash, sealed_at=datetime.now(UTC), token=token)
     session.add(seal)
-    record_event(session, actor=actor, action="audit:seal", details={"seq": seq, "hash": head_hash})
+    record_event(
+        session, actor=actor, action=AuditAction.AUDIT_SEAL, details={"seq": seq, "hash": head_hash}
+    )
     return seal
 
 

@@ -7,23 +7,36 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from signing.errors import SigningError
+from signing.errors import SigningError, UnusablePdfError
 from signing.inspect import inspect_pdf
 from signing.text import fold, nfc, vietnam_date
+from signing.verify.engine import verify_pdf
 from signing.verify.report import DocumentReport
 
-from ...audit import record_event
+from ...audit import AuditAction, record_event
 from ...errors import RegistryError
+from ...instance import Instance
 from ...models import Document, DocumentFile, DocumentStatus, DocumentType, FileKind, Issuer
 from ...numbering import record_number
 from ...search_text import refresh_search_text
 from ...storage import BlobStore
+from ..setup.reference_data import current_issuer
+from ..verification.verify import TrustMaterial, instance_roles, trust_material
 
-__all__ = ["ImportOutcome", "ReadFacts", "import_pdf", "read_facts"]
+__all__ = [
+    "ImportOutcome",
+    "ImportStatus",
+    "ReadFacts",
+    "import_file",
+    "import_pdf",
+    "read_facts",
+    "tally",
+]
 
 _NUMBER = re.compile(r"Số\s*:?\s*(\d{1,5})\s*[-/]\s*([A-Za-zĐđ]+)\s*[-/]\s*([A-Za-zĐđ0-9-]+)")
 _DATE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
@@ -41,10 +54,16 @@ class ReadFacts:
     subject: str
 
 
+class ImportStatus(StrEnum):
+    IMPORTED = "imported"
+    SKIPPED = "skipped"  # the register already holds the file
+    UNREADABLE = "unreadable"
+
+
 @dataclass(frozen=True)
 class ImportOutcome:
     file: str
-    status: str  # imported | skipped | unreadable
+    status: ImportStatus
     document_id: int | None = None
     number: str = ""
     verdict: str = ""
@@ -106,6 +125,36 @@ def _type_of(session: Session, issuer: Issuer, facts: ReadFacts) -> DocumentType
     return next((t for t in by_length if folded_title.startswith(fold(t.name))), None)
 
 
+def import_file(
+    session: Session,
+    instance: Instance,
+    data: bytes,
+    *,
+    name: str,
+    actor: str,
+    material: TrustMaterial | None = None,
+) -> ImportOutcome:
+    """Verify one archived PDF and register it; the caller commits. ``material``: the trust
+    material, when the caller imports many files (read once)."""
+    material = material or trust_material(instance)
+    try:
+        report = verify_pdf(
+            data,
+            trust=material.store,
+            roles=instance_roles(session, instance),
+            crls=material.crls,
+            time_limit=30.0,
+        )
+    except UnusablePdfError as exc:
+        return ImportOutcome(name, ImportStatus.UNREADABLE, notes=(exc.message,))
+    issuer = current_issuer(session, instance.config)
+    return import_pdf(session, instance.blobs, issuer, data, report, name=name, actor=actor)
+
+
+def tally(outcomes: list[ImportOutcome]) -> dict[ImportStatus, int]:
+    return {status: sum(o.status is status for o in outcomes) for status in ImportStatus}
+
+
 def import_pdf(
     session: Session,
     blobs: BlobStore,
@@ -122,14 +171,16 @@ def import_pdf(
     ).first()
     if existing is not None:
         return ImportOutcome(
-            name, "skipped", existing.document_id, notes=("already in the register",)
+            name, ImportStatus.SKIPPED, existing.document_id, notes=("already in the register",)
         )
     try:
         pdf = inspect_pdf(data)
     except SigningError as exc:
-        return ImportOutcome(name, "unreadable", notes=(exc.message,))
+        return ImportOutcome(name, ImportStatus.UNREADABLE, notes=(exc.message,))
     if not report.signatures:
-        return ImportOutcome(name, "unreadable", notes=("no signature: not an issued document",))
+        return ImportOutcome(
+            name, ImportStatus.UNREADABLE, notes=("no signature: not an issued document",)
+        )
     type_names = {
         t.code: t.name
         for t in session.scalars(select(DocumentType).where(DocumentType.family == issuer.scheme))
@@ -138,7 +189,7 @@ def import_pdf(
     doc_type = _type_of(session, issuer, facts)
     if doc_type is None:
         return ImportOutcome(
-            name, "unreadable", notes=("the document type cannot be read from the text",)
+            name, ImportStatus.UNREADABLE, notes=("the document type cannot be read from the text",)
         )
     notes: list[str] = []
     signed_at = [s.signing_time for s in report.signatures if s.signing_time]
@@ -198,8 +249,8 @@ def import_pdf(
     record_event(
         session,
         actor=actor,
-        action="document:import",
+        action=AuditAction.DOCUMENT_IMPORT,
         document=document,
         details={"file": name, "sha256": report.sha256, "number": rendered, "verdict": verdict},
     )
-    return ImportOutcome(name, "imported", document.id, rendered, verdict, tuple(notes))
+    return ImportOutcome(name, ImportStatus.IMPORTED, document.id, rendered, verdict, tuple(notes))

@@ -14,15 +14,19 @@ from sqlalchemy.orm import Session
 
 from signing.text import vietnam_date
 
+from ...audit import AuditAction, record_event
 from ...composer.book import BookCover, render_register_book
 from ...config import Config
-from ...errors import NotFoundError
+from ...errors import InputError, NotFoundError
+from ...instance import Instance
 from ...models import Document, NumberEntry, SeriesPeriod
 from ..people.access import Viewer, can_see
 from ..setup.fonts import configured_fonts
 
 __all__ = [
+    "BOOK_FORMATS",
     "COLUMNS",
+    "BookExport",
     "BookRow",
     "book_cover",
     "book_csv",
@@ -30,6 +34,7 @@ __all__ = [
     "book_periods",
     "book_rows",
     "book_xlsx",
+    "export_book",
 ]
 
 COLUMNS = (
@@ -192,3 +197,64 @@ def book_pdf(rows: Sequence[BookRow], cover: BookCover, config: Config, base: Pa
     return render_register_book(
         cover, COLUMNS, [row.cells() for row in rows], configured_fonts(config, base)
     )
+
+
+BOOK_FORMATS = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+@dataclass(frozen=True)
+class BookExport:
+    period: str
+    kind: str  # csv | xlsx | pdf
+    data: bytes
+    rows: int
+
+    @property
+    def mimetype(self) -> str:
+        return BOOK_FORMATS[self.kind]
+
+    @property
+    def filename(self) -> str:
+        return f"so-van-ban-di-{self.period}.{self.kind}"
+
+
+def export_book(
+    session: Session,
+    instance: Instance,
+    period: str | None,
+    kind: str,
+    viewer: Viewer,
+    *,
+    actor: str,
+) -> BookExport:
+    """The register book of ``period`` (default: the newest) as ``kind``, rows as ``viewer``
+    may see them; the export is recorded in the audit trail."""
+    if kind not in BOOK_FORMATS:
+        raise InputError(f"định dạng sổ không hợp lệ / no book format {kind!r} (csv, xlsx, pdf)")
+    periods = book_periods(session)
+    chosen = period or (periods[0] if periods else "")
+    if chosen not in periods:
+        known = ", ".join(periods) or "none yet"
+        raise InputError(
+            f"chưa có số nào trong kỳ {chosen!r} / no number was given in {chosen!r} "
+            f"(periods: {known})"
+        )
+    rows = book_rows(session, chosen, viewer)
+    cover = book_cover(session, instance.config, chosen)
+    if kind == "csv":
+        data = book_csv(rows)
+    elif kind == "xlsx":
+        data = book_xlsx(rows, cover)
+    else:
+        data = book_pdf(rows, cover, instance.config, instance.folder)
+    record_event(
+        session,
+        actor=actor,
+        action=AuditAction.REGISTER_EXPORT,
+        details={"period": chosen, "format": kind, "rows": len(rows)},
+    )
+    return BookExport(chosen, kind, data, len(rows))

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from signing.expiry import document_state
 
-from ...audit import record_event
+from ...audit import AuditAction, record_event
 from ...instance import Instance
 from ...models import Document, DocumentFile, DocumentStatus, FileKind
 from ..drafting.documents import read_revision
@@ -139,7 +139,7 @@ def sweep_archive(
         strays=tuple(strays),
         strays_removed=len(strays) if remove_strays else 0,
     )
-    record_event(session, actor=actor, action="archive:check", details=report.counts())
+    record_event(session, actor=actor, action=AuditAction.ARCHIVE_CHECK, details=report.counts())
     return report
 
 

@@ -14,7 +14,7 @@ from signing.errors import UnusablePdfError
 from signing.inspect import inspect_pdf
 from signing.text import nfc
 
-from ...audit import record_event
+from ...audit import AuditAction, record_event
 from ...errors import InputError, NotFoundError
 from ...models import (
     LARGEST_KEY,
@@ -29,6 +29,7 @@ from ...models import (
     Recipient,
     Secrecy,
     Urgency,
+    User,
 )
 from ...recipients import RecipientLine
 from ...references import find_citations
@@ -39,11 +40,15 @@ from ..people.users import get_user
 __all__ = [
     "MAX_SUBJECT",
     "DraftRequest",
+    "SignerQueue",
+    "document_types",
     "find_document",
     "get_type",
+    "issued_documents",
     "list_documents",
     "read_revision",
     "register_draft",
+    "signer_queue",
 ]
 
 MAX_SUBJECT = 1000
@@ -176,7 +181,7 @@ def register_draft(
     record_event(
         session,
         actor=actor,
-        action="document:register",
+        action=AuditAction.DOCUMENT_REGISTER,
         document=document,
         details={"sha256": blob.sha256, "size": blob.size, "type": doc_type.code},
     )
@@ -241,3 +246,37 @@ def read_revision(
         if chosen is None:
             raise NotFoundError(f"document #{document.id} has no stored revision")
     return chosen, blobs.get(chosen.sha256)
+
+
+def document_types(session: Session, family: str | None = None) -> list[DocumentType]:
+    """The active document types, of one numbering family (party/state) or all, by name."""
+    query = select(DocumentType).where(DocumentType.active.is_(True)).order_by(DocumentType.name)
+    if family is not None:
+        query = query.where(DocumentType.family == family)
+    return list(session.scalars(query))
+
+
+@dataclass(frozen=True)
+class SignerQueue:
+    waiting: Sequence[Document]  # prepared, for him to sign
+    done: Sequence[Document]  # the last he signed (signed or issued since)
+
+
+def signer_queue(session: Session, user: User, *, done_limit: int = 20) -> SignerQueue:
+    mine = select(Document).where(Document.signer_id == user.id)
+    waiting = session.scalars(
+        mine.where(Document.status == DocumentStatus.PREPARED).order_by(Document.id)
+    ).all()
+    done = session.scalars(
+        mine.where(Document.status.in_([DocumentStatus.SIGNED, DocumentStatus.ISSUED]))
+        .order_by(Document.id.desc())
+        .limit(done_limit)
+    ).all()
+    return SignerQueue(waiting, done)
+
+
+def issued_documents(session: Session) -> Sequence[Document]:
+    """Every issued document, oldest first (for sweeps over the whole archive)."""
+    return session.scalars(
+        select(Document).where(Document.status == DocumentStatus.ISSUED).order_by(Document.id)
+    ).all()

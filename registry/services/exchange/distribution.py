@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from signing.text import vietnam_date
 from signing.verify.report import DocumentReport
 
-from ...audit import record_event
+from ...audit import AuditAction, record_event
 from ...config import Config
 from ...directory import ORGAN_ID_SHAPE
 from ...edxml import (
@@ -28,7 +28,7 @@ from ...edxml import (
     write_package,
 )
 from ...edxml.dates import format_date
-from ...edxml.model import BUSINESS_NEW, BUSINESS_RECALL, BUSINESS_REPLACE, STATUS_CODES
+from ...edxml.model import STATUS_CODES, BusinessType
 from ...errors import InputError
 from ...instance import Instance
 from ...models import (
@@ -99,7 +99,7 @@ def export_package(
     instance: Instance,
     document: Document,
     *,
-    business: int = BUSINESS_NEW,
+    business: BusinessType = BusinessType.NEW,
     reason: str = "",
     replaces: Sequence[str] = (),
     at: datetime | None = None,
@@ -170,7 +170,7 @@ def send_document(
     transport: Transport,
     *,
     actor: str,
-    business: int = BUSINESS_NEW,
+    business: BusinessType = BusinessType.NEW,
     reason: str = "",
     replaces: Sequence[str] = (),
 ) -> str:
@@ -184,17 +184,17 @@ def send_document(
             f"document #{document.id} has no recipient with an OrganId: add the bodies to the "
             "directory (sovanban organs add) or give organ_id in the recipients"
         )
-    kind = {BUSINESS_NEW: "new", BUSINESS_RECALL: "recall", BUSINESS_REPLACE: "replace"}[business]
+    kind = business.name.lower()
     where = transport.deliver(f"{content.document_id}-{kind}", package)
     for recipient, _ in receivers:
-        if business != BUSINESS_RECALL:
+        if business != BusinessType.RECALL:
             recipient.sent_at = content.sent_at
             recipient.delivery_status = ""
             recipient.delivered_at = None
     record_event(
         session,
         actor=actor,
-        action=f"document:send-{kind}",
+        action=AuditAction(f"document:send-{kind}"),
         document=document,
         details={
             "document_id": content.document_id,
@@ -217,7 +217,7 @@ def recall_document(
         document,
         transport,
         actor=actor,
-        business=BUSINESS_RECALL,
+        business=BusinessType.RECALL,
         reason=document.withdrawn_reason,
     )
 
@@ -283,7 +283,7 @@ def apply_status(
     record_event(
         session,
         actor=actor,
-        action="document:delivery-status",
+        action=AuditAction.DOCUMENT_DELIVERY_STATUS,
         document=document,
         details={
             "organ_id": status.receiver.organ_id,

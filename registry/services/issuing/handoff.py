@@ -26,7 +26,7 @@ from signing.handoff import Expectation, HandoffRefused, check_returned
 from signing.prepare import DATE_FIELD, NUMBER_FIELD, ORGANISATION_FIELD, SIGNER_FIELD
 from signing.text import iso_vietnam, vietnam_date, vietnamese_date_line
 
-from ...audit import record_event
+from ...audit import AuditAction, record_event
 from ...config import Config
 from ...errors import InputError, NotFoundError
 from ...models import Document, DocumentFile, DocumentStatus, FileKind, Handoff, Secrecy
@@ -37,7 +37,14 @@ from ..drafting.documents import read_revision
 from ..setup.signing_tools import SigningTools
 from .steps import extend_document
 
-__all__ = ["HandoffTicket", "accept_handoff", "create_handoff", "handoff_by_token", "take_download"]
+__all__ = [
+    "HandoffTicket",
+    "accept_handoff",
+    "create_handoff",
+    "handoff_by_token",
+    "open_handoff",
+    "take_download",
+]
 
 CLOCK_SKEW = timedelta(minutes=5)
 
@@ -112,7 +119,7 @@ def create_handoff(
     record_event(
         session,
         actor=actor,
-        action=f"handoff:{kind}",
+        action=AuditAction(f"handoff:{kind}"),
         document=document,
         details={
             "handoff": handoff.id,
@@ -226,7 +233,7 @@ def accept_handoff(
         record_event(
             session,
             actor=actor,
-            action="handoff:refused",
+            action=AuditAction.HANDOFF_REFUSED,
             document=document,
             details={"handoff": handoff.id, "reason": refused.message},
         )
@@ -246,7 +253,7 @@ def accept_handoff(
     record_event(
         session,
         actor=actor,
-        action=f"handoff:accepted-{handoff.kind}",
+        action=AuditAction(f"handoff:accepted-{handoff.kind}"),
         document=document,
         details={
             "handoff": handoff.id,
@@ -258,3 +265,15 @@ def accept_handoff(
     if handoff.kind == "issue" and tools is not None:  # the B-LTA archive copy, as issuing does
         extend_document(session, blobs, document, tools, actor=actor, source=returned)
     return document
+
+
+def open_handoff(session: Session, document: Document) -> Handoff:
+    """The document's newest hand-off that is not finished; refused when there is none."""
+    handoff = session.scalars(
+        select(Handoff)
+        .where(Handoff.document_id == document.id, Handoff.finished_at.is_(None))
+        .order_by(Handoff.id.desc())
+    ).first()
+    if handoff is None:
+        raise NotFoundError(f"document #{document.id} has no open hand-off (sovanban handoff)")
+    return handoff

@@ -21,7 +21,7 @@ from signing.placement import PlacementNotFound, find_placement
 from signing.prepare import Box, Placement, prepare_pdf
 from signing.text import iso_vietnam, vietnam_date, vietnamese_date_line
 
-from ...audit import record_event
+from ...audit import AuditAction, record_event
 from ...config import PlacementConfig
 from ...errors import InputError
 from ...models import Document, DocumentFile, DocumentStatus, FileKind, Secrecy
@@ -112,7 +112,7 @@ def prepare_document(
     record_event(
         session,
         actor=actor,
-        action="document:prepare",
+        action=AuditAction.DOCUMENT_PREPARE,
         document=document,
         details={"sha256": digest},
     )
@@ -146,7 +146,7 @@ def sign_document(
     record_event(
         session,
         actor=actor,
-        action="document:sign",
+        action=AuditAction.DOCUMENT_SIGN,
         document=document,
         details={"sha256": digest, "signer_email": email},
     )
@@ -202,7 +202,7 @@ def issue_document(
     record_event(
         session,
         actor=actor,
-        action="document:issue",
+        action=AuditAction.DOCUMENT_ISSUE,
         document=document,
         details={"number": number.rendered, "sha256": digest, "issued_at": iso_vietnam(moment)},
     )
@@ -229,14 +229,18 @@ def extend_document(
         record_event(
             session,
             actor=actor,
-            action="archive:extend-failed",
+            action=AuditAction.ARCHIVE_EXTEND_FAILED,
             document=document,
             details={"reason": exc.message},
         )
         return False
     digest = _store(session, blobs, document, FileKind.ARCHIVE, archive)
     record_event(
-        session, actor=actor, action="archive:extend", document=document, details={"sha256": digest}
+        session,
+        actor=actor,
+        action=AuditAction.ARCHIVE_EXTEND,
+        document=document,
+        details={"sha256": digest},
     )
     return True
 
@@ -272,7 +276,7 @@ def attach_file(
     record_event(
         session,
         actor=actor,
-        action="document:attach",
+        action=AuditAction.DOCUMENT_ATTACH,
         document=document,
         details={"sha256": digest, "name": name},
     )

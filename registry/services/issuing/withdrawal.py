@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from signing.text import nfc
 
-from ...audit import record_event
+from ...audit import AuditAction, record_event
 from ...errors import InputError
 from ...instance import Instance
 from ...models import Document, DocumentStatus
@@ -36,7 +36,7 @@ def withdraw_document(session: Session, document: Document, *, reason: str, acto
     record_event(
         session,
         actor=actor,
-        action="document:withdraw",
+        action=AuditAction.DOCUMENT_WITHDRAW,
         document=document,
         details={"reason": reason, "number": number.rendered if number else None},
     )

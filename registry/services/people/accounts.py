@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ...audit import record_event
+from ...audit import AuditAction, record_event
 from ...errors import AuthenticationError, InputError
 from ...models import LARGEST_KEY, ApiToken, User
 from ...passwords import MIN_PASSWORD_LENGTH, hash_password, password_matches
@@ -47,7 +47,9 @@ def set_password(session: Session, user: User, password: str, *, actor: str) -> 
     user.password_hash = hash_password(password)
     user.failed_logins = 0
     user.locked_until = None
-    record_event(session, actor=actor, action="user:password", details={"login": user.login})
+    record_event(
+        session, actor=actor, action=AuditAction.USER_PASSWORD, details={"login": user.login}
+    )
 
 
 def authenticate(
@@ -64,11 +66,14 @@ def authenticate(
     if user is None or not user.active or not user.password_hash:
         password_matches(_DUMMY_HASH, password)
         record_event(
-            session, actor="anonymous", action="user:login-failed", details={"login": login[:64]}
+            session,
+            actor="anonymous",
+            action=AuditAction.USER_LOGIN_FAILED,
+            details={"login": login[:64]},
         )
         raise refused
     if user.locked_until is not None and user.locked_until > now:
-        record_event(session, actor=user.login, action="user:login-locked", details={})
+        record_event(session, actor=user.login, action=AuditAction.USER_LOGIN_LOCKED, details={})
         minutes = -(-int((user.locked_until - now).total_seconds()) // 60)
         raise AuthenticationError(
             f"Đăng nhập sai quá nhiều lần, hãy chờ {minutes} phút / too many failed logins: "
@@ -79,11 +84,11 @@ def authenticate(
         if user.failed_logins >= MAX_FAILED_LOGINS:
             user.locked_until = now + LOCKOUT
             user.failed_logins = 0
-        record_event(session, actor=user.login, action="user:login-failed", details={})
+        record_event(session, actor=user.login, action=AuditAction.USER_LOGIN_FAILED, details={})
         raise refused
     user.failed_logins = 0
     user.locked_until = None
-    record_event(session, actor=user.login, action="user:login", details={})
+    record_event(session, actor=user.login, action=AuditAction.USER_LOGIN, details={})
     return user
 
 
@@ -107,7 +112,7 @@ def set_roles(session: Session, user: User, roles: set[str], *, actor: str) -> N
     record_event(
         session,
         actor=actor,
-        action="user:roles",
+        action=AuditAction.USER_ROLES,
         details={"login": user.login, "roles": user.roles},
     )
 
@@ -122,7 +127,7 @@ def set_active(session: Session, user: User, active: bool, *, actor: str) -> Non
     record_event(
         session,
         actor=actor,
-        action="user:activate" if active else "user:deactivate",
+        action=AuditAction.USER_ACTIVATE if active else AuditAction.USER_DEACTIVATE,
         details={"login": user.login},
     )
 
@@ -143,7 +148,10 @@ def create_api_token(session: Session, user: User, label: str, *, actor: str) ->
     token = _TOKEN_PREFIX + secrets.token_urlsafe(32)
     session.add(ApiToken(user_id=user.id, label=label, token_sha256=_digest(token)))
     record_event(
-        session, actor=actor, action="token:create", details={"login": user.login, "label": label}
+        session,
+        actor=actor,
+        action=AuditAction.TOKEN_CREATE,
+        details={"login": user.login, "label": label},
     )
     return token
 
@@ -153,7 +161,7 @@ def revoke_api_token(session: Session, token_id: int, *, actor: str) -> None:
     if token is None or token.revoked_at is not None:
         raise InputError(f"no active token #{token_id}")
     token.revoked_at = datetime.now(UTC)
-    record_event(session, actor=actor, action="token:revoke", details={"token": token_id})
+    record_event(session, actor=actor, action=AuditAction.TOKEN_REVOKE, details={"token": token_id})
 
 
 def user_for_token(session: Session, token: str) -> User | None:

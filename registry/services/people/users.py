@@ -4,16 +4,26 @@ from __future__ import annotations
 
 import re
 
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from signing.text import nfc
 
-from ...audit import record_event
+from ...audit import AuditAction, record_event
 from ...errors import InputError, NotFoundError
 from ...models import User
 
-__all__ = ["ROLES", "add_user", "get_user"]
+__all__ = [
+    "ROLES",
+    "active_signers",
+    "add_user",
+    "find_user",
+    "get_user",
+    "list_users",
+    "pin_certificate",
+]
 
 ROLES = frozenset({"clerk", "signer", "auditor", "admin"})
 _LOGIN = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
@@ -53,7 +63,10 @@ def add_user(
     session.add(user)
     session.flush()
     record_event(
-        session, actor=actor, action="user:add", details={"login": login, "roles": user.roles}
+        session,
+        actor=actor,
+        action=AuditAction.USER_ADD,
+        details={"login": login, "roles": user.roles},
     )
     return user
 
@@ -63,3 +76,46 @@ def get_user(session: Session, login: str) -> User:
     if user is None or not user.active:
         raise NotFoundError(f"no active user with the login {login!r}")
     return user
+
+
+def find_user(session: Session, login: str) -> User | None:
+    """The account with ``login``, active or not; None when there is none."""
+    return session.scalars(select(User).where(User.login == login)).first()
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.login)))
+
+
+def active_signers(session: Session, *, active_only: bool = True) -> list[User]:
+    """The people who sign documents (role ``signer``), by name; the inactive ones too
+    when ``active_only`` is false (a search filter must find who signed in the past)."""
+    query = select(User).order_by(User.full_name)
+    if active_only:
+        query = query.where(User.active.is_(True))
+    return [user for user in session.scalars(query) if "signer" in user.role_set]
+
+
+def pin_certificate(session: Session, login: str, certificate: bytes | None, *, actor: str) -> str:
+    """Pin ``login``'s signing certificate (PEM or DER): a document he signs with his own
+    token is accepted only with this very one; ``None`` clears the pin. Its SHA-256."""
+    fingerprint = ""
+    if certificate is not None:
+        try:
+            cert = (
+                x509.load_pem_x509_certificate(certificate)
+                if b"-----BEGIN" in certificate
+                else x509.load_der_x509_certificate(certificate)
+            )
+        except ValueError as exc:
+            raise InputError(f"not a readable certificate ({exc})") from exc
+        fingerprint = cert.fingerprint(hashes.SHA256()).hex()
+    user = get_user(session, login)
+    user.certificate_sha256 = fingerprint
+    record_event(
+        session,
+        actor=actor,
+        action=AuditAction.USER_CERTIFICATE,
+        details={"login": login, "certificate_sha256": fingerprint},
+    )
+    return fingerprint

@@ -10,16 +10,18 @@ from importlib import resources
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ...audit import record_event
+from ...audit import AuditAction, record_event
 from ...config import Config
 from ...errors import NotFoundError
-from ...models import AuditEvent, DocumentType, Issuer, Term
+from ...models import AuditEvent, DocumentType, Issuer, Series, Term
 
 __all__ = [
+    "SeriesRow",
     "SyncReport",
     "builtin_document_types",
     "current_issuer",
     "record_configuration",
+    "series_rows",
     "sync_reference_data",
 ]
 
@@ -116,7 +118,7 @@ def record_configuration(session: Session, config: Config, *, actor: str) -> boo
     digest = hashlib.sha256(repr(config).encode("utf-8")).hexdigest()
     last = session.scalars(
         select(AuditEvent)
-        .where(AuditEvent.action == "config:apply")
+        .where(AuditEvent.action == AuditAction.CONFIG_APPLY)
         .order_by(AuditEvent.seq.desc())
     ).first()
     if last is not None and last.details.get("sha256") == digest:
@@ -124,7 +126,31 @@ def record_configuration(session: Session, config: Config, *, actor: str) -> boo
     record_event(
         session,
         actor=actor,
-        action="config:apply",
+        action=AuditAction.CONFIG_APPLY,
         details={"sha256": digest, "source": config.source},
     )
     return True
+
+
+@dataclass(frozen=True)
+class SeriesRow:
+    issuer: str
+    series: str
+    period: str
+    last_number: int
+    closed: bool
+
+
+def series_rows(session: Session) -> list[SeriesRow]:
+    """Every series and period with the last number it gave."""
+    return [
+        SeriesRow(
+            series.issuer.abbreviation,
+            series.key,
+            period.period_key,
+            period.last_number,
+            bool(series.closed_at or period.closed_at),
+        )
+        for series in session.scalars(select(Series).order_by(Series.key))
+        for period in series.periods
+    ]

@@ -21,7 +21,7 @@ from .fonts import configured_fonts
 from .pki import pki_folder, pki_services, timestamper
 from .trust import instance_trust_store
 
-__all__ = ["SigningTools", "signing_tools"]
+__all__ = ["SigningTools", "signing_tools", "timestamping_secret"]
 
 
 @dataclass(frozen=True)
@@ -73,3 +73,9 @@ def signing_tools(instance: Instance, pki_passphrase: bytes | None) -> SigningTo
         archive_context=archive_context,
         document_url=instance.config.document_url,
     )
+
+
+def timestamping_secret(instance: Instance) -> str | None:
+    """The environment variable whose passphrase the built-in timestamp service needs (the
+    demo PKI's key signs the timestamps), or None when a TSA URL is configured."""
+    return None if instance.config.timestamping.url else instance.config.pki.passphrase_env

@@ -16,26 +16,24 @@ from sqlalchemy.orm import Session
 from certs.demo import DemoPki
 from certs.errors import CertsError
 from certs.trust import TrustStore
-from signing.inspect import pdf_field_value
-from signing.prepare import NUMBER_FIELD
 from signing.verify.engine import Roles, verify_pdf
 from signing.verify.report import DocumentReport
 
+from ...audit import AuditAction, record_event
 from ...instance import Instance, resolve_path
-from ...models import Document, DocumentFile, FileKind, NumberEntry, User
-from ...storage import BlobStore
+from ...models import User
 from ..setup.pki import pki_folder
 from ..setup.trust import instance_trust_store
+from .register_match import match_register
 
 __all__ = [
     "TrustMaterial",
     "instance_roles",
     "published_crls",
+    "record_verification",
     "trust_material",
     "verify_for_instance",
 ]
-
-_REGISTERED_KINDS = (FileKind.ISSUED, FileKind.ARCHIVE)
 
 
 def instance_roles(session: Session, instance: Instance) -> Roles:
@@ -103,59 +101,6 @@ def published_crls(instance: Instance) -> list[asn1_crl.CertificateList]:
         return []
 
 
-def _number_in_file(data: bytes) -> str:
-    return pdf_field_value(data, NUMBER_FIELD)
-
-
-def _registry(
-    session: Session, blobs: BlobStore, report: DocumentReport, data: bytes
-) -> dict[str, Any]:
-    exact = session.scalars(
-        select(DocumentFile).where(
-            DocumentFile.sha256 == report.sha256, DocumentFile.kind.in_(_REGISTERED_KINDS)
-        )
-    ).first()
-    if exact is not None:
-        document = exact.document
-        registered = document.number
-        in_file = _number_in_file(data)
-        return {
-            "status": "registered",
-            "document_id": document.id,
-            "number": registered.rendered if registered else None,
-            "revision": exact.kind.value,
-            # The number printed in the file's field must be the register's.
-            "number_agrees": registered is not None and in_file == f"{registered.number:02d}",
-        }
-    number_value = _number_in_file(data)
-    candidates = (
-        session.scalars(
-            select(DocumentFile)
-            .join(NumberEntry, NumberEntry.document_id == DocumentFile.document_id)
-            .where(
-                DocumentFile.kind.in_(_REGISTERED_KINDS),
-                NumberEntry.number == int(number_value),
-            )
-        ).all()
-        if number_value.isdigit() and len(number_value) < 9
-        else []
-    )
-    for stored in candidates:
-        owner: Document = stored.document
-        if owner.number is None or f"{owner.number.number:02d}" != number_value:
-            continue
-        original = blobs.get(stored.sha256)
-        if data.startswith(original):
-            return {
-                "status": "differs",
-                "document_id": owner.id,
-                "number": owner.number.rendered,
-                "added_bytes": len(data) - len(original),
-                "explanation": "the file is the registered revision with later additions",
-            }
-    return {"status": "not_registered", "number_in_file": number_value or None}
-
-
 def verify_for_instance(
     session: Session,
     instance: Instance,
@@ -174,4 +119,18 @@ def verify_for_instance(
         online=online,
         time_limit=time_limit,
     )
-    return replace(report, registry=_registry(session, instance.blobs, report, data))
+    return replace(report, registry=match_register(session, instance.blobs, report.sha256, data))
+
+
+def record_verification(session: Session, report: dict[str, Any], *, actor: str) -> None:
+    """A verification by a person logged in is part of the record (the report as a dict)."""
+    record_event(
+        session,
+        actor=actor,
+        action=AuditAction.DOCUMENT_VERIFY,
+        details={
+            "sha256": report["file"]["sha256"],
+            "indication": report["indication"],
+            "registry": (report.get("registry") or {}).get("status"),
+        },
+    )

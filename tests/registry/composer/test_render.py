@@ -6,7 +6,6 @@ import io
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -18,9 +17,8 @@ from registry.recipients import render_distribution
 from registry.services.drafting.compose import load_configured_notice, seed_notice_path
 from signing.fonts import default_font_faces
 from signing.text import vietnamese_date_line
+from tests.support import PROJECT_ROOT
 from tests.support.components import require
-
-REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +103,7 @@ def test_composing_is_deterministic(seed: Notice, seed_pdf: bytes) -> None:
 
 def test_the_seed_body_is_the_real_notice_text(seed: Notice) -> None:
     """The packaged notice holds the reference document's words, none lost or added."""
-    original = REPO.parent / "shared" / "seed" / "thong-bao-ket-luan-2023-04-11.txt"
+    original = PROJECT_ROOT.parent / "shared" / "seed" / "thong-bao-ket-luan-2023-04-11.txt"
     if not original.is_file():  # project data, not a component: CI lays it beside the clone
         pytest.skip(f"{original} is not beside the checkout")
     body = original.read_text("utf-8").split("Nơi nhận:")[0]

@@ -14,6 +14,7 @@ from lxml import etree
 
 from registry.edxml import (
     Attachment,
+    BusinessType,
     EdxmlDocument,
     EdxmlError,
     OrganInfo,
@@ -71,15 +72,31 @@ def test_a_package_follows_the_schema_and_reads_back_equal() -> None:
 
 def test_a_recall_and_a_replacement_carry_their_business_fields() -> None:
     recall = read_package(
-        write_package(replace(DOCUMENT, business_type=1, business_reason="Sai sót"))
+        write_package(
+            replace(DOCUMENT, business_type=BusinessType.RECALL, business_reason="Sai sót")
+        )
     )
-    assert (recall.business_type, recall.business_reason) == (1, "Sai sót")
+    assert (recall.business_type, recall.business_reason) == (BusinessType.RECALL, "Sai sót")
+    assert b"<edXML:BussinessDocType>1<" in write_package(recall)
     replacement = read_package(
         write_package(
-            replace(DOCUMENT, business_type=3, replaces=("000.00.00.Z01,2023/04/19,24/TB/ĐUK",))
+            replace(
+                DOCUMENT,
+                business_type=BusinessType.REPLACE,
+                replaces=("000.00.00.Z01,2023/04/19,24/TB/ĐUK",),
+            )
         )
     )
     assert replacement.replaces == ("000.00.00.Z01,2023/04/19,24/TB/ĐUK",)
+    assert replacement.business_type is BusinessType.REPLACE
+
+
+def test_an_unknown_business_type_is_refused() -> None:
+    package = write_package(replace(DOCUMENT, business_type=BusinessType.UPDATE))
+    forged = package.replace(b"<edXML:BussinessDocType>2<", b"<edXML:BussinessDocType>7<")
+    assert forged != package
+    with pytest.raises(EdxmlError, match=r"does not follow QCVN 102.*BussinessDocType"):
+        read_package(forged)
 
 
 def test_a_status_package_reads_back() -> None:

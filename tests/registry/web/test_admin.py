@@ -80,6 +80,10 @@ def test_a_token_is_shown_once_and_can_be_revoked(app: Flask) -> None:
     api = app.test_client()
     assert api.get("/api/v1/documents?trang_thai=draft", headers=headers).status_code == 200
     token_id = re.findall(r'name="token_id" value="(\d+)"', admin.get(page).get_data(as_text=True))
+    garbled = admin.post(page, data={"action": "revoke", "token_id": "1x", "csrf_token": token})
+    assert garbled.status_code == 400
+    assert "token id must be a number: &#39;1x&#39;" in garbled.get_data(as_text=True)
+    assert api.get("/api/v1/documents", headers=headers).status_code == 200
     for each in token_id:
         admin.post(page, data={"action": "revoke", "token_id": each, "csrf_token": token})
     assert api.get("/api/v1/documents", headers=headers).status_code == 401

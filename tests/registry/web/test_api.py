@@ -227,3 +227,32 @@ def test_issuing_takes_the_office_key_and_withdrawing_recalls_what_was_sent(
     (recall,) = set(outbox.glob("*.edxml")) - before
     package = read_package(recall.read_bytes())
     assert (package.business_type, package.business_reason) == (1, "Gửi nhầm")
+
+
+def test_a_registration_with_an_unknown_urgency_is_refused_in_both_languages(
+    client: FlaskClient, tokens: dict[str, str], seed_pdf: bytes, demo_instance: Instance
+) -> None:
+    from sqlalchemy import func, select
+
+    from registry.models import Document
+
+    with demo_instance.sessions() as session:
+        before = session.scalar(select(func.count()).select_from(Document))
+    refused = client.post(
+        "/api/v1/documents",
+        data={
+            "file": (io.BytesIO(seed_pdf), "du-thao.pdf"),
+            "type": "TB",
+            "subject": "Thông báo khẩn",
+            "signer": "nguyentrongvan",
+            "urgency": "x",
+        },
+        headers={"Authorization": f"Bearer {tokens['clerk']}"},
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 400
+    error = refused.get_json()["error"]
+    assert "độ khẩn không hợp lệ: 'x'" in error and "unknown urgency 'x'" in error
+    assert "hoa_toc" in error and "Urgency" not in error
+    with demo_instance.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Document)) == before

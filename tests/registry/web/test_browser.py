@@ -17,11 +17,12 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
+from tests.support import PROJECT_ROOT
 from tests.support.components import require
 from tests.support.web import ACCOUNTS, PASSPHRASE, password_of
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-OUTPUT = Path(os.environ.get("SOVANBAN_TEST_OUTPUT", Path(__file__).parents[3] / "test-output"))
+OUTPUT = Path(os.environ.get("SOVANBAN_TEST_OUTPUT", PROJECT_ROOT / "test-output"))
 
 
 @pytest.fixture

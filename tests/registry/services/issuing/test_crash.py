@@ -20,13 +20,13 @@ import pytest
 
 from registry.services.drafting.compose import seed_notice_path
 from registry.storage import LocalBlobStore
+from tests.support import PROJECT_ROOT
 from tests.support.cli import Sovanban
 from tests.support.crashing import POINTS
 from tests.support.invariants import assert_register_sound
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[3]
 PASSPHRASE_ENV = {"SOVANBAN_PKI_PASSPHRASE": "mat-khau-demo"}
 TRANSACTION_POINTS = ("number-drawn", "extending", "before-commit", "after-commit")
 # Killed by a timer: somewhere inside signing, storing or committing, wherever it falls.
@@ -70,8 +70,8 @@ def _issue_and_die(instance: Path, document: str, point: str) -> subprocess.Comp
     arguments = ["--instance", str(instance), "issue", document]
     return subprocess.run(
         [sys.executable, "-m", "tests.support.crashing", point, *arguments],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
         capture_output=True,
         text=True,
         timeout=120,

@@ -1,0 +1,93 @@
+"""Whether the register holds a verified file: this very file, a later extension of a
+registered revision, or nothing. Told apart by the file's hash and the number it carries."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, ClassVar, Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from signing.inspect import pdf_field_value
+from signing.prepare import NUMBER_FIELD
+
+from ...models import DocumentFile, FileKind, NumberEntry
+from ...storage import BlobStore
+
+__all__ = ["ExtendsRegistered", "InRegister", "NotInRegister", "RegisterMatch", "match_register"]
+
+_REGISTERED_KINDS = (FileKind.ISSUED, FileKind.ARCHIVE)
+
+
+@dataclass(frozen=True)
+class InRegister:
+    """The register holds this very file (the issued or the archive revision)."""
+
+    status: ClassVar[Literal["registered"]] = "registered"
+    document_id: int
+    number: str | None
+    revision: str
+    number_agrees: bool  # the number printed in the file's field is the register's
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"status": self.status, **asdict(self)}
+
+
+@dataclass(frozen=True)
+class ExtendsRegistered:
+    """The file begins with a registered revision and adds bytes after it."""
+
+    status: ClassVar[Literal["differs"]] = "differs"
+    explanation: ClassVar[str] = "the file is the registered revision with later additions"
+    document_id: int
+    number: str
+    added_bytes: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"status": self.status, **asdict(self), "explanation": self.explanation}
+
+
+@dataclass(frozen=True)
+class NotInRegister:
+    status: ClassVar[Literal["not_registered"]] = "not_registered"
+    number_in_file: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"status": self.status, **asdict(self)}
+
+
+RegisterMatch = InRegister | ExtendsRegistered | NotInRegister
+
+
+def match_register(session: Session, blobs: BlobStore, sha256: str, data: bytes) -> RegisterMatch:
+    """What the register says of ``data`` (whose SHA-256 is ``sha256``)."""
+    in_file = pdf_field_value(data, NUMBER_FIELD)
+    exact = session.scalars(
+        select(DocumentFile).where(
+            DocumentFile.sha256 == sha256, DocumentFile.kind.in_(_REGISTERED_KINDS)
+        )
+    ).first()
+    if exact is not None:
+        registered = exact.document.number
+        return InRegister(
+            document_id=exact.document.id,
+            number=registered.rendered if registered else None,
+            revision=exact.kind.value,
+            number_agrees=registered is not None and in_file == f"{registered.number:02d}",
+        )
+    if not (in_file.isdigit() and len(in_file) < 9):
+        return NotInRegister(in_file or None)
+    candidates = session.scalars(
+        select(DocumentFile)
+        .join(NumberEntry, NumberEntry.document_id == DocumentFile.document_id)
+        .where(DocumentFile.kind.in_(_REGISTERED_KINDS), NumberEntry.number == int(in_file))
+    ).all()
+    for stored in candidates:
+        owner = stored.document
+        if owner.number is None or f"{owner.number.number:02d}" != in_file:
+            continue
+        original = blobs.get(stored.sha256)
+        if data.startswith(original):
+            return ExtendsRegistered(owner.id, owner.number.rendered, len(data) - len(original))
+    return NotInRegister(in_file)
