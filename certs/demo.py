@@ -23,6 +23,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 
+from basics.files import write_atomically
+
 from .builder import (
     KeyType,
     PrivateKey,
@@ -34,7 +36,6 @@ from .builder import (
     validity,
 )
 from .errors import CertsError
-from .files import write_atomically
 
 __all__ = [
     "ISSUING",

@@ -11,9 +11,10 @@ import threading
 
 from cryptography.hazmat.primitives import serialization
 
+from basics.files import write_atomically
+
 from .demo import ISSUING, ROOT, DemoPki, RevocationStatus, load_pkcs12
 from .errors import CertsError
-from .files import write_atomically
 from .revocation import OcspResponder, build_crl
 from .tsa import TimestampAuthority
 

@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from signing.text import OffsetStyle, nfc
+from basics.text import OffsetStyle, nfc
 
 from .errors import ConfigError
 

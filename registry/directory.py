@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from signing.text import fold, nfc
+from basics.text import fold, nfc
 
 from .audit import AuditAction, record_event
 from .errors import InputError

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from signing.text import fold, nfc
+from basics.text import fold, nfc
 
 from .errors import InputError
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from signing.text import nfc
+from basics.text import nfc
 
 __all__ = ["Citation", "find_citations"]
 

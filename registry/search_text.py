@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from signing.text import fold, nfc
+from basics.text import fold, nfc
 
 from .models import Document, DocumentWords
 

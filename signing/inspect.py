@@ -7,8 +7,9 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from basics.text import nfc
+
 from .errors import UnusablePdfError
-from .text import nfc
 
 __all__ = ["PdfFacts", "field_values", "inspect_pdf", "pdf_field_value"]
 

@@ -34,10 +34,11 @@ from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 from pyhanko.sign.validation.dss import async_add_validation_info
 from pyhanko_certvalidator import ValidationContext
 
+from basics.text import OffsetStyle, iso_vietnam
+
 from .appearance import Appearance
 from .errors import SigningError
 from .prepare import DATE_FIELD, NUMBER_FIELD, ORGANISATION_FIELD, SIGNER_FIELD
-from .text import OffsetStyle, iso_vietnam
 
 __all__ = ["ATTACHMENT_FIELD", "BYTES_RESERVED", "NoticeSigning"]
 

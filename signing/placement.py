@@ -15,7 +15,7 @@ import io
 import re
 from dataclasses import dataclass
 
-from signing.text import fold, nfc
+from basics.text import fold, nfc
 
 from .errors import UnusablePdfError
 from .prepare import Box, Placement

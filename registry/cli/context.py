@@ -14,7 +14,7 @@ from typing import Any
 import click
 from sqlalchemy.orm import Session
 
-from certs.files import write_atomically
+from basics.files import write_atomically
 
 from ..db import require_current_schema
 from ..instance import Instance, open_instance

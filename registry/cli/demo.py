@@ -10,8 +10,8 @@ import click
 
 from ..errors import RegistryError
 from ..models import DocumentStatus
+from ..services.demo import DEMO_HOLDER, issue_seed_notice, set_up_office, write_demo_config
 from ..services.drafting.documents import find_document
-from ..services.setup.demo import DEMO_HOLDER, issue_seed_notice, set_up_office, write_demo_config
 from ..services.setup.pki import create_demo_pki
 from ..services.setup.signing_tools import signing_tools
 from .admin import initialise

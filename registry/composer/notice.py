@@ -34,7 +34,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from signing.text import nfc
+from basics.text import nfc
 
 from ..errors import InputError
 from ..recipients import RecipientLine, parse_distribution, recipients_from_toml

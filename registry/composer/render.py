@@ -21,8 +21,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from basics.text import vietnamese_date_line
 from signing.fonts import FontFaces
-from signing.text import vietnamese_date_line
 
 from ..recipients import render_distribution
 from .notice import Notice

@@ -17,9 +17,9 @@ from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 
+from basics.text import iso_vietnam
 from certs.http import PkiApplication
 from certs.services import PkiServices
-from signing.text import iso_vietnam
 
 from ..errors import RegistryError
 from ..instance import Instance

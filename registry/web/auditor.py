@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, g, render_template, request
 
-from signing.text import vietnam_date
+from basics.text import vietnam_date
 
 from ..services.archive.audit_chain import verify_chain
 from ..services.archive.audit_trail import event_page

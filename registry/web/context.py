@@ -9,7 +9,7 @@ from typing import Any
 from flask import current_app, g, session
 from sqlalchemy.orm import Session
 
-from certs.files import write_atomically
+from basics.files import write_atomically
 
 from ..errors import InputError
 from ..instance import Instance

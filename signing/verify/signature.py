@@ -19,9 +19,9 @@ from pyhanko.sign.validation.pdf_embedded import (
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from basics.text import iso_vietnam
 from certs.identity import identity_of, role_of
 
-from ..text import iso_vietnam
 from .failures import describe
 from .report import (
     FAILED,

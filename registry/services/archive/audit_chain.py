@@ -17,7 +17,7 @@ from pyhanko_certvalidator import ValidationContext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from signing.text import iso_vietnam
+from basics.text import iso_vietnam
 from signing.timestamps import timestamp_token, token_problem
 
 from ...audit import GENESIS, AuditAction, hash_of, record_event

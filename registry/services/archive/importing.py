@@ -12,9 +12,9 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from basics.text import fold, nfc, vietnam_date
 from signing.errors import SigningError, UnusablePdfError
 from signing.inspect import inspect_pdf
-from signing.text import fold, nfc, vietnam_date
 from signing.verify.engine import verify_pdf
 from signing.verify.report import DocumentReport
 

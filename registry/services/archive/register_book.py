@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from signing.text import vietnam_date
+from basics.text import vietnam_date
 
 from ...audit import AuditAction, record_event
 from ...composer.book import BookCover, render_register_book

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from signing.text import iso_vietnam
+from basics.text import iso_vietnam
 
 from ...models import Document
 

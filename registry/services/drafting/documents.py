@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from basics.text import nfc
 from signing.errors import UnusablePdfError
 from signing.inspect import inspect_pdf
-from signing.text import nfc
 
 from ...audit import AuditAction, record_event
 from ...errors import InputError, NotFoundError

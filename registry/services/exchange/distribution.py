@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from signing.text import vietnam_date
+from basics.text import vietnam_date
 from signing.verify.report import DocumentReport
 
 from ...audit import AuditAction, record_event

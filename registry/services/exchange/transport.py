@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from certs.files import write_atomically
+from basics.files import write_atomically
 
 from ...config import DistributionConfig
 from ...errors import RegistryError

@@ -21,10 +21,10 @@ from pyhanko_certvalidator import ValidationContext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from basics.text import iso_vietnam, vietnam_date, vietnamese_date_line
 from certs.identity import identity_of
 from signing.handoff import Expectation, HandoffRefused, check_returned
 from signing.prepare import DATE_FIELD, NUMBER_FIELD, ORGANISATION_FIELD, SIGNER_FIELD
-from signing.text import iso_vietnam, vietnam_date, vietnamese_date_line
 
 from ...audit import AuditAction, record_event
 from ...config import Config

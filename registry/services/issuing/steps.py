@@ -13,13 +13,13 @@ from datetime import UTC, datetime
 from pyhanko.sign import signers
 from sqlalchemy.orm import Session
 
+from basics.text import iso_vietnam, vietnam_date, vietnamese_date_line
 from certs.identity import identity_of
 from signing.errors import SigningError
 from signing.inspect import inspect_pdf
 from signing.keys import check_certificate_standing
 from signing.placement import PlacementNotFound, find_placement
 from signing.prepare import Box, Placement, prepare_pdf
-from signing.text import iso_vietnam, vietnam_date, vietnamese_date_line
 
 from ...audit import AuditAction, record_event
 from ...config import PlacementConfig

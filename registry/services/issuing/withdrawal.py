@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
-from signing.text import nfc
+from basics.text import nfc
 
 from ...audit import AuditAction, record_event
 from ...errors import InputError

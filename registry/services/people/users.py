@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives import hashes
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from signing.text import nfc
+from basics.text import nfc
 
 from ...audit import AuditAction, record_event
 from ...errors import InputError, NotFoundError

@@ -6,17 +6,18 @@ import io
 import re
 import shutil
 import subprocess
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
 
+from basics.text import vietnamese_date_line
 from registry.composer import Notice, render_notice
 from registry.composer.render import PARTY_HEADER
 from registry.config import load_config
 from registry.recipients import render_distribution
 from registry.services.drafting.compose import load_configured_notice, seed_notice_path
 from signing.fonts import default_font_faces
-from signing.text import vietnamese_date_line
 from tests.support import PROJECT_ROOT
 from tests.support.components import require
 
@@ -87,7 +88,8 @@ def test_every_font_is_embedded(seed_pdf: bytes) -> None:
     reader = PdfReader(io.BytesIO(seed_pdf))
     fonts = {}
     for page in reader.pages:
-        for font in page["/Resources"]["/Font"].values():
+        resources: Any = page["/Resources"]
+        for font in resources["/Font"].values():
             font = font.get_object()
             fonts[str(font["/BaseFont"])] = font
     assert fonts, "no fonts at all"

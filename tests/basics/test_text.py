@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from signing.text import fold, iso_vietnam, nfc, vietnam_date, vietnamese_date_line
+from basics.text import fold, iso_vietnam, nfc, vietnam_date, vietnamese_date_line
 
 
 def test_iso_vietnam_writes_the_offset_with_a_colon_or_the_seed_style() -> None:

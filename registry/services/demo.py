@@ -10,22 +10,22 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from basics.text import fold
 from certs.demo import Holder
 from signing.fonts import default_font_faces
-from signing.text import fold
 
-from ...config import Config, example_config_path
-from ...directory import add_organ
-from ...instance import Instance
-from ...models import Document, DocumentStatus, Issuer, Organ
-from ..drafting.compose import compose_file, seed_notice_path, type_names
-from ..drafting.documents import DraftRequest, register_draft
-from ..issuing.steps import issue_document, prepare_document, sign_document
-from ..people.accounts import set_password
-from ..people.users import add_user, find_user
-from .demo_images import draw_seal, draw_signature
-from .keys import open_configured_signer
-from .signing_tools import SigningTools
+from ..config import Config, example_config_path
+from ..directory import add_organ
+from ..instance import Instance
+from ..models import Document, DocumentStatus, Issuer, Organ
+from .drafting.compose import compose_file, seed_notice_path, type_names
+from .drafting.documents import DraftRequest, register_draft
+from .issuing.steps import issue_document, prepare_document, sign_document
+from .people.accounts import set_password
+from .people.users import add_user, find_user
+from .setup.demo_images import draw_seal, draw_signature
+from .setup.keys import open_configured_signer
+from .setup.signing_tools import SigningTools
 
 __all__ = [
     "DEMO_HOLDER",
