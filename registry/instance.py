@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from .config import Config, load_config
 from .db import make_engine, make_session_factory
-from .storage import LocalBlobStore
+from .storage import BlobStore, LocalBlobStore
 
 __all__ = [
     "Instance",
@@ -28,7 +28,7 @@ class Instance:
     config: Config
     engine: Engine
     sessions: sessionmaker[Session]
-    blobs: LocalBlobStore
+    blobs: BlobStore
 
 
 def resolve_path(folder: Path, configured: str) -> Path:

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from certs.files import write_atomically
+from basics.files import write_atomically
 
 from .errors import StorageError, StorageIntegrityError, StorageKeyError
 
@@ -48,7 +48,7 @@ def sha256_hex(data: bytes) -> str:
 
 @runtime_checkable
 class BlobStore(Protocol):
-    """What the registry needs of a store; another backend implements the same four calls."""
+    """What the registry needs of a store; another backend implements the same calls."""
 
     def put(self, data: bytes) -> BlobRef: ...
 
@@ -57,6 +57,14 @@ class BlobStore(Protocol):
     def exists(self, sha256: str) -> bool: ...
 
     def verify(self, sha256: str) -> bool: ...
+
+    def files(self) -> Iterator[StoredFile]:
+        """Every file the store holds, blob or not (leftovers of interrupted writes)."""
+        ...
+
+    def discard(self, name: str) -> None:
+        """Remove a file ``files`` found (a leftover; never called for a referenced blob)."""
+        ...
 
 
 class LocalBlobStore:

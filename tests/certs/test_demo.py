@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from cryptography import x509
@@ -14,10 +15,10 @@ from certs.errors import CertsError
 from certs.identity import identity_of
 from tests.support.pki import ORGANISATION, PASSPHRASE, SIGNER, RunningPki
 
+Kind = TypeVar("Kind", bound=x509.ExtensionType)
 
-def ext(
-    cert: x509.Certificate, kind: type[x509.ExtensionType]
-) -> x509.Extension[x509.ExtensionType]:
+
+def ext(cert: x509.Certificate, kind: type[Kind]) -> x509.Extension[Kind]:
     return cert.extensions.get_extension_for_class(kind)
 
 
@@ -29,14 +30,17 @@ def test_the_signer_certificate(running_pki: RunningPki) -> None:
     usage = ext(cert, x509.KeyUsage)
     assert usage.critical and usage.value.digital_signature and usage.value.content_commitment
     assert not usage.value.key_cert_sign
-    crl = ext(cert, x509.CRLDistributionPoints).value[0].full_name[0].value
+    (point,) = ext(cert, x509.CRLDistributionPoints).value
+    assert point.full_name is not None
+    crl = point.full_name[0].value
     assert crl == f"{running_pki.base_url}/crl/issuing-ca.crl"
     access = {
         a.access_method: a.access_location.value
         for a in ext(cert, x509.AuthorityInformationAccess).value
     }
     assert access[AuthorityInformationAccessOID.OCSP] == f"{running_pki.base_url}/ocsp"
-    assert isinstance(cert.public_key(), rsa.RSAPublicKey) and cert.public_key().key_size == 2048
+    key = cert.public_key()
+    assert isinstance(key, rsa.RSAPublicKey) and key.key_size == 2048
 
 
 def test_the_organisation_tsa_and_ocsp_certificates(running_pki: RunningPki) -> None:

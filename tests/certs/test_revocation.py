@@ -94,7 +94,7 @@ def sign_as(running: RunningPki, label: str) -> bytes:
         field_name="chu_ky", subfilter=fields.SigSeedSubFilter.PADES
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(blank_pdf()))
-    return signers.PdfSigner(meta, signer).sign_pdf(writer).getvalue()  # type: ignore[union-attr]
+    return signers.PdfSigner(meta, signer).sign_pdf(writer).getvalue()
 
 
 def test_pyhanko_sees_good_then_revoked_through_our_services(running_pki: RunningPki) -> None:

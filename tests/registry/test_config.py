@@ -35,7 +35,7 @@ def test_omitted_sections_take_their_defaults() -> None:
 def mutate(path: str, value: Any) -> dict[str, Any]:
     data = example_data()
     *parents, last = path.split(".")
-    target = data
+    target: Any = data
     for part in parents:
         target = target[int(part)] if part.isdigit() else target[part]
     if value is DELETE:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from registry.config import Config
 from registry.errors import DuplicateNumberError, NumberingError, SeriesClosedError
@@ -173,7 +173,7 @@ def test_the_database_itself_refuses_a_duplicate(database: Database, party_confi
     allocate(database, issuer_id, "TB", date(2024, 1, 1))
     with database.sessions.begin() as session:
         # Someone rewinds the counter by hand; the unique constraint still holds.
-        session.execute(SeriesPeriod.__table__.update().values(last_number=0))
+        session.execute(update(SeriesPeriod).values(last_number=0))
     with pytest.raises(DuplicateNumberError, match="01-TB/ĐUK"):
         allocate(database, issuer_id, "TB", date(2024, 1, 2))
 

@@ -13,6 +13,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.status import PdfSignatureStatus
 
 from certs.demo import Holder, load_pkcs12
 from certs.trust import TrustStore
@@ -30,10 +31,10 @@ def sign(signer: signers.Signer) -> bytes:
     out = signers.PdfSigner(meta, signer).sign_pdf(
         IncrementalPdfFileWriter(io.BytesIO(blank_pdf()))
     )
-    return out.getvalue()  # type: ignore[union-attr]
+    return out.getvalue()
 
 
-def validate(running: RunningPki, pdf: bytes):  # type: ignore[no-untyped-def]
+def validate(running: RunningPki, pdf: bytes) -> PdfSignatureStatus:
     store = TrustStore.from_paths(anchors=[running.pki.folder / "root-ca.pem"])
     signature = PdfFileReader(io.BytesIO(pdf)).embedded_signatures[0]
     return validate_pdf_signature(signature, store.validation_context())
@@ -45,7 +46,9 @@ def test_a_pkcs12_signer_signs_trusted_and_reuses_its_key(running_pki: RunningPk
     for pdf in (first, second):
         status = validate(running_pki, pdf)
         assert status.intact and status.valid and status.trusted
+        assert status.signing_cert is not None
         assert status.signing_cert.subject.native["common_name"] == "Nguyễn Trọng Vân"
+    assert signer.signing_cert is not None
     assert signer.signing_cert.subject.native["email_address"] == "nguyentrongvan@hatinh.dcs.vn"
 
 

@@ -14,8 +14,9 @@ import pytest
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko.sign.validation.status import ModificationLevel, SignatureCoverageLevel
+from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 
 from certs.trust import TrustStore
 from signing.appearance import Appearance, StampFonts
@@ -32,7 +33,7 @@ from tests.support.pdfs import blank_pdf
 from tests.support.pki import PASSPHRASE, RunningPki, free_port
 
 
-def statuses(data: bytes, store: TrustStore) -> dict[str, object]:
+def statuses(data: bytes, store: TrustStore) -> dict[str, PdfSignatureStatus]:
     reader = PdfFileReader(io.BytesIO(data))
     return {
         str(sig.field_name): validate_pdf_signature(sig, store.validation_context())
@@ -67,13 +68,14 @@ def test_the_number_field_sits_on_the_blank(flow: Flow) -> None:
 def test_signature_one_sees_form_filling_signature_two_nothing(flow: Flow) -> None:
     found = statuses(flow.issued, flow.store)
     first, second = found[SIGNER_FIELD], found[ORGANISATION_FIELD]
-    assert first.intact and first.valid and first.trusted and first.docmdp_ok  # type: ignore[attr-defined]
-    assert first.modification_level == ModificationLevel.FORM_FILLING  # type: ignore[attr-defined]
-    assert first.coverage == SignatureCoverageLevel.ENTIRE_REVISION  # type: ignore[attr-defined]
-    assert second.intact and second.valid and second.trusted  # type: ignore[attr-defined]
-    assert second.coverage == SignatureCoverageLevel.ENTIRE_FILE  # type: ignore[attr-defined]
-    assert first.timestamp_validity.trusted and second.timestamp_validity.trusted  # type: ignore[attr-defined]
-    signing_time = first.signer_reported_dt  # type: ignore[attr-defined]
+    assert first.intact and first.valid and first.trusted and first.docmdp_ok
+    assert first.modification_level == ModificationLevel.FORM_FILLING
+    assert first.coverage == SignatureCoverageLevel.ENTIRE_REVISION
+    assert second.intact and second.valid and second.trusted
+    assert second.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    assert first.timestamp_validity is not None and first.timestamp_validity.trusted
+    assert second.timestamp_validity is not None and second.timestamp_validity.trusted
+    signing_time = first.signer_reported_dt
     assert signing_time == MOMENT
 
 
@@ -126,8 +128,8 @@ def test_the_archive_copy_is_b_lta_and_passes_ades_offline(
     )
     assert archive.startswith(flow.issued)
     found = statuses(archive, flow.store)
-    assert found[ORGANISATION_FIELD].modification_level == ModificationLevel.LTA_UPDATES  # type: ignore[attr-defined]
-    assert found[SIGNER_FIELD].modification_level == ModificationLevel.FORM_FILLING  # type: ignore[attr-defined]
+    assert found[ORGANISATION_FIELD].modification_level == ModificationLevel.LTA_UPDATES
+    assert found[SIGNER_FIELD].modification_level == ModificationLevel.FORM_FILLING
     spec = PdfSignatureValidationSpec(
         SignatureValidationSpec(
             cert_validation_policy=CertValidationPolicySpec(
@@ -164,8 +166,8 @@ def fill_again(issued: bytes, value: str) -> bytes:
 
 def test_changing_the_number_after_issue_is_rejected(flow: Flow) -> None:
     found = statuses(fill_again(flow.issued, "26"), flow.store)
-    assert not found[ORGANISATION_FIELD].bottom_line  # type: ignore[attr-defined]
-    assert found[ORGANISATION_FIELD].modification_level == ModificationLevel.OTHER  # type: ignore[attr-defined]
+    assert not found[ORGANISATION_FIELD].bottom_line
+    assert found[ORGANISATION_FIELD].modification_level == ModificationLevel.OTHER
 
 
 def test_an_annotation_after_the_signer_is_rejected(flow: Flow) -> None:
@@ -187,7 +189,7 @@ def test_an_annotation_after_the_signer_is_rejected(flow: Flow) -> None:
     out = io.BytesIO()
     writer.write(out)
     found = statuses(out.getvalue(), flow.store)
-    assert not found[SIGNER_FIELD].bottom_line  # type: ignore[attr-defined]
+    assert not found[SIGNER_FIELD].bottom_line
 
 
 def test_issuing_needs_a_prepared_signed_notice(
@@ -282,11 +284,11 @@ def test_a_key_on_a_pkcs11_token_signs_the_notice_as_the_file_does(
             at=MOMENT,
         )
     status = statuses(signed, flow.store)[SIGNER_FIELD]
-    assert status.intact and status.valid and status.trusted  # type: ignore[attr-defined]
+    assert status.intact and status.valid and status.trusted
     assert (
         status.signing_cert.dump()
         == statuses(flow.signed, flow.store)[SIGNER_FIELD].signing_cert.dump()
-    )  # type: ignore[attr-defined]
+    )
 
 
 def test_page_content_added_after_the_signer_is_rejected(flow: Flow) -> None:
@@ -299,8 +301,8 @@ def test_page_content_added_after_the_signer_is_rejected(flow: Flow) -> None:
     out = io.BytesIO()
     writer.write(out)
     found = statuses(out.getvalue(), flow.store)
-    assert not found[SIGNER_FIELD].bottom_line  # type: ignore[attr-defined]
-    assert found[SIGNER_FIELD].modification_level == ModificationLevel.OTHER  # type: ignore[attr-defined]
+    assert not found[SIGNER_FIELD].bottom_line
+    assert found[SIGNER_FIELD].modification_level == ModificationLevel.OTHER
 
 
 def test_handwritten_signature_and_seal_images(
@@ -339,7 +341,7 @@ def test_handwritten_signature_and_seal_images(
         date_text="Hà Tĩnh, ngày 21 tháng 4 năm 2026",
         email=ORG_EMAIL,
     )
-    assert all(status.bottom_line for status in statuses(issued, flow.store).values())  # type: ignore[attr-defined]
+    assert all(status.bottom_line for status in statuses(issued, flow.store).values())
     assert issued.count(b"/Subtype /Image") >= 2
     with pytest.raises(SigningError, match="not a usable PNG"):
         broken = tmp_path / "broken.png"
@@ -386,5 +388,5 @@ def test_a_qr_code_carries_the_document_page_url(running_pki: RunningPki, flow: 
             continue  # not a Flate stream (fonts, images)
     assert any(expected in stream for stream in streams)
     found = statuses(issued, flow.store)
-    assert found[SIGNER_FIELD].modification_level == ModificationLevel.FORM_FILLING  # type: ignore[attr-defined]
-    assert all(status.bottom_line for status in found.values())  # type: ignore[attr-defined]
+    assert found[SIGNER_FIELD].modification_level == ModificationLevel.FORM_FILLING
+    assert all(status.bottom_line for status in found.values())

@@ -48,7 +48,7 @@ class CountingServer:
         self.calls = 0
         self.port = free_port()
 
-        @Request.application  # type: ignore[arg-type]
+        @Request.application
         def app(request: Request) -> Response:
             self.calls += 1
             return Response(body, content_type=content_type)

@@ -21,7 +21,7 @@ def make_config(**sections: dict[str, Any]) -> Config:
     return parse_config(data, source="test")
 
 
-STATE_CONFIG = {
+STATE_CONFIG: dict[str, dict[str, Any]] = {
     "issuer": {
         "name": "Ủy ban nhân dân tỉnh Hà Tĩnh",
         "header_name": "ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH",

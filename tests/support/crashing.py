@@ -63,7 +63,11 @@ def _before(owner: Any, name: str) -> None:
     def dying(*_args: Any, **_kwargs: Any) -> Any:
         die()
 
-    setattr(owner, name, dying)
+    _replace(owner, name, dying)
+
+
+def _replace(owner: Any, name: str, replacement: Callable[..., Any]) -> None:
+    setattr(owner, name, replacement)
 
 
 def _half_written(path: Path, data: bytes, *, mode: int | None = None) -> None:
@@ -76,14 +80,14 @@ def _half_written(path: Path, data: bytes, *, mode: int | None = None) -> None:
 
 def _on_commit(when: str) -> None:
     """Die at ``when`` (before_commit / after_commit) of the transaction that issues."""
-    issue = cli_signing.issue_document
+    issue: Callable[..., Any] = vars(cli_signing)["issue_document"]
     armed = threading.Event()
 
     def issue_and_arm(*args: Any, **kwargs: Any) -> Any:
         armed.set()
         return issue(*args, **kwargs)
 
-    cli_signing.issue_document = issue_and_arm  # type: ignore[assignment]
+    _replace(cli_signing, "issue_document", issue_and_arm)
 
     def hook(_session: Session) -> None:
         if armed.is_set():
@@ -100,7 +104,7 @@ def arm(point: str) -> None:
     elif point == "pdf-signed":
         _after(NoticeSigning, "issue")
     elif point == "blob-half-written":
-        storage.write_atomically = _half_written  # type: ignore[assignment]
+        _replace(storage, "write_atomically", _half_written)
     elif point == "issued-blob-stored":
         _after(storage.LocalBlobStore, "put")
     elif point == "extending":

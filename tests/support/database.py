@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from registry.config import Config
 from registry.models import Issuer
 from registry.services.setup.reference_data import current_issuer, sync_reference_data
+from registry.storage import LocalBlobStore
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "SOVANBAN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -26,6 +27,10 @@ class Database:
     @property
     def kind(self) -> str:
         return self.engine.dialect.name
+
+
+# The services tests' fixture: a database, a blob store and a registered draft's id.
+ServiceSetup = tuple[Database, LocalBlobStore, int]
 
 
 def seed_issuer(database: Database, config: Config) -> int:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from ...audit import AuditAction, record_event
 from ...errors import StorageError
 from ...models import DocumentFile, Handoff
-from ...storage import BlobStore, LocalBlobStore, StoredFile
+from ...storage import BlobStore, StoredFile
 
 __all__ = [
     "BlobProblem",
@@ -63,8 +63,6 @@ def stray_files(
     session: Session, blobs: BlobStore, *, grace: timedelta = STRAY_GRACE
 ) -> list[StrayFile]:
     """Files of the store older than ``grace`` that no revision or hand-off refers to."""
-    if not isinstance(blobs, LocalBlobStore):
-        return []
     cutoff = datetime.now(UTC) - grace
     found = []
     batch: list[StoredFile] = []

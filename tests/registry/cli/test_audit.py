@@ -28,7 +28,7 @@ def test_running_init_again_records_only_a_changed_configuration(demo: Sovanban)
     config.write_text(config.read_text("utf-8").replace("seal_minutes = 60", "seal_minutes = 30"))
     demo.ok("init")
     after = _rows(demo, "SELECT COUNT(*) FROM audit_events WHERE action = 'config:apply'")
-    assert after[0][0] == before[0][0] + 1
+    assert after[0][0] == int(str(before[0][0])) + 1
 
 
 def _rows(demo: Sovanban, statement: str) -> list[tuple[object, ...]]:

@@ -125,7 +125,7 @@ def endpoint() -> Iterator[tuple[str, list[bytes], list[int]]]:
     received: list[bytes] = []
     failures: list[int] = []
 
-    @Request.application  # type: ignore[arg-type]
+    @Request.application
     def app(request: Request) -> Response:
         if failures:
             return Response("busy", status=failures.pop(0))

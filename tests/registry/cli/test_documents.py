@@ -16,6 +16,7 @@ from registry.services.drafting.compose import seed_notice_path
 from registry.services.drafting.documents import find_document, get_type
 from registry.services.setup.reference_data import current_issuer
 from tests.support.cli import Result, Sovanban
+from tests.support.storage import local_blobs
 
 SEED_RECIPIENTS = """Nơi nhận:
 - Thường trực Tỉnh ủy,
@@ -84,7 +85,7 @@ def state_of(sovanban: Sovanban) -> tuple[int, list[str]]:
     instance = open_instance(sovanban.instance)
     with instance.sessions() as session:
         documents = session.scalar(select(func.count()).select_from(Document)) or 0
-    blobs = sorted(p.name for p in instance.blobs.root.rglob("*") if p.is_file())
+    blobs = sorted(p.name for p in local_blobs(instance).root.rglob("*") if p.is_file())
     instance.engine.dispose()
     return documents, blobs
 
@@ -214,7 +215,7 @@ def test_download_errors(sovanban: Sovanban, ready: Path, tmp_path: Path) -> Non
     # A blob altered on disk is refused rather than handed out.
     instance = open_instance(sovanban.instance)
     digest = hashlib.sha256(ready.read_bytes()).hexdigest()
-    instance.blobs.path_for(digest).write_bytes(b"%PDF-1.7 tampered")
+    local_blobs(instance).path_for(digest).write_bytes(b"%PDF-1.7 tampered")
     instance.engine.dispose()
     corrupted = sovanban("download", "1", "-o", str(tmp_path / "y.pdf"))
     assert corrupted.code == 1 and "is corrupted" in corrupted.err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 
@@ -135,7 +136,7 @@ def test_an_attachment_is_signed_at_the_top_right(demo: Sovanban, tmp_path: Path
 
     widget = next(
         annot.get_object()
-        for annot in PdfReader(signed).pages[0]["/Annots"]
+        for annot in cast(Any, PdfReader(signed).pages[0]["/Annots"])
         if annot.get_object().get("/T") == "chu_ky_phu_luc"
     )
     x1, _, x2, y2 = (float(v) for v in widget["/Rect"])

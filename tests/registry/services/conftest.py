@@ -11,13 +11,11 @@ from registry.config import load_config
 from registry.services.drafting.documents import DraftRequest, register_draft
 from registry.services.people.users import add_user
 from registry.storage import LocalBlobStore
-from tests.support.database import Database, issuer_of, seed_issuer
+from tests.support.database import Database, ServiceSetup, issuer_of, seed_issuer
 
 
 @pytest.fixture
-def setup(
-    database: Database, tmp_path: Path, seed_pdf: bytes
-) -> Iterator[tuple[Database, LocalBlobStore, int]]:
+def setup(database: Database, tmp_path: Path, seed_pdf: bytes) -> Iterator[ServiceSetup]:
     issuer_id = seed_issuer(database, load_config(None))
     blobs = LocalBlobStore(tmp_path / "blobs")
     with database.sessions.begin() as session:

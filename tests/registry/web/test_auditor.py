@@ -6,6 +6,7 @@ from flask import Flask
 
 from registry.instance import Instance
 from registry.models import DocumentFile
+from tests.support.storage import local_blobs
 from tests.support.web import csrf_token, logged_in
 
 
@@ -29,7 +30,7 @@ def test_the_integrity_report_finds_a_damaged_file(app: Flask, demo_instance: In
     assert "Mọi tệp còn nguyên vẹn" in clean
     with demo_instance.sessions() as session:
         draft = session.query(DocumentFile).filter_by(document_id=1, kind="draft").one()
-        path = demo_instance.blobs.path_for(draft.sha256)
+        path = local_blobs(demo_instance).path_for(draft.sha256)
     original = path.read_bytes()
     path.chmod(0o644)
     path.write_bytes(original + b"x")

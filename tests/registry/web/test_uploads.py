@@ -26,7 +26,7 @@ def _echo(environ: dict[str, Any], start_response: Any) -> list[bytes]:
         while chunk := environ["wsgi.input"].read(1024):
             body += chunk
     except RequestTimeout as timeout:
-        return timeout(environ, start_response)  # type: ignore[no-any-return]
+        return list(timeout(environ, start_response))
     start_response("200 OK", [("Content-Type", "text/plain")])
     return [body]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from pyhanko.pdf_utils import generic
@@ -177,8 +178,8 @@ def test_the_local_time_quirk_is_explained_not_failed(
 
 
 def test_a_leaf_only_signature_chains_through_held_intermediates(
-    flow: Flow, running_pki: RunningPki, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+    flow: Flow, running_pki: RunningPki, tmp_path: Path
+) -> None:
     """Real signatures often embed only the signer's certificate."""
     from pyhanko.sign import fields, signers
 

@@ -10,7 +10,7 @@ from pyhanko_certvalidator import ValidationContext
 from sqlalchemy import text
 
 from certs.trust import TrustStore
-from registry.audit import record_event
+from registry.audit import AuditAction, record_event
 from registry.services.archive.audit_chain import ChainReport, seal_head, verify_chain
 from signing.timestamps import LocalTimeStamper
 from tests.support.database import Database
@@ -26,7 +26,7 @@ def chain(database: Database) -> Database:
             record_event(
                 session,
                 actor="vanthu",
-                action="document:register",
+                action=AuditAction.DOCUMENT_REGISTER,
                 details={"n": index, "subject": f"Thông báo số {index}", "đ": ["Đảng ủy", 1.5]},
             )
     return database

@@ -20,7 +20,7 @@ from registry.db import make_engine, make_session_factory
 from registry.models import Document, DocumentFile, DocumentStatus, FileKind, NumberEntry
 from registry.services.drafting.documents import read_revision
 from registry.storage import LocalBlobStore
-from tests.support.database import Database
+from tests.support.database import Database, ServiceSetup
 from tests.support.pki import PASSPHRASE, RunningPki
 
 PROCESSES, EACH = 8, 25
@@ -43,6 +43,7 @@ def issue_many(url: str, blobs_root: str, pki_folder: str, document_ids: list[in
     for document_id in document_ids:
         with sessions.begin() as session:
             document = session.get(Document, document_id)
+            assert document is not None
             issue_document(session, blobs, document, signer, tools, actor=f"worker-{document_id}")
     engine.dispose()
 
@@ -82,8 +83,8 @@ def signed_documents(
 
 @pytest.mark.slow
 def test_eight_processes_issue_two_hundred_notices(
-    setup, running_pki: RunningPki, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+    setup: ServiceSetup, running_pki: RunningPki, tmp_path: Path
+) -> None:
     database, blobs, _ = setup
     ids = signed_documents(database, blobs, running_pki, PROCESSES * EACH)
     with multiprocessing.get_context("spawn").Pool(PROCESSES) as pool:

@@ -19,7 +19,7 @@ from registry.services.drafting.documents import DraftRequest, read_revision, re
 from registry.services.issuing.steps import issue_document, prepare_document, sign_document
 from signing.errors import SigningError
 from signing.timestamps import RetryingHTTPTimeStamper
-from tests.support.database import Database
+from tests.support.database import Database, ServiceSetup
 from tests.support.issuing import advance_to_signed, issue_as_office, make_tools, signer
 from tests.support.pki import PASSPHRASE, RunningPki, free_port
 
@@ -123,8 +123,8 @@ def test_a_tsa_that_is_down_consumes_no_number(setup, running_pki: RunningPki) -
 
 
 def test_a_crash_between_allocation_and_commit_consumes_no_number(
-    setup, running_pki: RunningPki
-) -> None:  # type: ignore[no-untyped-def]
+    setup: ServiceSetup, running_pki: RunningPki
+) -> None:
     database, blobs, document_id = setup
     advance_to_signed(database, blobs, document_id, make_tools(running_pki), running_pki)
 

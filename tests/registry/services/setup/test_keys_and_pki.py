@@ -42,6 +42,7 @@ def test_a_configured_pkcs12_key_opens_with_its_passphrase(
     assert configured_key(instance, "van") == key
     assert secret_variable(key) == "VAN_PASSPHRASE"
     with open_configured_signer(instance, key, PASSPHRASE.decode()) as signer:
+        assert signer.signing_cert is not None
         assert signer.signing_cert.subject.native["common_name"] == "Nguyễn Trọng Vân"
     with (
         pytest.raises(SigningError, match="wrong passphrase"),
@@ -74,6 +75,7 @@ def test_a_configured_pkcs11_key_opens_with_its_pin(
     instance = with_keys(tmp_path, key)
     assert secret_variable(key) == "ORG_PIN"
     with open_configured_signer(instance, key, token.pin) as signer:
+        assert signer.signing_cert is not None
         assert "dukhoicaccoquantinh" in signer.signing_cert.subject.native["email_address"]
 
 
