@@ -3,7 +3,7 @@
     python benchmarks/search.py [--sizes 100000,1000000] [--engines sqlite,postgresql]
                                 [--queries 200]
 
-For each size and engine the archive is generated (benchmarks/archive.py: realistic
+For each size and engine the archive is generated (tests/support/archive.py: realistic
 Vietnamese subjects, 5 % secret), then timed, each query many times with varied words:
 
 * word search — ours: ``search_documents`` as the public sees it (visibility, every word,
@@ -32,13 +32,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import create_engine, text
 
-from benchmarks.archive import TOPICS, generate_archive
 from benchmarks.common import POSTGRES_ADMIN_URL
 from registry.config import load_config
 from registry.db import make_engine, make_session_factory, migrate
 from registry.search_text import words_of
 from registry.services.archive.search import SearchQuery, search_documents
 from registry.services.people.access import Viewer
+from tests.support.archive import TOPICS, generate_archive
 
 PUBLIC = Viewer(public_lookup=True)
 

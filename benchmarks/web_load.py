@@ -38,7 +38,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.common import median_ms, scratch_postgres
-from benchmarks.served import ApiClient, Served, gunicorn, serve
+from tests.support.served import ApiClient, Served, gunicorn, serve
 
 __all__ = ["WrkResult", "run_wrk"]
 

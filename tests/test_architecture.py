@@ -1,9 +1,15 @@
 """No module of ours imports itself round about: an import cycle is refused before it lands
-(import-linter's contracts cover cycles between siblings; this covers every module)."""
+(import-linter's contracts cover cycles between siblings; this covers every module). Tests
+share their helpers through tests/support only."""
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import grimp
+
+from tests.support import PROJECT_ROOT
 
 PACKAGES = ("registry", "signing", "certs", "basics")
 
@@ -70,3 +76,29 @@ def test_a_cycle_is_found_however_long() -> None:
     graph.add_import(importer="p.c", imported="p.a")
     graph.add_import(importer="p.d", imported="p.a")
     assert import_cycles(graph) == [["p.a", "p.b", "p.c"]]
+
+
+def _imported_by(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text("utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def test_tests_share_helpers_only_through_tests_support() -> None:
+    """No test imports another test module, a conftest or a benchmark."""
+    tests = PROJECT_ROOT / "tests"
+    wrong = {
+        f"{path.relative_to(PROJECT_ROOT)} imports {name}"
+        for path in tests.rglob("*.py")
+        if "corpus/tools" not in path.as_posix()
+        for name in _imported_by(path)
+        if name.split(".")[0] == "benchmarks"
+        or (name.startswith("tests.") and not name.startswith("tests.support"))
+        or name.split(".")[-1] == "conftest"
+    }
+    assert wrong == set()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.served import serve
+from tests.support.served import serve
 
 pytestmark = [
     pytest.mark.slow,
@@ -55,8 +55,8 @@ def test_sixteen_api_clients_issue_through_four_workers(database_url: str, tmp_p
     """Register → prepare → sign → issue from 16 clients at once on 4 gunicorn workers, on
     either engine: every notice numbered once, none skipped, each PDF verifies, the register
     sound. (benchmarks/issuing_load.py runs the same with 500 notices.)"""
-    from benchmarks.issuing_load import issue_concurrently, verify_all
     from tests.support.invariants import assert_register_sound
+    from tests.support.load import issue_concurrently, verify_all
 
     documents = 24
     with serve(tmp_path, database_url, workers=4) as served:

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from benchmarks.archive import SIGNERS, GeneratedDocument, generate_archive
 from registry.config import load_config
 from registry.models import Document, DocumentStatus, Secrecy
 from registry.recipients import parse_distribution
@@ -20,6 +19,7 @@ from registry.services.drafting.documents import DraftRequest, register_draft
 from registry.services.people.access import ANONYMOUS, Viewer, can_see
 from registry.services.people.users import add_user
 from registry.storage import LocalBlobStore
+from tests.support.archive import SIGNERS, GeneratedDocument, generate_archive
 from tests.support.database import Database, issuer_of
 from tests.support.pdfs import text_pdf
 

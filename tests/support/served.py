@@ -24,16 +24,12 @@ from pathlib import Path
 from typing import Any
 
 from registry.services.drafting.compose import seed_notice_path
+from tests.support import PROJECT_ROOT
+from tests.support.pki import free_port
 
-__all__ = ["ApiClient", "ApiError", "Served", "free_port", "gunicorn", "serve", "sovanban"]
+__all__ = ["ApiClient", "ApiError", "Served", "gunicorn", "serve", "sovanban"]
 
 PASSPHRASE = "tai-thu-nghiem"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def sovanban(env: dict[str, str], *arguments: str) -> str:
@@ -76,7 +72,7 @@ def gunicorn(
     with log.open("wb") as log_file:
         process = subprocess.Popen(
             command,
-            cwd=Path(__file__).resolve().parents[1],
+            cwd=PROJECT_ROOT,
             env=env,
             stdout=log_file,
             stderr=subprocess.STDOUT,

@@ -9,13 +9,9 @@ The same seed gives the same archive on SQLite and PostgreSQL, document for docu
 from __future__ import annotations
 
 import random
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
