@@ -16,6 +16,7 @@ from ..errors import InputError
 from ..services.setup.pki import create_demo_pki, open_demo_pki, pki_services
 from ..services.setup.trust import add_trusted, add_vn_profile, list_trusted
 from .context import AppContext, echo_json, pass_app, read_secret
+from .stopping import stopped_by_sigterm
 
 __all__ = ["certs_group"]
 
@@ -234,4 +235,5 @@ def certs_serve(app: AppContext, host: str | None, port: int | None, folder: str
     services = pki_services(instance, _passphrase(app), _folder(folder))
     web = instance.config.web
     click.echo(f"serving {services.pki.urls.base} (Ctrl-C stops)", err=True)
-    run_simple(host or web.bind, port or web.port, PkiApplication(services), threaded=True)
+    with stopped_by_sigterm():
+        run_simple(host or web.bind, port or web.port, PkiApplication(services), threaded=True)

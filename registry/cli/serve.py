@@ -7,7 +7,9 @@ import os
 import click
 
 from ..services.setup.pki import pki_folder, pki_services
+from ..services.verification.pool import close_pools
 from .context import AppContext, pass_app
+from .stopping import stopped_by_sigterm
 
 __all__ = ["serve_command", "serve_instance"]
 
@@ -30,14 +32,19 @@ def serve_instance(app: AppContext, host: str | None, port: int | None) -> None:
     click.echo(
         f"sovanban: serving {address}" + (" and the demo PKI at /pki" if pki else ""), err=True
     )
-    waitress.serve(
-        create_app(instance, pki=pki),
-        host=host or web.bind,
-        port=port or web.port,
-        threads=8,
-        max_request_body_size=web.max_upload_mb * 1024 * 1024 + 64 * 1024,
-        ident="sovanban",
-    )
+    try:
+        with stopped_by_sigterm():
+            waitress.serve(
+                create_app(instance, pki=pki),
+                host=host or web.bind,
+                port=port or web.port,
+                threads=8,
+                max_request_body_size=web.max_upload_mb * 1024 * 1024 + 64 * 1024,
+                ident="sovanban",
+            )
+    finally:
+        # Before the interpreter's own shutdown, which would wait for a running verification.
+        close_pools()
 
 
 def _start_sealing(app: AppContext, minutes: int) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import multiprocessing
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
@@ -22,7 +23,7 @@ from signing.errors import UnusablePdfError
 from ...config import Config
 from ...instance import Instance, instance_with_config
 
-__all__ = ["VerificationPool", "Verified", "pool_for"]
+__all__ = ["VerificationPool", "Verified", "close_pools", "pool_for"]
 
 _worker_instance: Instance | None = None
 
@@ -105,11 +106,21 @@ class VerificationPool:
                 "the verification worker stopped on this file: refused"
             ) from None
 
-    def close(self) -> None:
+    def close(self, grace: float = 5.0) -> None:
+        """Stop the workers: waiting verifications are cancelled, a running one has
+        ``grace`` seconds to finish before its worker is killed."""
         with self._lock:
             executor, self._executor = self._executor, None
-        if executor is not None:
-            executor.shutdown(wait=True, cancel_futures=True)
+        if executor is None:
+            return
+        processes = list((getattr(executor, "_processes", None) or {}).values())
+        executor.shutdown(wait=False, cancel_futures=True)
+        deadline = time.monotonic() + grace
+        for process in processes:
+            process.join(max(0.0, deadline - time.monotonic()))
+            if process.is_alive():
+                process.kill()
+                process.join(1.0)
 
 
 _pools: dict[tuple[Path, Config], VerificationPool] = {}
@@ -126,7 +137,12 @@ def pool_for(instance: Instance, workers: int = 2) -> VerificationPool:
         return pool
 
 
-@atexit.register
-def _close_pools() -> None:
-    for pool in list(_pools.values()):
+def close_pools() -> None:
+    """Stop every pool of this process (a server calls it when it stops; at exit too)."""
+    with _pools_lock:
+        pools = list(_pools.values())
+    for pool in pools:
         pool.close()
+
+
+atexit.register(close_pools)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -84,39 +85,19 @@ def test_trust_add_profile_and_files(sovanban: Sovanban, tmp_path: Path) -> None
     assert neither.code == 1 and "either a certificate FILE or --profile vn" in neither.err
 
 
-def test_certs_serve_answers_over_http(with_pki: Sovanban) -> None:
+def test_certs_serve_answers_over_http(with_pki: Sovanban, tmp_path: Path) -> None:
     """The real command in its own process, as an office would run it."""
-    import os
-    import socket
-    import subprocess
-    import sys
-    import time
-    import urllib.request
-
     from cryptography import x509
 
     from tests.support.pki import free_port
+    from tests.support.processes import serving
 
     port = free_port()
-    command = [sys.executable, "-c", "from registry.cli import main; main()"]
-    process = subprocess.Popen(
-        [*command, "--instance", str(with_pki.instance), "certs", "serve", "--port", str(port)],
-        env={**os.environ, "SOVANBAN_PKI_PASSPHRASE": "mat-khau-demo"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(200):  # wait until it listens
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.05)
+    arguments = ["--instance", str(with_pki.instance), "certs", "serve", "--port", str(port)]
+    env = {"SOVANBAN_PKI_PASSPHRASE": "mat-khau-demo"}
+    with serving(arguments, port, tmp_path / "certs.log", env):
         url = f"http://127.0.0.1:{port}/pki/crl/issuing-ca.crl"
         with urllib.request.urlopen(url, timeout=10) as response:
             crl = x509.load_der_x509_crl(response.read())
         issuer = crl.issuer.get_attributes_for_oid(x509.NameOID.COMMON_NAME)[0].value
         assert issuer == "sovanban Demo Issuing CA"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)

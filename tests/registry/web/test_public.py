@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
@@ -91,41 +92,23 @@ def test_the_pki_services_are_mounted(client: FlaskClient) -> None:
     assert crl.status_code == 200 and crl.mimetype == "application/pkix-crl"
 
 
-def test_sovanban_serve_answers_in_its_own_process(demo_instance: Instance) -> None:
-    import os
-    import socket
-    import subprocess
-    import sys
-    import time
+def test_sovanban_serve_answers_in_its_own_process(demo_instance: Instance, tmp_path: Path) -> None:
     import urllib.request
 
     from tests.support.pki import free_port
+    from tests.support.processes import serving
     from tests.support.web import PASSPHRASE
 
     port = free_port()
-    command = [sys.executable, "-c", "from registry.cli import main; main()"]
-    process = subprocess.Popen(
-        [*command, "--instance", str(demo_instance.folder), "serve", "--port", str(port)],
-        env={**os.environ, "SOVANBAN_PKI_PASSPHRASE": PASSPHRASE},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(200):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.05)
+    arguments = ["--instance", str(demo_instance.folder), "serve", "--port", str(port)]
+    env = {"SOVANBAN_PKI_PASSPHRASE": PASSPHRASE}
+    with serving(arguments, port, tmp_path / "serve.log", env):
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as response:
             assert "01-TB/ĐUK" in response.read().decode()
         with urllib.request.urlopen(
             f"http://127.0.0.1:{port}/pki/crl/root-ca.crl", timeout=10
         ) as response:
             assert response.headers["Content-Type"] == "application/pkix-crl"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def test_verifications_are_rate_limited_per_address(
