@@ -22,7 +22,7 @@ from .archive import archive_group
 from .audit import audit_group
 from .book import book_command
 from .certs import certs_group
-from .context import AppContext
+from .context import CommandContext
 from .demo import demo_command
 from .distribution import export_command, import_edxml_command, organs_group, send_command
 from .documents import (
@@ -73,7 +73,7 @@ EXIT_INTERNAL = 70  # EX_SOFTWARE
 @click.pass_context
 def cli(context: click.Context, instance_dir: str, config_path: str | None) -> None:
     """sovanban: the outgoing-document register, signing and verification service."""
-    context.obj = AppContext(instance_dir, config_path)
+    context.obj = CommandContext(instance_dir, config_path)
     context.call_on_close(context.obj.close)
 
 

@@ -12,12 +12,12 @@ from ..numbering import close_series
 from ..services.drafting.documents import find_document
 from ..services.issuing.withdrawal import withdraw_and_recall
 from ..services.setup.reference_data import record_configuration, series_rows, sync_reference_data
-from .context import AppContext, echo_json, pass_app
+from .context import CommandContext, echo_json, pass_app
 
 __all__ = ["init_command", "initialise", "series_group", "withdraw_command"]
 
 
-def initialise(app: AppContext) -> dict[str, object]:
+def initialise(app: CommandContext) -> dict[str, object]:
     try:
         app.folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -42,7 +42,7 @@ def initialise(app: AppContext) -> dict[str, object]:
 @click.command("init")
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
-def init_command(app: AppContext, as_json: bool) -> None:
+def init_command(app: CommandContext, as_json: bool) -> None:
     """Create or upgrade the instance: database schema and reference data (idempotent)."""
     summary = initialise(app)
     if as_json:
@@ -59,7 +59,7 @@ def series_group() -> None:
 @series_group.command("list")
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
-def series_list(app: AppContext, as_json: bool) -> None:
+def series_list(app: CommandContext, as_json: bool) -> None:
     """Every series and period with the last number it gave."""
     with app.unit_of_work() as session:
         rows = [asdict(row) for row in series_rows(session)]
@@ -76,7 +76,7 @@ def series_list(app: AppContext, as_json: bool) -> None:
 @click.option("--period", "period_key", default=None, help="Close only this term or year.")
 @click.option("--reason", required=True, help="Why (kept in the register).")
 @pass_app
-def series_close(app: AppContext, key: str, period_key: str | None, reason: str) -> None:
+def series_close(app: CommandContext, key: str, period_key: str | None, reason: str) -> None:
     """Close a series of the instance's issuer: it gives no more numbers."""
     with app.unit_of_work() as session:
         close_series(
@@ -93,7 +93,7 @@ def series_close(app: AppContext, key: str, period_key: str | None, reason: str)
 @click.argument("key")
 @click.option("--reason", required=True, help="Why; kept in the register's Ghi chú column.")
 @pass_app
-def withdraw_command(app: AppContext, key: str, reason: str) -> None:
+def withdraw_command(app: CommandContext, key: str, reason: str) -> None:
     """Withdraw a document; a number it was given stays in the register, marked void. If it
     was sent as edXML, the recall package goes to the same receivers (in one transaction:
     if it cannot be delivered, nothing is withdrawn)."""

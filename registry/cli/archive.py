@@ -11,7 +11,7 @@ import click
 
 from ..services.archive.integrity import STRAY_GRACE
 from ..services.archive.sweep import SweepReport, sweep_archive
-from .context import AppContext, echo_json, pass_app
+from .context import CommandContext, echo_json, pass_app
 from .signing import signing_tools_for
 
 __all__ = ["archive_group"]
@@ -39,7 +39,7 @@ def archive_group() -> None:
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
 def archive_check(
-    app: AppContext,
+    app: CommandContext,
     days: int,
     no_extend: bool,
     remove_strays: bool,

@@ -6,7 +6,7 @@ import click
 
 from ..services.archive.audit_chain import seal_head, verify_chain
 from ..services.setup.trust import instance_trust_store
-from .context import AppContext, echo_json, pass_app
+from .context import CommandContext, echo_json, pass_app
 from .signing import signing_tools_for
 
 __all__ = ["audit_group"]
@@ -20,7 +20,7 @@ def audit_group() -> None:
 @audit_group.command("verify")
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
-def audit_verify(app: AppContext, as_json: bool) -> None:
+def audit_verify(app: CommandContext, as_json: bool) -> None:
     """Check every event against its hash and the one before, the head and every seal;
     say where the chain breaks. Exit status 1 when it does."""
     trust = instance_trust_store(app.instance())
@@ -49,7 +49,7 @@ def audit_verify(app: AppContext, as_json: bool) -> None:
 
 @audit_group.command("seal")
 @pass_app
-def audit_seal(app: AppContext) -> None:
+def audit_seal(app: CommandContext) -> None:
     """Timestamp the chain's head (run it from cron or a timer; serve does it hourly)."""
     tools = signing_tools_for(app)
     with app.unit_of_work() as session:

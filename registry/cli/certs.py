@@ -15,7 +15,7 @@ from certs.http import PkiApplication
 from ..errors import InputError
 from ..services.setup.pki import create_demo_pki, open_demo_pki, pki_services
 from ..services.setup.trust import add_trusted, add_vn_profile, list_trusted
-from .context import AppContext, echo_json, pass_app, read_secret
+from .context import CommandContext, echo_json, pass_app, read_secret
 from .stopping import stopped_by_sigterm
 
 __all__ = ["certs_group"]
@@ -23,7 +23,7 @@ __all__ = ["certs_group"]
 DEMO_SIGNER = Holder("Nguyễn Trọng Vân", "nguyentrongvan@hatinh.dcs.vn")
 
 
-def _passphrase(app: AppContext, *, confirm: bool = False) -> bytes:
+def _passphrase(app: CommandContext, *, confirm: bool = False) -> bytes:
     variable = app.instance(require_schema=False).config.pki.passphrase_env
     return read_secret(variable, "PKI passphrase", confirm=confirm).encode()
 
@@ -53,7 +53,7 @@ def certs_group() -> None:
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
 def certs_demo(
-    app: AppContext,
+    app: CommandContext,
     out: str | None,
     key_type: str,
     signer_name: str,
@@ -97,7 +97,7 @@ def certs_demo(
 @click.option("--pki", "folder", default=None, help="The PKI folder (default: the instance's).")
 @pass_app
 def certs_issue(
-    app: AppContext,
+    app: CommandContext,
     name: str,
     email: str,
     role: str,
@@ -131,7 +131,7 @@ def certs_issue(
 )
 @click.option("--pki", "folder", default=None, help="The PKI folder (default: the instance's).")
 @pass_app
-def certs_revoke(app: AppContext, serial: str, reason: str, folder: str | None) -> None:
+def certs_revoke(app: CommandContext, serial: str, reason: str, folder: str | None) -> None:
     """Revoke a certificate of the demo PKI: OCSP says so at once, the next CRL lists it."""
     pki = open_demo_pki(app.instance(require_schema=False), _folder(folder))
     try:
@@ -144,7 +144,7 @@ def certs_revoke(app: AppContext, serial: str, reason: str, folder: str | None) 
 @click.option("--pki", "folder", default=None, help="The PKI folder (default: the instance's).")
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
-def certs_list(app: AppContext, folder: str | None, as_json: bool) -> None:
+def certs_list(app: CommandContext, folder: str | None, as_json: bool) -> None:
     """The certificates the demo PKI issued, with their revocation status."""
     pki = open_demo_pki(app.instance(require_schema=False), _folder(folder))
     rows = [
@@ -191,7 +191,7 @@ def trust_group() -> None:
     help="Hold FILE as an intermediate even if it is self-signed.",
 )
 @pass_app
-def trust_add(app: AppContext, file: str | None, profile: str | None, kind: str | None) -> None:
+def trust_add(app: CommandContext, file: str | None, profile: str | None, kind: str | None) -> None:
     """Add the certificates of FILE (PEM or DER), or a profile, to the trust store."""
     instance = app.instance(require_schema=False)
     if (file is None) == (profile is None):
@@ -210,7 +210,7 @@ def trust_add(app: AppContext, file: str | None, profile: str | None, kind: str 
 @trust_group.command("list")
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
-def trust_list(app: AppContext, as_json: bool) -> None:
+def trust_list(app: CommandContext, as_json: bool) -> None:
     """Every anchor and intermediate the verifier uses."""
     entries = list_trusted(app.instance(require_schema=False))
     if as_json:
@@ -227,7 +227,9 @@ def trust_list(app: AppContext, as_json: bool) -> None:
 @click.option("--port", type=int, default=None, help="Port (default: [web] port).")
 @click.option("--pki", "folder", default=None, help="The PKI folder (default: the instance's).")
 @pass_app
-def certs_serve(app: AppContext, host: str | None, port: int | None, folder: str | None) -> None:
+def certs_serve(
+    app: CommandContext, host: str | None, port: int | None, folder: str | None
+) -> None:
     """Serve the demo PKI's timestamp, OCSP and CRL endpoints until interrupted."""
     from werkzeug.serving import run_simple
 

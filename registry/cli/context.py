@@ -21,10 +21,13 @@ from ..instance import Instance, open_instance
 from ..models import Issuer
 from ..services.setup.reference_data import current_issuer
 
-__all__ = ["AppContext", "echo_json", "pass_app", "read_secret", "write_file_atomically"]
+__all__ = ["CommandContext", "echo_json", "pass_app", "read_secret", "write_file_atomically"]
 
 
-class AppContext:
+class CommandContext:
+    """One invocation of ``sovanban``: the instance it works on (opened when first asked
+    for), the configuration file it was given, and who acts (for the audit trail)."""
+
     def __init__(self, instance_dir: str, config_path: str | None) -> None:
         self.folder = Path(instance_dir)
         self.config_path = Path(config_path) if config_path else None
@@ -63,7 +66,7 @@ class AppContext:
         return current_issuer(session, self.instance().config)
 
 
-pass_app = click.make_pass_decorator(AppContext)
+pass_app = click.make_pass_decorator(CommandContext)
 
 
 def read_secret(variable: str, prompt: str, *, confirm: bool = False) -> str:

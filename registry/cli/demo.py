@@ -15,7 +15,7 @@ from ..services.drafting.documents import find_document
 from ..services.setup.pki import create_demo_pki
 from ..services.setup.signing_tools import signing_tools
 from .admin import initialise
-from .context import AppContext, echo_json, pass_app
+from .context import CommandContext, echo_json, pass_app
 from .serve import serve_instance
 
 __all__ = ["demo_command"]
@@ -26,7 +26,7 @@ __all__ = ["demo_command"]
 @click.option("--port", type=int, default=None, help="Port to serve on (default: [web] port).")
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
-def demo_command(app: AppContext, no_serve: bool, port: int | None, as_json: bool) -> None:
+def demo_command(app: CommandContext, no_serve: bool, port: int | None, as_json: bool) -> None:
     """A demo instance from nothing: configuration, database, demo PKI and keys, the signer,
     and the reference notice composed, prepared, signed and issued."""
     app.folder.mkdir(parents=True, exist_ok=True)

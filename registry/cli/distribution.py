@@ -20,7 +20,7 @@ from ..services.exchange.distribution import (
     send_document,
 )
 from ..services.exchange.transport import transport_for
-from .context import AppContext, echo_json, pass_app, write_file_atomically
+from .context import CommandContext, echo_json, pass_app, write_file_atomically
 
 __all__ = ["export_command", "import_edxml_command", "organs_group", "send_command"]
 
@@ -35,7 +35,7 @@ def organs_group() -> None:
 @click.option("--name", required=True)
 @click.option("--email", default="")
 @pass_app
-def organs_add(app: AppContext, organ_id: str, name: str, email: str) -> None:
+def organs_add(app: CommandContext, organ_id: str, name: str, email: str) -> None:
     """Add (or update) a body; Nơi nhận lines with its name get its OrganId."""
     with app.unit_of_work() as session:
         add_organ(session, organ_id=organ_id, name=name, email=email, actor=app.actor)
@@ -44,7 +44,7 @@ def organs_add(app: AppContext, organ_id: str, name: str, email: str) -> None:
 @organs_group.command("list")
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
-def organs_list(app: AppContext, as_json: bool) -> None:
+def organs_list(app: CommandContext, as_json: bool) -> None:
     with app.unit_of_work() as session:
         rows = [
             {"organ_id": o.organ_id, "name": o.name, "email": o.email} for o in list_organs(session)
@@ -60,7 +60,7 @@ def organs_list(app: AppContext, as_json: bool) -> None:
 @click.argument("key")
 @click.option("-o", "--output", required=True, help="The package file ('-' for stdout).")
 @pass_app
-def export_command(app: AppContext, key: str, output: str) -> None:
+def export_command(app: CommandContext, key: str, output: str) -> None:
     """Write the edXML package (QCVN 102:2016) of an issued document, its PDF attached."""
     with app.unit_of_work() as session:
         _, package = export_package(session, app.instance(), find_document(session, key))
@@ -78,7 +78,7 @@ def _read(path: str) -> bytes:
 @click.argument("package", type=click.Path(dir_okay=False))
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
-def import_edxml_command(app: AppContext, package: str, as_json: bool) -> None:
+def import_edxml_command(app: CommandContext, package: str, as_json: bool) -> None:
     """Read an incoming package: a receiver's status updates that recipient's delivery; a
     document package is checked and its attached PDF verified."""
     data = _read(package)
@@ -128,7 +128,7 @@ def import_edxml_command(app: AppContext, package: str, as_json: bool) -> None:
 @click.argument("key")
 @click.option("--replaces", default=None, help="The withdrawn document this one replaces.")
 @pass_app
-def send_command(app: AppContext, key: str, replaces: str | None) -> None:
+def send_command(app: CommandContext, key: str, replaces: str | None) -> None:
     """Send an issued document to its recipients with an OrganId ([distribution]); with
     --replaces, as the replacement (BussinessDocType 3) of a withdrawn one."""
     instance = app.instance()

@@ -18,7 +18,7 @@ from ..services.drafting.documents import (
     read_revision,
     register_draft,
 )
-from .context import AppContext, echo_json, pass_app, write_file_atomically
+from .context import CommandContext, echo_json, pass_app, write_file_atomically
 
 __all__ = [
     "compose_command",
@@ -35,7 +35,7 @@ MAX_DRAFT_BYTES = 100 * 1024 * 1024
 @click.argument("notice", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", required=True, help="Where to write the PDF ('-': stdout).")
 @pass_app
-def compose_command(app: AppContext, notice: str, output: str) -> None:
+def compose_command(app: CommandContext, notice: str, output: str) -> None:
     """Render NOTICE (a TOML file) as a PDF in the Party layout."""
     instance = app.instance(require_schema=False)
     _, pdf = compose_file(instance.config, instance.folder, Path(notice))
@@ -58,7 +58,7 @@ def compose_command(app: AppContext, notice: str, output: str) -> None:
 @click.option("--unit", "drafting_unit", default="", help="Drafting unit (State công văn).")
 @pass_app
 def register_command(
-    app: AppContext,
+    app: CommandContext,
     pdf: str,
     type_code: str,
     subject: str,
@@ -100,7 +100,7 @@ def register_command(
 @click.argument("key")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout.")
 @pass_app
-def show_command(app: AppContext, key: str, as_json: bool) -> None:
+def show_command(app: CommandContext, key: str, as_json: bool) -> None:
     """Show a document by id or by number (25-TB/ĐUK)."""
     with app.unit_of_work() as session:
         view = document_view(find_document(session, key))
@@ -127,7 +127,7 @@ def show_command(app: AppContext, key: str, as_json: bool) -> None:
 @click.option("--limit", type=click.IntRange(1, 10_000), default=100, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON array on stdout.")
 @pass_app
-def list_command(app: AppContext, status: str | None, limit: int, as_json: bool) -> None:
+def list_command(app: CommandContext, status: str | None, limit: int, as_json: bool) -> None:
     """List documents, newest first."""
     with app.unit_of_work() as session:
         wanted = DocumentStatus(status) if status else None
@@ -154,7 +154,7 @@ def list_command(app: AppContext, status: str | None, limit: int, as_json: bool)
 )
 @click.option("-o", "--output", required=True, help="Where to write it ('-': stdout).")
 @pass_app
-def download_command(app: AppContext, key: str, revision: str | None, output: str) -> None:
+def download_command(app: CommandContext, key: str, revision: str | None, output: str) -> None:
     """Write a stored revision of a document to a file (its SHA-256 is checked first)."""
     with app.unit_of_work() as session:
         document = find_document(session, key)

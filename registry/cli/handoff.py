@@ -12,7 +12,7 @@ from ..errors import InputError
 from ..services.drafting.documents import find_document
 from ..services.issuing.handoff import accept_handoff, create_handoff, open_handoff, take_download
 from ..services.verification.verify import trust_material
-from .context import AppContext, echo_json, pass_app, write_file_atomically
+from .context import CommandContext, echo_json, pass_app, write_file_atomically
 from .signing import signing_tools_for
 
 __all__ = ["accept_command", "handoff_command"]
@@ -26,7 +26,7 @@ __all__ = ["accept_command", "handoff_command"]
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
 def handoff_command(
-    app: AppContext, key: str, for_issue: bool, output: str, minutes: int, as_json: bool
+    app: CommandContext, key: str, for_issue: bool, output: str, minutes: int, as_json: bool
 ) -> None:
     """Write the revision to sign with a token (USB key, Adobe, vSignPDF, pyHanko…); take
     the result back with `sovanban accept`. For issuing, the number and date to write in
@@ -64,7 +64,7 @@ def handoff_command(
 @click.argument("key")
 @click.argument("signed", type=click.Path(dir_okay=False))
 @pass_app
-def accept_command(app: AppContext, key: str, signed: str) -> None:
+def accept_command(app: CommandContext, key: str, signed: str) -> None:
     """Take back a file signed outside the service for the document's open hand-off; it is
     refused, with the reason, unless it is exactly the handed-out revision plus one
     signature by the right certificate (and, for issuing, the allocated number and date)."""

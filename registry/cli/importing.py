@@ -12,7 +12,7 @@ import click
 from ..errors import InputError
 from ..services.archive.importing import ImportOutcome, ImportStatus, import_file, tally
 from ..services.verification.verify import trust_material
-from .context import AppContext, echo_json, pass_app, write_file_atomically
+from .context import CommandContext, echo_json, pass_app, write_file_atomically
 
 __all__ = ["import_command"]
 
@@ -22,7 +22,9 @@ __all__ = ["import_command"]
 @click.option("--report", "report_path", default=None, help="Write every file's outcome (CSV).")
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
-def import_command(app: AppContext, folder: str, report_path: str | None, as_json: bool) -> None:
+def import_command(
+    app: CommandContext, folder: str, report_path: str | None, as_json: bool
+) -> None:
     """Register every signed PDF under FOLDER with what can be read from it: number and
     date from its text, signers and signing times from its signatures. Files already in the
     register are skipped, so running it again is harmless. Each file is its own transaction."""

@@ -10,7 +10,7 @@ from ..models import DocumentStatus, Secrecy
 from ..services.archive.search import SearchQuery, search_documents
 from ..services.drafting.document_json import document_summary
 from .book import KEEPER
-from .context import AppContext, echo_json, pass_app
+from .context import CommandContext, echo_json, pass_app
 
 __all__ = ["search_command"]
 
@@ -28,7 +28,7 @@ __all__ = ["search_command"]
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
 def search_command(
-    app: AppContext,
+    app: CommandContext,
     words: tuple[str, ...],
     type_code: str,
     status: str | None,

@@ -8,13 +8,13 @@ import click
 
 from ..services.setup.pki import pki_folder, pki_services
 from ..services.verification.pool import close_pools
-from .context import AppContext, pass_app
+from .context import CommandContext, pass_app
 from .stopping import stopped_by_sigterm
 
 __all__ = ["serve_command", "serve_instance"]
 
 
-def serve_instance(app: AppContext, host: str | None, port: int | None) -> None:
+def serve_instance(app: CommandContext, host: str | None, port: int | None) -> None:
     """Run the web service until interrupted (waitress: a production WSGI server with a
     thread pool; several processes share a PostgreSQL database the same way)."""
     import waitress
@@ -47,7 +47,7 @@ def serve_instance(app: AppContext, host: str | None, port: int | None) -> None:
         close_pools()
 
 
-def _start_sealing(app: AppContext, minutes: int) -> None:
+def _start_sealing(app: CommandContext, minutes: int) -> None:
     """Seal the audit chain's head every ``minutes`` in a background thread, when a
     timestamp service is at hand (a failure is reported and tried again next time)."""
     import threading
@@ -78,6 +78,6 @@ def _start_sealing(app: AppContext, minutes: int) -> None:
 @click.option("--host", default=None, help="Address (default: [web] bind).")
 @click.option("--port", type=int, default=None, help="Port (default: [web] port).")
 @pass_app
-def serve_command(app: AppContext, host: str | None, port: int | None) -> None:
+def serve_command(app: CommandContext, host: str | None, port: int | None) -> None:
     """Serve the web interface and API of this instance."""
     serve_instance(app, host, port)

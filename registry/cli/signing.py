@@ -31,7 +31,7 @@ from ..services.setup.keys import (
     secret_variable,
 )
 from ..services.setup.signing_tools import SigningTools, signing_tools, timestamping_secret
-from .context import AppContext, pass_app, read_secret, write_file_atomically
+from .context import CommandContext, pass_app, read_secret, write_file_atomically
 
 __all__ = [
     "attach_command",
@@ -43,7 +43,7 @@ __all__ = [
 ]
 
 
-def signing_tools_for(app: AppContext) -> SigningTools:
+def signing_tools_for(app: CommandContext) -> SigningTools:
     instance = app.instance()
     variable = timestamping_secret(instance)
     passphrase = None
@@ -53,7 +53,7 @@ def signing_tools_for(app: AppContext) -> SigningTools:
 
 
 @contextmanager
-def _signer(app: AppContext, key: KeyConfig) -> Iterator[signers.Signer]:
+def _signer(app: CommandContext, key: KeyConfig) -> Iterator[signers.Signer]:
     variable = secret_variable(key)
     what = "passphrase" if key.kind == "pkcs12" else "PIN"
     secret = read_secret(variable, f"{what} of the key {key.name!r}")
@@ -64,7 +64,7 @@ def _signer(app: AppContext, key: KeyConfig) -> Iterator[signers.Signer]:
 @click.command("prepare")
 @click.argument("key")
 @pass_app
-def prepare_command(app: AppContext, key: str) -> None:
+def prepare_command(app: CommandContext, key: str) -> None:
     """Add the number, date and signature fields to a registered draft."""
     with app.unit_of_work() as session:
         prepare_document(
@@ -85,7 +85,7 @@ def prepare_command(app: AppContext, key: str) -> None:
     help="The signing key (default: the key named after the signer's login).",
 )
 @pass_app
-def sign_command(app: AppContext, key: str, key_name: str | None) -> None:
+def sign_command(app: CommandContext, key: str, key_name: str | None) -> None:
     """The signer's signature: certifies the prepared notice (form filling allowed)."""
     tools = signing_tools_for(app)
     with app.unit_of_work() as session:
@@ -104,7 +104,7 @@ def sign_command(app: AppContext, key: str, key_name: str | None) -> None:
 @click.option("-o", "--output", default=None, help="Write the issued PDF here (one document).")
 @pass_app
 def issue_command(
-    app: AppContext, keys: tuple[str, ...], key_name: str | None, output: str | None
+    app: CommandContext, keys: tuple[str, ...], key_name: str | None, output: str | None
 ) -> None:
     """Give each document its number and date and apply the organisation's signature; prints
     the numbers. Several documents are issued one transaction each, with a progress bar."""
@@ -148,7 +148,7 @@ def issue_command(
 @click.option("-o", "--output", default=None, help="Also write the signed attachment here.")
 @pass_app
 def attach_command(
-    app: AppContext, key: str, attachment: str, key_name: str | None, output: str | None
+    app: CommandContext, key: str, attachment: str, key_name: str | None, output: str | None
 ) -> None:
     """Sign ATTACHMENT (a separate PDF sent with an issued document) as the organisation."""
     path = Path(attachment)
@@ -178,7 +178,7 @@ def attach_command(
 @click.command("extend")
 @click.argument("key", required=False)
 @pass_app
-def extend_command(app: AppContext, key: str | None) -> None:
+def extend_command(app: CommandContext, key: str | None) -> None:
     """Raise archive copies to PAdES B-LTA again (one document, or every issued one)."""
     tools = signing_tools_for(app)
     with app.unit_of_work() as session:

@@ -10,7 +10,7 @@ import click
 from ..errors import InputError
 from ..services.people.accounts import create_api_token, set_password
 from ..services.people.users import add_user, get_user, list_users, pin_certificate
-from .context import AppContext, echo_json, pass_app, read_secret
+from .context import CommandContext, echo_json, pass_app, read_secret
 
 __all__ = ["users_group"]
 
@@ -40,7 +40,7 @@ def users_group() -> None:
 )
 @pass_app
 def users_add(
-    app: AppContext,
+    app: CommandContext,
     login: str,
     full_name: str,
     roles: tuple[str, ...],
@@ -72,7 +72,7 @@ def users_add(
 @click.argument("login")
 @click.option("--password-env", default="", help="Variable holding the new password (else typed).")
 @pass_app
-def users_passwd(app: AppContext, login: str, password_env: str) -> None:
+def users_passwd(app: CommandContext, login: str, password_env: str) -> None:
     """Set an account's web password (the old one and its sessions stop working)."""
     password = read_secret(password_env, f"new web password of {login}", confirm=True)
     with app.unit_of_work() as session:
@@ -84,7 +84,9 @@ def users_passwd(app: AppContext, login: str, password_env: str) -> None:
 @click.argument("certificate", type=click.Path(dir_okay=False), required=False)
 @click.option("--clear", is_flag=True, help="Accept any certificate with his e-mail again.")
 @pass_app
-def users_certificate(app: AppContext, login: str, certificate: str | None, clear: bool) -> None:
+def users_certificate(
+    app: CommandContext, login: str, certificate: str | None, clear: bool
+) -> None:
     """Pin LOGIN's signing certificate (PEM or DER file): a document he signs with his own
     token is accepted only with this very certificate (else: any with his e-mail)."""
     data = None
@@ -104,7 +106,7 @@ def users_certificate(app: AppContext, login: str, certificate: str | None, clea
 @click.argument("login")
 @click.option("--label", required=True, help="Which machine uses the token.")
 @pass_app
-def users_token(app: AppContext, login: str, label: str) -> None:
+def users_token(app: CommandContext, login: str, label: str) -> None:
     """Create an API token for LOGIN's machine client; printed once, only its hash is kept."""
     with app.unit_of_work() as session:
         token = create_api_token(session, get_user(session, login), label, actor=app.actor)
@@ -114,7 +116,7 @@ def users_token(app: AppContext, login: str, label: str) -> None:
 @users_group.command("list")
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
-def users_list(app: AppContext, as_json: bool) -> None:
+def users_list(app: CommandContext, as_json: bool) -> None:
     """List accounts."""
     with app.unit_of_work() as session:
         rows: list[dict[str, Any]] = [

@@ -17,7 +17,7 @@ from signing.verify.engine import MAX_PDF_BYTES
 from signing.verify.etsi_xml import to_etsi_xml
 
 from ..services.verification.verify import verify_for_instance
-from .context import AppContext, echo_json, pass_app
+from .context import CommandContext, echo_json, pass_app
 
 __all__ = ["verify_command"]
 
@@ -52,7 +52,7 @@ def _read(path: Path) -> bytes:
 @click.option("--online", is_flag=True, help="Fetch OCSP answers and CRLs over the network.")
 @pass_app
 def verify_command(
-    app: AppContext, target: str, as_json: bool, as_xml: bool, lang: str, online: bool
+    app: CommandContext, target: str, as_json: bool, as_xml: bool, lang: str, online: bool
 ) -> None:
     """Verify a signed PDF (or every PDF in a folder): signatures, changes, register."""
     path = Path(target)
