@@ -1,4 +1,4 @@
-"""PKI for sovanban: demo CA, trust store, timestamp/OCSP/CRL services. Imports nothing of ours."""
+"""PKI for sovanban: demo CA, trust store, timestamp/OCSP/CRL services. Imports only basics."""
 
 import warnings
 

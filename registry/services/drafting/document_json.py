@@ -1,4 +1,4 @@
-"""Documents as plain data, for ``--json`` output and (later) the JSON API."""
+"""Documents as plain data: what ``--json`` prints and the JSON API answers."""
 
 from __future__ import annotations
 
