@@ -16,6 +16,25 @@ from registry.instance import Instance
 from tests.support.web import PASSPHRASE
 
 
+def _register(
+    client: FlaskClient, token: str, pdf: bytes, subject: str, **fields: str
+) -> TestResponse:
+    """POST /documents as a machine client does: the draft and the form fields."""
+    return client.post(
+        "/api/v1/documents",
+        data={
+            "file": (io.BytesIO(pdf), "du-thao.pdf"),
+            "type": "TB",
+            "subject": subject,
+            "signer": "nguyentrongvan",
+            "recipients": "- Thường trực Tỉnh ủy,\n- Lưu Văn phòng Đảng ủy Khối.",
+            **fields,
+        },
+        headers={"Authorization": f"Bearer {token}"},
+        content_type="multipart/form-data",
+    )
+
+
 def test_verify_returns_the_contract(client: FlaskClient, issued_pdf: bytes) -> None:
     response = client.post(
         "/api/v1/verify?lang=en",
@@ -133,18 +152,7 @@ def test_every_documented_route_answers_as_documented(
     refused = client.post("/api/v1/documents", data={}, headers=signer)
     _check(spec, "/documents", "post", refused)
     assert refused.status_code == 403
-    registered = client.post(
-        "/api/v1/documents",
-        data={
-            "file": (io.BytesIO(seed_pdf), "du-thao.pdf"),
-            "type": "TB",
-            "subject": "Thông báo qua API",
-            "signer": "nguyentrongvan",
-            "recipients": "- Thường trực Tỉnh ủy,\n- Lưu Văn phòng Đảng ủy Khối.",
-        },
-        headers=clerk,
-        content_type="multipart/form-data",
-    )
+    registered = _register(client, tokens["clerk"], seed_pdf, "Thông báo qua API")
     _check(spec, "/documents", "post", registered)
     assert registered.status_code == 201, registered.get_json()
     document_id = registered.get_json()["id"]
@@ -191,18 +199,7 @@ def test_issuing_takes_the_office_key_and_withdrawing_recalls_what_was_sent(
 
     clerk = {"Authorization": f"Bearer {tokens['clerk']}"}
     signer = {"Authorization": f"Bearer {tokens['signer']}"}
-    created = client.post(
-        "/api/v1/documents",
-        data={
-            "file": (io.BytesIO(seed_pdf), "du-thao.pdf"),
-            "type": "TB",
-            "subject": "Thông báo gửi rồi thu hồi",
-            "signer": "nguyentrongvan",
-            "recipients": "- Thường trực Tỉnh ủy,\n- Lưu Văn phòng Đảng ủy Khối.",
-        },
-        headers=clerk,
-        content_type="multipart/form-data",
-    ).get_json()
+    created = _register(client, tokens["clerk"], seed_pdf, "Thông báo gửi rồi thu hồi").get_json()
     base = f"/api/v1/documents/{created['id']}"
     assert client.post(f"{base}/prepare", headers=clerk).status_code == 200
     assert (
@@ -238,18 +235,7 @@ def test_a_registration_with_an_unknown_urgency_is_refused_in_both_languages(
 
     with demo_instance.sessions() as session:
         before = session.scalar(select(func.count()).select_from(Document))
-    refused = client.post(
-        "/api/v1/documents",
-        data={
-            "file": (io.BytesIO(seed_pdf), "du-thao.pdf"),
-            "type": "TB",
-            "subject": "Thông báo khẩn",
-            "signer": "nguyentrongvan",
-            "urgency": "x",
-        },
-        headers={"Authorization": f"Bearer {tokens['clerk']}"},
-        content_type="multipart/form-data",
-    )
+    refused = _register(client, tokens["clerk"], seed_pdf, "Thông báo khẩn", urgency="x")
     assert refused.status_code == 400
     error = refused.get_json()["error"]
     assert "độ khẩn không hợp lệ: 'x'" in error and "unknown urgency 'x'" in error
