@@ -78,15 +78,16 @@ class Run:
 
 def _timed(command: list[str], cwd: Path) -> tuple[subprocess.CompletedProcess[str], float, float]:
     gnu_time = shutil.which("time") or "/usr/bin/time"
-    marker = cwd / "time.txt"
-    done = subprocess.run(
-        [gnu_time, "-f", "%e %M", "-o", str(marker), *command],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=600,
-    )
-    wall, rss = marker.read_text().split()[-2:]
+    with tempfile.TemporaryDirectory(prefix="sovanban-time-") as scratch:
+        marker = Path(scratch) / "time.txt"  # never in the checkout
+        done = subprocess.run(
+            [gnu_time, "-f", "%e %M", "-o", str(marker), *command],
+            capture_output=True,
+            text=True,
+            cwd=cwd,
+            timeout=600,
+        )
+        wall, rss = marker.read_text().split()[-2:]
     return done, float(wall), int(rss) / 1024
 
 
