@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import sys
 from pathlib import Path
 
 import click
 
 from ..errors import InputError
-from ..services.archive.importing import ImportOutcome, ImportStatus, import_file, tally
+from ..services.archive.importing import (
+    ImportOutcome,
+    ImportStatus,
+    import_file,
+    outcomes_csv,
+    tally,
+)
 from ..services.verification.verify import trust_material
 from .context import CommandContext, echo_json, pass_app, write_file_atomically
 
@@ -49,7 +53,7 @@ def import_command(
                     )
                 )
     if report_path:
-        write_file_atomically(report_path, _csv(outcomes))
+        write_file_atomically(report_path, outcomes_csv(outcomes))
     counts = tally(outcomes)
     if as_json:
         echo_json(
@@ -68,14 +72,3 @@ def import_command(
             outcome.notes or outcome.status is ImportStatus.UNREADABLE
         ):
             click.echo(f"  {outcome.file}: {outcome.status}; {'; '.join(outcome.notes)}")
-
-
-def _csv(outcomes: list[ImportOutcome]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["file", "status", "document_id", "number", "verdict", "notes"])
-    for o in outcomes:
-        writer.writerow(
-            [o.file, o.status, o.document_id or "", o.number, o.verdict, "; ".join(o.notes)]
-        )
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

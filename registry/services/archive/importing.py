@@ -4,6 +4,8 @@ signatures), idempotently (a file already in the register is skipped by its SHA-
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -27,6 +29,7 @@ from ...search_text import refresh_search_text
 from ...storage import BlobStore
 from ..setup.reference_data import current_issuer
 from ..verification.verify import TrustMaterial, instance_roles, trust_material
+from .register_book import inert
 
 __all__ = [
     "ImportOutcome",
@@ -34,6 +37,7 @@ __all__ = [
     "ReadFacts",
     "import_file",
     "import_pdf",
+    "outcomes_csv",
     "read_facts",
     "tally",
 ]
@@ -254,3 +258,14 @@ def import_pdf(
         details={"file": name, "sha256": report.sha256, "number": rendered, "verdict": verdict},
     )
     return ImportOutcome(name, ImportStatus.IMPORTED, document.id, rendered, verdict, tuple(notes))
+
+
+def outcomes_csv(outcomes: list[ImportOutcome]) -> bytes:
+    """The import report: one row per file (UTF-8 with a BOM, no cell a formula)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["file", "status", "document_id", "number", "verdict", "notes"])
+    for o in outcomes:
+        cells = [o.file, o.status, str(o.document_id or ""), o.number, o.verdict]
+        writer.writerow([inert(cell) for cell in [*cells, "; ".join(o.notes)]])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -35,6 +35,7 @@ __all__ = [
     "book_rows",
     "book_xlsx",
     "export_book",
+    "inert",
 ]
 
 COLUMNS = (
@@ -137,13 +138,23 @@ def book_rows(session: Session, period_key: str, viewer: Viewer) -> Sequence[Boo
     return rows
 
 
+# What a spreadsheet takes for the start of a formula (OWASP's list for CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(cell: str) -> str:
+    """``cell`` as text a spreadsheet will not evaluate: a leading apostrophe where it would
+    start a formula (a recipient or a withdrawal reason typed as ``=HYPERLINK(…)``)."""
+    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
+
+
 def book_csv(rows: Sequence[BookRow]) -> bytes:
     """UTF-8 with a byte-order mark, which spreadsheet programs need to read Vietnamese."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow(row.cells())
+        writer.writerow([inert(cell) for cell in row.cells()])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -184,6 +195,9 @@ def book_xlsx(rows: Sequence[BookRow], cover: BookCover) -> bytes:
         sheet.append(
             [row.copies or None if index == 6 else value for index, value in enumerate(row.cells())]
         )
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # openpyxl stores a string starting with = as a formula
     for letter, width in zip("ABCDEFGHIJ", (14, 12, 50, 22, 40, 20, 8, 12, 14, 20), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A3"
