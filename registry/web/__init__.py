@@ -27,6 +27,7 @@ from ..models import LARGEST_KEY
 from .context import PAGE_POLICY, db_session, instance_of, load_user, session_secret
 from .i18n import current_language, translator
 from .limits import RateLimiter
+from .messages import shown
 from .uploads import BodyDeadline
 
 __all__ = ["create_app", "db_session", "instance_of"]
@@ -134,7 +135,7 @@ def create_app(instance: Instance, *, pki: PkiServices | None = None) -> Flask:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
-        message = error.description
+        message = shown(error.description or "")
         if error.code == 413:
             message = translator(current_language())("too_large").format(mb=web.max_upload_mb)
         if request.path.startswith("/api/"):
@@ -147,8 +148,8 @@ def create_app(instance: Instance, *, pki: PkiServices | None = None) -> Flask:
     @app.errorhandler(RegistryError)
     def registry_error(error: RegistryError) -> Any:
         if request.path.startswith("/api/"):
-            return {"error": error.message}, 400
-        return render_template("error.html", code=400, message=error.message), 400
+            return {"error": shown(error.message)}, 400
+        return render_template("error.html", code=400, message=shown(error.message)), 400
 
     if pki is not None:
         app.wsgi_app = DispatcherMiddleware(  # type: ignore[method-assign]

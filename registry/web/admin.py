@@ -20,6 +20,7 @@ from ..services.people.users import ROLES, add_user, find_user, list_users
 from .auth import roles_required
 from .context import db_session
 from .forms import whole_number
+from .messages import shown
 
 __all__ = ["admin"]
 
@@ -70,7 +71,7 @@ def add() -> Any:
         set_password(database, user, form.get("password", ""), actor=g.user.login)
     except InputError as exc:
         database.rollback()
-        return _users_page(exc.message, form, 400)
+        return _users_page(shown(exc.message), form, 400)
     database.commit()
     return redirect(url_for("admin.account", login=user.login))
 
@@ -118,7 +119,7 @@ def change(login: str) -> Any:
             raise InputError(f"unknown action {action!r}")
     except InputError as exc:
         database.rollback()
-        return _account_page(user, exc.message, status=400)
+        return _account_page(user, shown(exc.message), status=400)
     database.commit()
     if token:  # shown once, never stored in clear
         return _account_page(user, token=token)

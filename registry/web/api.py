@@ -34,7 +34,8 @@ from ..services.setup.keys import open_configured_signer, organisation_key, pers
 from ..services.setup.reference_data import current_issuer
 from .auth import roles_required
 from .context import db_session, instance_of, signing_tools_of, viewer
-from .forms import draft_request
+from .forms import draft_request, well_formed
+from .messages import shown
 from .public import verify_upload
 from .workspace import pdf_response, search_query_from
 
@@ -79,6 +80,8 @@ def _body() -> dict[str, Any]:
             data = None
         if not isinstance(data, dict):
             abort(400, "the body must be a JSON object")
+        if not well_formed(data):
+            abort(400, "the body holds text that is not Unicode (a lone surrogate escape)")
         return data
     return request.form.to_dict()
 
@@ -99,7 +102,7 @@ def verify() -> Any:
     try:
         return verify_upload(data, pages=False).report
     except UnusablePdfError as exc:
-        return {"error": exc.message}, 422
+        return {"error": shown(exc.message)}, 422
 
 
 @api.get("/documents")
@@ -215,4 +218,4 @@ def withdraw(document_id: int) -> Any:
 def registry_error(error: RegistryError) -> Any:
     db_session().rollback()
     status = 404 if isinstance(error, NotFoundError) else 400
-    return {"error": error.message}, status
+    return {"error": shown(error.message)}, status

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -22,6 +23,7 @@ from ..errors import AuthenticationError, InputError
 from ..services.people.accounts import authenticate, session_fingerprint, set_password
 from .context import db_session
 from .i18n import current_language, translator
+from .messages import shown
 
 __all__ = ["auth", "home_of", "rate_limit", "roles_required"]
 
@@ -74,10 +76,17 @@ def home_of(roles: frozenset[str]) -> str:
 
 
 def _safe_next(target: str | None) -> str | None:
-    """Only a path on this site (never ``//host`` or ``https://…``): no open redirect."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
-    return None
+    """Only a path on this site (never ``//host`` or ``https://…``): no open redirect.
+    Control characters and backslashes are refused whole: browsers drop a tab or a newline
+    (``/\t/evil.example`` becomes ``//evil.example``) and read ``\\`` as ``/``."""
+    if not target or not target.startswith("/") or "\\" in target:
+        return None
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or target.startswith("//"):
+        return None
+    return target
 
 
 @auth.route("/dang-nhap", methods=["GET", "POST"])
@@ -92,7 +101,10 @@ def login() -> Any:
     except AuthenticationError as exc:
         database.commit()  # the failed attempt counts
         return render_template(
-            "login.html", error=exc.message, login=login_name, next=request.form.get("next", "")
+            "login.html",
+            error=shown(exc.message),
+            login=login_name,
+            next=request.form.get("next", ""),
         ), 401
     database.commit()
     session.clear()
@@ -128,7 +140,7 @@ def account() -> Any:
             raise InputError(translator(current_language())("passwords_differ"))
         set_password(database, user, new, actor=user.login)
     except InputError as exc:
-        return render_template("account.html", error=exc.message), 400
+        return render_template("account.html", error=shown(exc.message)), 400
     database.commit()
     session["fp"] = session_fingerprint(user)  # this session stays; others end
     return render_template("account.html", done=True)

@@ -27,6 +27,7 @@ from ..services.setup.reference_data import current_issuer
 from .auth import roles_required
 from .context import db_session, instance_of, page_number, signing_tools_of, viewer
 from .forms import draft_request
+from .messages import shown
 from .workspace import visible_document
 
 __all__ = ["clerk"]
@@ -104,7 +105,7 @@ def register() -> Any:
         document = register_draft(database, instance_of().blobs, issuer, draft, actor=g.user.login)
     except InputError as exc:
         database.rollback()
-        message = exc.message
+        message = shown(exc.message)
         # Everything typed comes back; only the file must be chosen again.
         return render_template(
             "clerk/register.html", form=form, error=message, **_form_choices()
@@ -143,7 +144,9 @@ def issue(document_id: int) -> Any:
             issue_document(database, instance.blobs, document, signer, tools, actor=g.user.login)
     except (RegistryError, SigningError) as exc:
         database.rollback()
-        return render_template("error.html", code=400, message=exc.message, back=document_id), 400
+        return render_template(
+            "error.html", code=400, message=shown(exc.message), back=document_id
+        ), 400
     database.commit()
     return redirect(url_for("workspace.document_page", document_id=document_id))
 

@@ -11,7 +11,7 @@ from ..models import Secrecy, Urgency
 from ..recipients import parse_distribution
 from ..services.drafting.documents import DraftRequest
 
-__all__ = ["choice", "draft_request", "whole_number"]
+__all__ = ["choice", "draft_request", "well_formed", "whole_number"]
 
 Choice = TypeVar("Choice", bound=StrEnum)
 
@@ -48,3 +48,15 @@ def draft_request(form: Any, pdf: bytes, file_name: str) -> DraftRequest:
         drafting_unit=form.get("drafting_unit", ""),
         file_name=file_name,
     )
+
+
+def well_formed(value: object) -> bool:
+    """No lone surrogate anywhere in ``value`` (JSON's ``"\\udc80"`` decodes to one, and
+    neither the database nor UTF-8 output can take it)."""
+    if isinstance(value, str):
+        return not any(0xD800 <= ord(ch) <= 0xDFFF for ch in value)
+    if isinstance(value, dict):
+        return all(well_formed(k) and well_formed(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(well_formed(item) for item in value)
+    return True

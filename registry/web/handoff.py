@@ -34,6 +34,7 @@ from ..services.issuing.handoff import (
 from ..services.verification.verify import trust_material
 from .auth import roles_required
 from .context import PAGE_POLICY, db_session, instance_of, signing_tools_of
+from .messages import shown
 from .workspace import visible_document
 
 __all__ = ["handoff"]
@@ -57,7 +58,9 @@ def open_handoff(document_id: int) -> Any:
         ticket = create_handoff(database, instance_of().blobs, document, kind, actor=g.user.login)
     except InputError as exc:
         database.rollback()
-        return render_template("error.html", code=400, message=exc.message, back=document_id), 400
+        return render_template(
+            "error.html", code=400, message=shown(exc.message), back=document_id
+        ), 400
     database.commit()
     download = url_for("handoff.download", token=ticket.token, _external=True)
     upload = url_for("handoff.upload", token=ticket.token, _external=True)
@@ -100,7 +103,7 @@ def download(token: str) -> Any:
     except NotFoundError:
         abort(404)
     except HandoffRefused as exc:
-        abort(410, exc.message)
+        abort(410, shown(exc.message))
     database.commit()
     return send_file(
         io.BytesIO(data),
@@ -147,6 +150,6 @@ def upload(token: str) -> Any:
         )
     except HandoffRefused as exc:
         database.commit()  # the refused attempt is recorded; the document is unchanged
-        return _answer(1, f"Không nhận / refused: {exc.message}", 409)
+        return _answer(1, f"Không nhận / refused: {shown(exc.message)}", 409)
     database.commit()
     return _answer(0, f"Đã nhận / accepted: văn bản #{document.id} {document.status.value}", 200)

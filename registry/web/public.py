@@ -28,6 +28,7 @@ from .context import (
     viewer,
 )
 from .i18n import current_language
+from .messages import shown
 from .workspace import pdf_response
 
 __all__ = ["public", "public_document", "verify_upload"]
@@ -147,7 +148,7 @@ def verify_page() -> Any:
     try:
         verified = verify_upload(upload.read(), pages=True)
     except UnusablePdfError as exc:
-        return render_template("verify.html", error=exc.message), 422
+        return render_template("verify.html", error=shown(exc.message)), 422
     images = [
         (number, "data:image/png;base64," + base64.b64encode(png).decode("ascii"))
         for number, png in verified.pages

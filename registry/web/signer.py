@@ -14,6 +14,7 @@ from ..services.issuing.steps import sign_document
 from ..services.setup.keys import configured_key, open_configured_signer
 from .auth import roles_required
 from .context import db_session, instance_of, signing_tools_of
+from .messages import shown
 from .workspace import visible_document
 
 __all__ = ["signer"]
@@ -46,6 +47,8 @@ def sign(document_id: int) -> Any:
             sign_document(database, instance.blobs, document, opened, tools, actor=g.user.login)
     except (RegistryError, SigningError) as exc:
         database.rollback()
-        return render_template("error.html", code=400, message=exc.message, back=document_id), 400
+        return render_template(
+            "error.html", code=400, message=shown(exc.message), back=document_id
+        ), 400
     database.commit()
     return redirect(url_for("workspace.document_page", document_id=document_id))

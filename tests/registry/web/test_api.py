@@ -242,3 +242,27 @@ def test_a_registration_with_an_unknown_urgency_is_refused_in_both_languages(
     assert "hoa_toc" in error and "Urgency" not in error
     with demo_instance.sessions() as session:
         assert session.scalar(select(func.count()).select_from(Document)) == before
+
+
+def test_a_lone_surrogate_in_a_json_body_is_a_clear_refusal(
+    client: FlaskClient, tokens: dict[str, str]
+) -> None:
+    clerk = {"Authorization": f"Bearer {tokens['clerk']}", "Content-Type": "application/json"}
+    before = client.get("/api/v1/documents/1", headers=clerk).get_json()
+    refused = client.post(
+        "/api/v1/documents/1/withdraw", data=b'{"reason": "S\\udc80ai"}', headers=clerk
+    )  # was a 500: the database cannot store the text
+    assert refused.status_code == 400
+    assert "lone surrogate" in refused.get_json()["error"]
+    assert client.get("/api/v1/documents/1", headers=clerk).get_json() == before
+
+
+def test_errors_name_no_server_path(
+    client: FlaskClient, tokens: dict[str, str], demo_instance: Instance
+) -> None:
+    clerk = {"Authorization": f"Bearer {tokens['clerk']}"}
+    wrong = client.post("/api/v1/documents/1/issue", json={"secret": "sai"}, headers=clerk)
+    error = wrong.get_json()["error"]
+    assert wrong.status_code == 400 and "wrong passphrase" in error
+    assert str(demo_instance.folder) not in error and "/keys/" not in error
+    assert error.startswith("…/") and ".p12" in error

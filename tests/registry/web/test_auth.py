@@ -54,8 +54,13 @@ def test_wrong_passwords_say_nothing_about_the_account(app: Flask) -> None:
 def test_next_goes_only_to_this_site(app: Flask) -> None:
     for target, expected in (
         ("/ho-so/1", "/ho-so/1"),
+        ("/tim-kiem?q=th%C3%B4ng+b%C3%A1o", "/tim-kiem?q=th%C3%B4ng+b%C3%A1o"),
         ("//evil.example/x", "/kiem-soat/"),
         ("https://evil.example/", "/kiem-soat/"),
+        ("/\t/evil.example/x", "/kiem-soat/"),  # the form's /%09/evil.example/x
+        ("/\\evil.example/x", "/kiem-soat/"),
+        ("/\r\nSet-Cookie: x=1", "/kiem-soat/"),  # was a 500
+        ("/x\n", "/kiem-soat/"),
     ):
         status, location, _ = _login(app, "kiemsoat", password_of("kiemsoat"), next=target)
         assert status == 302 and location == expected
