@@ -8,15 +8,14 @@ from typing import Any
 import click
 
 from ..directory import add_organ, list_organs
-from ..edxml import EdxmlError, read_status
 from ..edxml.model import STATUS_CODES, BusinessType
 from ..errors import InputError
 from ..services.drafting.documents import find_document
 from ..services.exchange.distribution import (
-    apply_status,
+    AppliedStatus,
     document_id_of,
     export_package,
-    receive_package,
+    receive,
     send_document,
 )
 from ..services.exchange.transport import transport_for
@@ -82,28 +81,20 @@ def import_edxml_command(app: CommandContext, package: str, as_json: bool) -> No
     """Read an incoming package: a receiver's status updates that recipient's delivery; a
     document package is checked and its attached PDF verified."""
     data = _read(package)
-    try:
-        read_status(data)
-        is_status = True
-    except EdxmlError as exc:
-        if "document package" not in exc.message:
-            raise  # not edXML at all, or hostile, or invalid: say why
-        is_status = False
     with app.unit_of_work() as session:
-        if is_status:
-            document, recipient, status = apply_status(
-                session, app.instance().config, data, actor=app.actor
-            )
-            result: dict[str, Any] = {
+        received = receive(session, app.instance(), data, actor=app.actor)
+        result: dict[str, Any]
+        if isinstance(received, AppliedStatus):
+            document, status = received.document, received.status
+            result = {
                 "kind": "status",
                 "document": document.number.rendered if document.number else document.id,
-                "recipient": recipient.name,
-                "organ_id": recipient.organ_id,
+                "recipient": received.recipient.name,
+                "organ_id": received.recipient.organ_id,
                 "status": status.status_code,
                 "meaning": STATUS_CODES[status.status_code],
             }
         else:
-            received = receive_package(session, app.instance(), data)
             content = received.content
             result = {
                 "kind": "document",
@@ -113,8 +104,12 @@ def import_edxml_command(app: CommandContext, package: str, as_json: bool) -> No
                 "subject": content.subject,
                 "business_type": content.business_type,
                 "attachments": [
-                    {"name": a.name, "bytes": len(a.data), "indication": r.verdict[0]}
-                    for a, r in zip(content.attachments, received.reports, strict=False)
+                    {
+                        "name": a.name,
+                        "bytes": len(a.data),
+                        "indication": r.verdict[0] if r is not None else None,
+                    }
+                    for a, r in zip(content.attachments, received.reports, strict=True)
                 ],
             }
     if as_json:

@@ -9,7 +9,7 @@ from .model import (
     OrganInfo,
     StatusPackage,
 )
-from .read import read_package, read_status
+from .read import read_incoming, read_package, read_status
 from .write import write_package, write_status
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "EdxmlError",
     "OrganInfo",
     "StatusPackage",
+    "read_incoming",
     "read_package",
     "read_status",
     "write_package",

@@ -23,9 +23,17 @@ from .model import (
     StatusPackage,
 )
 
-__all__ = ["MAX_PACKAGE_BYTES", "read_package", "read_status", "schema"]
+__all__ = [
+    "MAX_PACKAGE_BYTES",
+    "MAX_STATUS_BYTES",
+    "read_incoming",
+    "read_package",
+    "read_status",
+    "schema",
+]
 
 MAX_PACKAGE_BYTES = 64 * 1024 * 1024
+MAX_STATUS_BYTES = 1024 * 1024  # a status is a header: no attachment
 _NS = {"e": NAMESPACE}
 
 
@@ -107,9 +115,28 @@ def _attachment_data(text: str, content_type: str, limit: int) -> bytes:
         raise EdxmlError(f"a zipped attachment cannot be opened: {exc}") from None
 
 
+def read_incoming(data: bytes) -> EdxmlDocument | StatusPackage:
+    """Whatever arrived: a document package (up to ``MAX_PACKAGE_BYTES``) or a receiver's
+    status package (up to ``MAX_STATUS_BYTES``), told apart after one parse."""
+    root = _parse(data, MAX_PACKAGE_BYTES)
+    if _is_status(root):
+        if len(data) > MAX_STATUS_BYTES:
+            limit = f"at most {MAX_STATUS_BYTES:,} are accepted"
+            raise EdxmlError(f"a status package of {len(data):,} bytes; {limit}")
+        return _status_from(root)
+    return _document_from(root, MAX_PACKAGE_BYTES)
+
+
+def _is_status(root: etree._Element) -> bool:
+    return root.find("e:edXMLEnvelope/e:edXMLHeader/e:MessageHeader/e:ResponseFor", _NS) is not None
+
+
 def read_package(data: bytes, *, max_bytes: int = MAX_PACKAGE_BYTES) -> EdxmlDocument:
     """The document in an edXML package; :class:`EdxmlError` with the reason otherwise."""
-    root = _parse(data, max_bytes)
+    return _document_from(_parse(data, max_bytes), max_bytes)
+
+
+def _document_from(root: etree._Element, max_bytes: int) -> EdxmlDocument:
     header = root.find("e:edXMLEnvelope/e:edXMLHeader", _NS)
     assert header is not None
     message = header.find("e:MessageHeader", _NS)
@@ -185,9 +212,12 @@ def read_package(data: bytes, *, max_bytes: int = MAX_PACKAGE_BYTES) -> EdxmlDoc
         raise EdxmlError(f"the package holds an impossible value: {exc}") from None
 
 
-def read_status(data: bytes, *, max_bytes: int = 1024 * 1024) -> StatusPackage:
+def read_status(data: bytes, *, max_bytes: int = MAX_STATUS_BYTES) -> StatusPackage:
     """A status package; :class:`EdxmlError` for anything else."""
-    root = _parse(data, max_bytes)
+    return _status_from(_parse(data, max_bytes))
+
+
+def _status_from(root: etree._Element) -> StatusPackage:
     message = root.find("e:edXMLEnvelope/e:edXMLHeader/e:MessageHeader", _NS)
     assert message is not None
     if message.find("e:ResponseFor", _NS) is None:

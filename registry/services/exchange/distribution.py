@@ -23,8 +23,7 @@ from ...edxml import (
     EdxmlError,
     OrganInfo,
     StatusPackage,
-    read_package,
-    read_status,
+    read_incoming,
     write_package,
 )
 from ...edxml.dates import format_date
@@ -45,12 +44,12 @@ from ..drafting.documents import read_revision
 from .transport import Transport
 
 __all__ = [
+    "AppliedStatus",
     "ReceivedPackage",
-    "apply_status",
     "document_id_of",
     "export_package",
     "recall_document",
-    "receive_package",
+    "receive",
     "send_document",
 ]
 
@@ -225,20 +224,37 @@ def recall_document(
 @dataclass(frozen=True)
 class ReceivedPackage:
     content: EdxmlDocument
-    reports: tuple[DocumentReport, ...]  # one per attachment
+    reports: tuple[DocumentReport | None, ...]  # one per attachment; None: not a PDF
 
 
-def receive_package(session: Session, instance: Instance, data: bytes) -> ReceivedPackage:
-    """Check an incoming package and verify its attached PDFs (nothing is stored)."""
+@dataclass(frozen=True)
+class AppliedStatus:
+    document: Document
+    recipient: Recipient
+    status: StatusPackage
+
+
+def receive(
+    session: Session, instance: Instance, data: bytes, *, actor: str
+) -> ReceivedPackage | AppliedStatus:
+    """Whatever arrived: a receiver's status is recorded on its recipient; a document
+    package is checked and its attached PDFs verified."""
+    incoming = read_incoming(data)
+    if isinstance(incoming, StatusPackage):
+        return _apply(session, instance.config, incoming, actor=actor)
+    return _verified(session, instance, incoming)
+
+
+def _verified(session: Session, instance: Instance, content: EdxmlDocument) -> ReceivedPackage:
     from ..verification.verify import verify_for_instance
 
-    content = read_package(data)
-    reports = []
-    for attachment in content.attachments:
-        if attachment.content_type != "application/pdf":
-            continue
-        reports.append(verify_for_instance(session, instance, attachment.data))
-    return ReceivedPackage(content, tuple(reports))
+    reports = tuple(
+        verify_for_instance(session, instance, attachment.data)
+        if attachment.content_type == "application/pdf"
+        else None
+        for attachment in content.attachments
+    )
+    return ReceivedPackage(content, reports)
 
 
 def _document_for(session: Session, config: Config, document_id: str) -> Document:
@@ -264,11 +280,7 @@ def _document_for(session: Session, config: Config, document_id: str) -> Documen
     raise EdxmlError(f"no document {document_id!r} in the register: the status is refused")
 
 
-def apply_status(
-    session: Session, config: Config, data: bytes, *, actor: str
-) -> tuple[Document, Recipient, StatusPackage]:
-    """Record a receiver's status package on the recipient it is about."""
-    status = read_status(data)
+def _apply(session: Session, config: Config, status: StatusPackage, *, actor: str) -> AppliedStatus:
     document = _document_for(session, config, status.document_id)
     recipient = next(
         (r for r in document.recipients if r.organ_id == status.receiver.organ_id), None
@@ -292,4 +304,4 @@ def apply_status(
             "description": status.description,
         },
     )
-    return document, recipient, status
+    return AppliedStatus(document, recipient, status)

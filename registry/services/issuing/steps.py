@@ -171,7 +171,8 @@ def issue_document(
     _refuse_untrusted(signer, tools)
     moment = (at or datetime.now(UTC)).replace(microsecond=0)
     issued_on = vietnam_date(moment)
-    number = allocate_number(
+    # An issue hand-off drew the number already: it is this document's, whoever signs.
+    number = document.number or allocate_number(
         session,
         issuer=document.issuer,
         doc_type=document.type,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,7 +15,14 @@ from lxml import etree
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from registry.edxml import OrganInfo, StatusPackage, read_package, write_status
+from registry.edxml import (
+    Attachment,
+    OrganInfo,
+    StatusPackage,
+    read_package,
+    write_package,
+    write_status,
+)
 from registry.edxml.read import schema
 from registry.services.exchange.transport import HttpTransport, TransportError
 from tests.support.cli import Sovanban, register_seed_draft
@@ -48,6 +56,28 @@ def test_the_seed_notice_exported_validates_and_round_trips(demo: Sovanban, tmp_
     imported = demo.ok("import-edxml", str(package), "--json").json()
     assert imported["kind"] == "document" and imported["subject"] == shown["subject"]
     assert imported["attachments"][0]["indication"] == "TOTAL-PASSED"
+
+
+def test_a_document_package_over_a_mebibyte_is_imported(demo: Sovanban, tmp_path: Path) -> None:
+    """A decree with annexes is several MB; only status packages are held to 1 MiB."""
+    exported = tmp_path / "01-TB-DUK.edxml"
+    demo.ok("export-edxml", "01-TB/ĐUK", "-o", str(exported))
+    content = read_package(exported.read_bytes())
+    annex = Attachment("phu-luc", "phu-luc.txt", "text/plain", "Phụ lục".encode() * 300_000)
+    large = tmp_path / "large.edxml"
+    large.write_bytes(write_package(replace(content, attachments=(*content.attachments, annex))))
+    assert large.stat().st_size > 2 * 1024 * 1024
+    imported = demo.ok("import-edxml", str(large), "--json").json()
+    assert imported["kind"] == "document"
+    assert [a["indication"] for a in imported["attachments"]] == ["TOTAL-PASSED", None]
+    assert imported["attachments"][1]["bytes"] == len(annex.data)
+    status = tmp_path / "status.edxml"
+    receiver = OrganInfo("000.00.00.Z02", "Thường trực Tỉnh ủy")
+    now = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
+    padded = StatusPackage(content.document_id, receiver, "03", "x" * 1024 * 1024, now)
+    status.write_bytes(write_status(padded))
+    refused = demo("import-edxml", str(status))
+    assert refused.code != 0 and "status package of" in refused.err
 
 
 def _status(document_id: str, organ_id: str, code: str) -> bytes:

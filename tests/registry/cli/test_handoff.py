@@ -246,6 +246,37 @@ def test_issuing_refuses_a_number_other_than_the_allocated_one_and_keeps_the_num
     assert trail["number"]["rendered"] == "02-TB/ĐUK" and trail["status"] == "signed"
 
 
+def test_issuing_in_the_service_after_an_issue_handoff_takes_the_number_drawn_for_it(
+    demo: Sovanban, tmp_path: Path
+) -> None:
+    """The clerk handed out for issuing, then issued with the office's key in the service
+    after all: the number drawn for the hand-off is the document's, none is skipped, and the
+    hand-off's upload is refused afterwards."""
+    document = _prepared(demo, tmp_path)
+    handed = tmp_path / "handed.pdf"
+    demo.ok("handoff", document, "-o", str(handed))
+    signed = _sign_with(demo, handed.read_bytes(), "signer.p12", "chu_ky_lanh_dao")
+    accepted = tmp_path / "signed.pdf"
+    accepted.write_bytes(signed)
+    demo.ok("accept", document, str(accepted))
+    issue = demo.ok("handoff", document, "--issue", "-o", str(handed), "--json").json()
+    late = _sign_with(
+        demo,
+        handed.read_bytes(),
+        "organisation.p12",
+        "chu_ky_co_quan",
+        fill={"so_ky_hieu": issue["DocNumber"], "ngay_ban_hanh": issue["date_field"]},
+    )
+    demo.ok("issue", document)  # was: a duplicate-number failure, every time
+    shown = demo.ok("show", document, "--json").json()
+    assert shown["status"] == "issued" and shown["number"]["rendered"] == "02-TB/ĐUK"
+    assert "is now issued" in _refused(demo, document, late, tmp_path)
+    following = _prepared(demo, tmp_path)
+    demo.ok("sign", following)
+    demo.ok("issue", following)
+    assert demo.ok("show", following, "--json").json()["number"]["rendered"] == "03-TB/ĐUK"
+
+
 def test_an_expired_handoff_refuses_the_upload(demo: Sovanban, tmp_path: Path) -> None:
     import sqlite3
 
