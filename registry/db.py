@@ -21,6 +21,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from .errors import ConfigError, NotInitialisedError, RegistryError
+from .private_files import private_file
 
 __all__ = ["make_engine", "make_session_factory", "migrate", "require_current_schema"]
 
@@ -57,6 +58,17 @@ def _redact(url: str) -> str:
 
 
 def _tune_sqlite(engine: Engine) -> None:
+    database = engine.url.database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        path = Path(database)
+
+        @event.listens_for(engine, "do_connect")
+        def _created_private(*_args: Any) -> None:
+            # Before SQLite creates the file with the umask's mode (0644: secret subjects and
+            # body text readable by every local account).
+            if path.parent.is_dir():
+                private_file(path)
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Take transaction control away from pysqlite so that BEGIN IMMEDIATE is ours.

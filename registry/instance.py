@@ -11,11 +11,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from .config import Config, load_config
 from .db import make_engine, make_session_factory
+from .private_files import lock_down
 from .storage import BlobStore, LocalBlobStore
 
 __all__ = [
     "Instance",
     "instance_with_config",
+    "make_private",
     "open_instance",
     "resolve_config_path",
     "resolve_path",
@@ -46,6 +48,15 @@ def resolve_config_path(folder: Path, config_path: Path | None) -> Path | None:
         return Path(from_env)
     candidate = folder / "config.toml"
     return candidate if candidate.is_file() else None
+
+
+def make_private(instance: Instance) -> list[Path]:
+    """The instance's folder, blob store and SQLite files closed to other local accounts
+    (0700 folders, 0600 files); the paths whose mode changed."""
+    url = instance.engine.url
+    databases = [Path(url.database)] if url.get_backend_name() == "sqlite" and url.database else []
+    blobs = resolve_path(instance.folder, instance.config.storage.path)
+    return lock_down(instance.folder, blobs=blobs, databases=databases)
 
 
 def open_instance(folder: Path, config_path: Path | None = None) -> Instance:

@@ -19,6 +19,7 @@ from typing import Protocol, runtime_checkable
 from basics.files import write_atomically
 
 from .errors import StorageError, StorageIntegrityError, StorageKeyError
+from .private_files import private_folder
 
 __all__ = ["BlobRef", "BlobStore", "LocalBlobStore", "StoredFile", "sha256_hex"]
 
@@ -90,6 +91,8 @@ class LocalBlobStore:
         if path.is_file() and self.verify(digest):
             return ref
         try:
+            if not self.root.is_dir():
+                private_folder(self.root)  # the blobs are the documents: no one else reads them
             path.parent.mkdir(parents=True, exist_ok=True)
             write_atomically(path, data)
         except OSError as exc:

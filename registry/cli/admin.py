@@ -8,7 +8,9 @@ import click
 
 from ..db import migrate
 from ..errors import RegistryError
+from ..instance import make_private
 from ..numbering import close_series
+from ..private_files import private_folder
 from ..services.drafting.documents import find_document
 from ..services.issuing.withdrawal import withdraw_and_recall
 from ..services.setup.reference_data import record_configuration, series_rows, sync_reference_data
@@ -19,13 +21,15 @@ __all__ = ["init_command", "initialise", "series_group", "withdraw_command"]
 
 def initialise(app: CommandContext) -> dict[str, object]:
     try:
-        app.folder.mkdir(parents=True, exist_ok=True)
+        if not app.folder.is_dir():
+            private_folder(app.folder)  # an existing one is closed below, and reported
     except OSError as exc:
         raise RegistryError(
             f"cannot create the instance folder {app.folder}: {exc.strerror}"
         ) from exc
     instance = app.instance(require_schema=False)
     migrate(instance.engine)
+    made_private = make_private(instance)
     with app.unit_of_work() as session:
         report = sync_reference_data(session, instance.config)
         record_configuration(session, instance.config, actor=app.actor)
@@ -36,6 +40,7 @@ def initialise(app: CommandContext) -> dict[str, object]:
         "issuer": report.issuer,
         "terms": report.terms,
         "document_types": report.types,
+        "made_private": [str(path) for path in made_private],
     }
 
 
@@ -49,6 +54,11 @@ def init_command(app: CommandContext, as_json: bool) -> None:
         echo_json(summary)
     else:
         click.echo(f"instance {summary['instance']} ready ({summary['database']})")
+        made_private = summary["made_private"]
+        if isinstance(made_private, list) and made_private:
+            click.echo(
+                f"  {len(made_private)} files and folders closed to other accounts (0600/0700)"
+            )
 
 
 @click.group("series")

@@ -10,6 +10,7 @@ import click
 
 from ..errors import RegistryError
 from ..models import DocumentStatus
+from ..private_files import private_folder
 from ..services.demo import DEMO_HOLDER, issue_seed_notice, set_up_office, write_demo_config
 from ..services.drafting.documents import find_document
 from ..services.setup.pki import create_demo_pki
@@ -29,7 +30,7 @@ __all__ = ["demo_command"]
 def demo_command(app: CommandContext, no_serve: bool, port: int | None, as_json: bool) -> None:
     """A demo instance from nothing: configuration, database, demo PKI and keys, the signer,
     and the reference notice composed, prepared, signed and issued."""
-    app.folder.mkdir(parents=True, exist_ok=True)
+    private_folder(app.folder)
     config_file = app.folder / "config.toml"
     if app.config_path is None and not config_file.exists():
         write_demo_config(app.folder)

@@ -14,6 +14,7 @@ from basics.files import write_atomically
 from ..errors import InputError
 from ..instance import Instance
 from ..models import User
+from ..private_files import FILE_MODE
 from ..services.people.access import Viewer
 from ..services.people.accounts import session_fingerprint
 from ..services.setup.signing_tools import SigningTools
@@ -64,8 +65,7 @@ def session_secret(instance: Instance) -> str:
         return configured
     path = instance.folder / "secret-key"
     if not path.is_file():
-        write_atomically(path, secrets.token_hex(32).encode())
-        path.chmod(0o600)
+        write_atomically(path, secrets.token_hex(32).encode(), mode=FILE_MODE)
     return path.read_text("ascii").strip()
 
 

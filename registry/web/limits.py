@@ -14,6 +14,8 @@ import threading
 import time
 from pathlib import Path
 
+from ..private_files import private_file
+
 __all__ = ["RateLimiter"]
 
 _SCHEMA = """
@@ -36,6 +38,7 @@ class RateLimiter:
         # One connection per thread and per process: a forked worker opens its own.
         opened: tuple[int, sqlite3.Connection] | None = getattr(self._local, "opened", None)
         if opened is None or opened[0] != os.getpid():
+            private_file(self.path)
             connection = sqlite3.connect(self.path, timeout=10, isolation_level=None)
             connection.execute("PRAGMA journal_mode = WAL")
             connection.execute("PRAGMA synchronous = OFF")  # counts, not records
