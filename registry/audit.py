@@ -57,6 +57,7 @@ class AuditAction(StrEnum):
     USER_LOGIN = "user:login"
     USER_LOGIN_FAILED = "user:login-failed"
     USER_LOGIN_LOCKED = "user:login-locked"
+    USER_LOGOUT = "user:logout"
     USER_PASSWORD = "user:password"
     USER_ROLES = "user:roles"
 

@@ -296,9 +296,9 @@ class User(Base):
     # The signing certificate's SHA-256 (hex), when his certificate must be that one exactly;
     # otherwise a certificate with his e-mail is his (external signing, the hand-off).
     certificate_sha256: Mapped[str] = mapped_column(String(64), default="", server_default="")
-    # Failed logins since the last success; past the limit the account waits until then.
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    locked_until: Mapped[datetime | None]
+    # Raised by logout, a password change, deactivation and reactivation: every session
+    # cookie made before then is dead (cookies are signed, not stored: this is the switch).
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     @property
     def role_set(self) -> frozenset[str]:
@@ -476,6 +476,20 @@ class Handoff(Base):
     document: Mapped[Document] = relationship()
 
     __table_args__ = (CheckConstraint("kind IN ('sign', 'issue')", name="kind"),)
+
+
+class LoginLock(Base):
+    """Failed logins to one account from one address since its last success there; past the
+    limit that address waits. A stranger's guesses never lock the owner out of his desk."""
+
+    __tablename__ = "login_locks"
+    __table_args__ = (UniqueConstraint("user_id", "address"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    address: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None]
 
 
 class ApiToken(Base):

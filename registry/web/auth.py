@@ -20,7 +20,7 @@ from flask import (
 )
 
 from ..errors import AuthenticationError, InputError
-from ..services.people.accounts import authenticate, session_fingerprint, set_password
+from ..services.people.accounts import authenticate, log_out, session_fingerprint, set_password
 from .context import db_session
 from .i18n import current_language, translator
 from .messages import shown
@@ -34,7 +34,7 @@ View = TypeVar("View", bound=Callable[..., Any])
 def rate_limit(name: str) -> None:
     """Refuse the request with 429 when this client went over the ``name`` limit."""
     limiter = current_app.extensions["sovanban_limits"][name]
-    wait = limiter.hit(request.remote_addr or "?")
+    wait = limiter.hit(_address())
     if wait:
         response = current_app.make_response(
             (translator(current_language())("too_many"), 429, {"Retry-After": str(int(wait) + 1)})
@@ -97,7 +97,9 @@ def login() -> Any:
     login_name = request.form.get("login", "")[:64]
     database = db_session()
     try:
-        user = authenticate(database, login_name, request.form.get("password", "")[:1024])
+        user = authenticate(
+            database, login_name, request.form.get("password", "")[:1024], address=_address()
+        )
     except AuthenticationError as exc:
         database.commit()  # the failed attempt counts
         return render_template(
@@ -117,8 +119,15 @@ def login() -> Any:
 
 @auth.post("/dang-xuat")
 def logout() -> Any:
+    if g.get("user") is not None:
+        log_out(db_session(), g.user)
+        db_session().commit()
     session.clear()
     return redirect(url_for("public.index"))
+
+
+def _address() -> str:
+    return request.remote_addr or "?"
 
 
 @auth.route("/tai-khoan", methods=["GET", "POST"])
@@ -132,7 +141,7 @@ def account() -> Any:
     new, repeated = request.form.get("new", ""), request.form.get("repeat", "")
     try:
         try:
-            authenticate(database, user.login, current)
+            authenticate(database, user.login, current, address=_address())
         except AuthenticationError as exc:
             database.commit()
             raise InputError(exc.message) from exc

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from ...audit import AuditAction, record_event
 from ...errors import AuthenticationError, InputError
-from ...models import LARGEST_KEY, ApiToken, User
+from ...models import LARGEST_KEY, ApiToken, LoginLock, User
 from ...passwords import MIN_PASSWORD_LENGTH, hash_password, password_matches
 from .users import ROLES
 
@@ -20,6 +20,8 @@ __all__ = [
     "MAX_FAILED_LOGINS",
     "authenticate",
     "create_api_token",
+    "end_sessions",
+    "log_out",
     "revoke_api_token",
     "session_fingerprint",
     "set_active",
@@ -45,20 +47,27 @@ def set_password(session: Session, user: User, password: str, *, actor: str) -> 
     if password.strip() != password or not password.isprintable():
         raise InputError("a password must not start or end with spaces or hold control characters")
     user.password_hash = hash_password(password)
-    user.failed_logins = 0
-    user.locked_until = None
+    end_sessions(user)
+    for lock in session.scalars(select(LoginLock).where(LoginLock.user_id == user.id)):
+        lock.failures, lock.locked_until = 0, None  # a new password is a fresh start
     record_event(
         session, actor=actor, action=AuditAction.USER_PASSWORD, details={"login": user.login}
     )
 
 
 def authenticate(
-    session: Session, login: str, password: str, *, now: datetime | None = None
+    session: Session,
+    login: str,
+    password: str,
+    *,
+    address: str,
+    now: datetime | None = None,
 ) -> User:
     """The active account ``login`` if ``password`` is its own; records the attempt.
 
     The caller commits in both outcomes, so that failures count. After
-    :data:`MAX_FAILED_LOGINS` failures the account refuses every password for :data:`LOCKOUT`.
+    :data:`MAX_FAILED_LOGINS` failures from one ``address`` (the client's), that address
+    waits :data:`LOCKOUT` for that account; the owner at his own desk still gets in.
     """
     now = now or datetime.now(UTC)
     user = session.scalars(select(User).where(User.login == login.strip().lower())).first()
@@ -69,32 +78,67 @@ def authenticate(
             session,
             actor="anonymous",
             action=AuditAction.USER_LOGIN_FAILED,
-            details={"login": login[:64]},
+            details={"login": login[:64], "address": address[:64]},
         )
         raise refused
-    if user.locked_until is not None and user.locked_until > now:
-        record_event(session, actor=user.login, action=AuditAction.USER_LOGIN_LOCKED, details={})
-        minutes = -(-int((user.locked_until - now).total_seconds()) // 60)
+    lock = _lock_of(session, user, address[:64])
+    if lock.locked_until is not None and lock.locked_until > now:
+        record_event(
+            session,
+            actor=user.login,
+            action=AuditAction.USER_LOGIN_LOCKED,
+            details={"address": lock.address},
+        )
+        minutes = -(-int((lock.locked_until - now).total_seconds()) // 60)
         raise AuthenticationError(
             f"Đăng nhập sai quá nhiều lần, hãy chờ {minutes} phút / too many failed logins: "
-            f"this account waits {minutes} more minute(s)"
+            f"this account waits {minutes} more minute(s) here"
         )
     if not password_matches(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.locked_until = now + LOCKOUT
-            user.failed_logins = 0
-        record_event(session, actor=user.login, action=AuditAction.USER_LOGIN_FAILED, details={})
+        lock.failures += 1
+        if lock.failures >= MAX_FAILED_LOGINS:
+            lock.locked_until = now + LOCKOUT
+            lock.failures = 0
+        record_event(
+            session,
+            actor=user.login,
+            action=AuditAction.USER_LOGIN_FAILED,
+            details={"address": lock.address},
+        )
         raise refused
-    user.failed_logins = 0
-    user.locked_until = None
+    lock.failures = 0
+    lock.locked_until = None
     record_event(session, actor=user.login, action=AuditAction.USER_LOGIN, details={})
     return user
 
 
+def _lock_of(session: Session, user: User, address: str) -> LoginLock:
+    lock = session.scalars(
+        select(LoginLock).where(LoginLock.user_id == user.id, LoginLock.address == address)
+    ).first()
+    if lock is None:
+        lock = LoginLock(user_id=user.id, address=address, failures=0)
+        session.add(lock)
+    return lock
+
+
 def session_fingerprint(user: User) -> str:
-    """Changes when the password does: a session cookie holding it dies with the old password."""
-    return hashlib.sha256(f"{user.id}:{user.password_hash}:{user.active}".encode()).hexdigest()[:32]
+    """Changes with the password and with the session generation: a cookie holding it dies
+    at logout, a password change, deactivation and reactivation, on every device."""
+    text = f"{user.id}:{user.password_hash}:{user.active}:{user.session_generation}"
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def end_sessions(user: User) -> None:
+    """Every session of ``user`` ends (the caller commits)."""
+    user.session_generation = (user.session_generation or 0) + 1
+
+
+def log_out(session: Session, user: User) -> None:
+    """Logging out ends every session of the account, not only this browser's cookie (a
+    copied cookie would live on otherwise)."""
+    end_sessions(user)
+    record_event(session, actor=user.login, action=AuditAction.USER_LOGOUT, details={})
 
 
 def _active_admins(session: Session) -> int:
@@ -121,6 +165,7 @@ def set_active(session: Session, user: User, active: bool, *, actor: str) -> Non
     if not active and "admin" in user.role_set and user.active and _active_admins(session) <= 1:
         raise InputError("the last administrator cannot be deactivated")
     user.active = active
+    end_sessions(user)  # reactivating must not revive the cookies of before
     for token in user_tokens(session, user):
         if not active and token.revoked_at is None:
             token.revoked_at = datetime.now(UTC)

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask.testing import FlaskClient
 
 from registry.instance import Instance
 from registry.models import AuditEvent, User
-from registry.services.people.accounts import set_password
+from registry.services.people.accounts import set_active, set_password
 from tests.support.web import csrf_token, logged_in, password_of
 
 
-def _login(app: Flask, login: str, password: str, **extra: str) -> tuple[int, str, str]:
+def _login(
+    app: Flask, login: str, password: str, address: str = "127.0.0.1", **extra: str
+) -> tuple[int, str, str]:
     client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
     response = client.post(
         "/dang-nhap",
         data={"login": login, "password": password, "csrf_token": csrf_token(client), **extra},
@@ -77,6 +81,55 @@ def test_five_wrong_passwords_lock_the_account(app: Flask, demo_instance: Instan
         assert failures.count() >= 5
         set_password(session, user, password_of("quantri"), actor="test")  # unlocks
     assert _login(app, "quantri", password_of("quantri"))[0] == 302
+
+
+def test_guesses_from_elsewhere_do_not_lock_the_owner_out(
+    app: Flask, demo_instance: Instance
+) -> None:
+    """The lock holds the guessing address, not the account: the auditor at her own desk
+    still logs in while the stranger waits."""
+    stranger, desk = "203.0.113.9", "10.0.0.7"
+    for _ in range(5):
+        assert _login(app, "kiemsoat", "doan-mo-mat-khau", address=stranger)[0] == 401
+    status, _, page = _login(app, "kiemsoat", password_of("kiemsoat"), address=stranger)
+    assert status == 401 and "too many failed logins" in page
+    assert _login(app, "kiemsoat", password_of("kiemsoat"), address=desk)[0] == 302
+    with demo_instance.sessions.begin() as session:
+        locked = session.query(AuditEvent).filter_by(action="user:login-locked", actor="kiemsoat")
+        assert [event.details["address"] for event in locked] == [stranger]
+
+
+def _copied(app: Flask, client: FlaskClient) -> FlaskClient:
+    """Another browser holding the same session cookie (stolen, or a second tab)."""
+    name = app.config["SESSION_COOKIE_NAME"]
+    cookie = client.get_cookie(name)
+    assert cookie is not None
+    other = app.test_client()
+    other.set_cookie(name, cookie.value)
+    return other
+
+
+def test_logging_out_ends_every_copy_of_the_session(app: Flask) -> None:
+    client = logged_in(app, "auditor")
+    copy = _copied(app, client)
+    assert copy.get("/kiem-soat/").status_code == 200
+    client.post("/dang-xuat", data={"csrf_token": csrf_token(client, "/kiem-soat/")})
+    assert client.get("/kiem-soat/").status_code == 302
+    assert copy.get("/kiem-soat/").status_code == 302  # the copied cookie is dead too
+    assert logged_in(app, "auditor").get("/kiem-soat/").status_code == 200
+
+
+def test_deactivating_then_reactivating_revives_no_session(
+    app: Flask, demo_instance: Instance
+) -> None:
+    client = logged_in(app, "auditor")
+    assert client.get("/kiem-soat/").status_code == 200
+    for active in (False, True):
+        with demo_instance.sessions.begin() as session:
+            user = session.query(User).filter_by(login="kiemsoat").one()
+            set_active(session, user, active, actor="test")
+    assert client.get("/kiem-soat/").status_code == 302
+    assert logged_in(app, "auditor").get("/kiem-soat/").status_code == 200
 
 
 def test_login_attempts_are_rate_limited_per_address(app: Flask) -> None:

@@ -102,10 +102,11 @@ def test_guessing_and_slow_uploads_against_four_workers(tmp_path: Path) -> None:
         assert statuses == [401] * 10 + [429] * 6  # not 4 × 10 guesses: one count for all
         with sqlite3.connect(served.instance / "sovanban.sqlite3") as database:
             (locked_until,) = database.execute(
-                "SELECT locked_until FROM users WHERE login = 'vanthu'"
+                "SELECT locked_until FROM login_locks JOIN users ON users.id = user_id "
+                "WHERE login = 'vanthu' AND address = '127.0.0.1'"
             ).fetchone()
         database.close()
-        assert locked_until is not None  # 5 wrong passwords: the account waits
+        assert locked_until is not None  # 5 wrong passwords: the account waits, from there
 
         host, port = served.base.removeprefix("http://").split(":")
         slow = []
