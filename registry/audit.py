@@ -31,6 +31,7 @@ class AuditAction(StrEnum):
     DOCUMENT_ATTACH = "document:attach"
     DOCUMENT_DELIVERY_STATUS = "document:delivery-status"
     DOCUMENT_IMPORT = "document:import"
+    DOCUMENT_IMPORT_REFUSED = "document:import-refused"
     DOCUMENT_ISSUE = "document:issue"
     DOCUMENT_PREPARE = "document:prepare"
     DOCUMENT_REGISTER = "document:register"

@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -40,6 +41,7 @@ __all__ = [
     "FileKind",
     "Handoff",
     "Issuer",
+    "LoginLock",
     "NumberEntry",
     "Organ",
     "Recipient",
@@ -268,6 +270,9 @@ class NumberEntry(Base):
     given_at: Mapped[datetime] = mapped_column(default=utc_now)
     document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), unique=True)
     void_reason: Mapped[str] = mapped_column(Text, default="")
+    # Read from an imported archive's text, not given by the register: a series with only
+    # such numbers is not live yet, and its counter may follow them.
+    recorded: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     series_period: Mapped[SeriesPeriod] = relationship()
 

@@ -33,6 +33,7 @@ __all__ = [
     "notation_for",
     "period_for",
     "record_number",
+    "series_gaps",
     "series_key_for",
 ]
 
@@ -207,7 +208,9 @@ def record_number(
 ) -> NumberEntry:
     """Register a number given outside the system (an imported archive); refuse duplicates.
 
-    The series counter moves up to ``number`` so that the next allocation follows it.
+    Before the series is live (it has given no number itself), its counter moves up to
+    ``number`` so that the first allocation follows the archive. A live series never moves:
+    a number ahead of it is refused, since adopting it would skip every number between.
     """
     if number < 1:
         raise NumberingError(f"a document number starts at 01, not {number}")
@@ -226,15 +229,48 @@ def record_number(
     ).first()
     if taken is not None:
         raise _duplicate(taken)
+    if number > series_period.last_number and _is_live(session, series_period):
+        raise NumberingError(
+            f"{number:02d} is ahead of the live series {key} ({period.key}), which has given "
+            f"{series_period.last_number:02d} so far: not adopted (it would skip the numbers "
+            "between)"
+        )
     session.execute(
         update(SeriesPeriod)
         .where(SeriesPeriod.id == series_period.id, SeriesPeriod.last_number < number)
         .values(last_number=number)
         .execution_options(synchronize_session=False)
     )
-    return _add_entry(
+    entry = _add_entry(
         session, issuer, doc_type, series_period, secret, number, drafting_unit, document_id
     )
+    entry.recorded = True
+    return entry
+
+
+def _is_live(session: Session, series_period: SeriesPeriod) -> bool:
+    given = select(NumberEntry.id).where(
+        NumberEntry.series_period_id == series_period.id, NumberEntry.recorded.is_(False)
+    )
+    return session.scalars(given.limit(1)).first() is not None
+
+
+def series_gaps(session: Session, series_period_ids: set[int]) -> list[tuple[str, list[int]]]:
+    """The numbers missing below each series' counter, as (series and period, numbers): what
+    an imported archive leaves out, for the clerk to look for."""
+    gaps = []
+    for series_period in session.scalars(
+        select(SeriesPeriod).where(SeriesPeriod.id.in_(series_period_ids))
+    ):
+        present = set(
+            session.scalars(
+                select(NumberEntry.number).where(NumberEntry.series_period_id == series_period.id)
+            )
+        )
+        missing = [n for n in range(1, series_period.last_number + 1) if n not in present]
+        if missing:
+            gaps.append((f"{series_period.series.key} {series_period.period_key}", missing))
+    return gaps
 
 
 def _secret_series(issuer: Issuer, secret: bool) -> bool:

@@ -15,6 +15,7 @@ from registry.numbering import (
     allocate_number,
     close_series,
     record_number,
+    series_gaps,
     series_key_for,
 )
 from registry.services.drafting.documents import get_type
@@ -166,6 +167,42 @@ def test_recording_a_duplicate_number_is_refused(database: Database, party_confi
     assert allocate(database, issuer_id, "CTr", date(2023, 3, 2)) == "18-CTr/ĐUK"
     with database.sessions() as session:
         assert session.scalar(select(func.count()).select_from(NumberEntry)) == 2
+
+
+def _record(database: Database, issuer_id: int, code: str, on: date, number: int) -> str:
+    with database.sessions.begin() as session:
+        issuer = issuer_of(session, issuer_id)
+        doc_type = get_type(session, issuer, code)
+        return record_number(
+            session, issuer=issuer, doc_type=doc_type, on=on, number=number
+        ).rendered
+
+
+def test_a_live_series_never_moves_for_a_recorded_number(
+    database: Database, party_config: Config
+) -> None:
+    """Once the register has given a number in a series, an archived number ahead of it is
+    refused: adopting it would skip every number between (13–76 for a 77)."""
+    issuer_id = seed_issuer(database, party_config)
+    for day in range(1, 13):
+        allocate(database, issuer_id, "TB", date(2024, 1, day))
+    with pytest.raises(NumberingError, match=r"77 is ahead of the live series TB .*given 12"):
+        _record(database, issuer_id, "TB", date(2024, 2, 1), 77)
+    with pytest.raises(DuplicateNumberError, match="12-TB/ĐUK"):
+        _record(database, issuer_id, "TB", date(2024, 2, 1), 12)
+    assert allocate(database, issuer_id, "TB", date(2024, 2, 2)) == "13-TB/ĐUK"
+
+
+def test_gaps_below_a_recorded_series_are_listed(database: Database, party_config: Config) -> None:
+    issuer_id = seed_issuer(database, party_config)
+    assert _record(database, issuer_id, "KH", date(2024, 3, 1), 5) == "05-KH/ĐUK"
+    assert _record(database, issuer_id, "KH", date(2024, 3, 9), 9) == "09-KH/ĐUK"
+    with database.sessions() as session:
+        periods = {entry.series_period_id for entry in session.scalars(select(NumberEntry))}
+        assert series_gaps(session, periods) == [("KH 2020-2025", [1, 2, 3, 4, 6, 7, 8])]
+    assert allocate(database, issuer_id, "KH", date(2024, 3, 10)) == "10-KH/ĐUK"
+    with database.sessions() as session:
+        assert series_gaps(session, periods) == [("KH 2020-2025", [1, 2, 3, 4, 6, 7, 8])]
 
 
 def test_the_database_itself_refuses_a_duplicate(database: Database, party_config: Config) -> None:

@@ -1,67 +1,73 @@
 """Bulk import of an existing archive: signed PDFs made by other tools, registered with what
 can be read from them (number and date from the text, signers and times from the
-signatures), idempotently (a file already in the register is skipped by its SHA-256)."""
+signatures), idempotently (a file already in the register is skipped by its SHA-256).
+
+What an archive must not do to the register: links are not followed (a link could bring in
+any file of the server, a secret document's copy among them); a file whose signature fails
+is refused, not registered as issued; a live series is never moved (a number ahead of it is
+reported, not adopted); a document keeps the secrecy it is marked with, or the one asked.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-import re
+import os
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from enum import StrEnum
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from basics.text import fold, nfc, vietnam_date
+from basics.text import fold, vietnam_date
 from signing.errors import SigningError, UnusablePdfError
 from signing.inspect import inspect_pdf
 from signing.verify.engine import verify_pdf
-from signing.verify.report import DocumentReport
+from signing.verify.report import FAILED, DocumentReport
 
 from ...audit import AuditAction, record_event
 from ...errors import RegistryError
 from ...instance import Instance
-from ...models import Document, DocumentFile, DocumentStatus, DocumentType, FileKind, Issuer
-from ...numbering import record_number
+from ...models import (
+    Document,
+    DocumentFile,
+    DocumentStatus,
+    DocumentType,
+    FileKind,
+    Issuer,
+    Secrecy,
+)
+from ...numbering import record_number, series_gaps
 from ...search_text import refresh_search_text
 from ...storage import BlobStore
 from ..setup.reference_data import current_issuer
 from ..verification.verify import TrustMaterial, instance_roles, trust_material
 from .register_book import inert
+from .text_facts import ReadFacts, marked_secrecy, read_facts
 
 __all__ = [
+    "ArchiveFiles",
     "ImportOutcome",
     "ImportStatus",
-    "ReadFacts",
+    "archive_files",
     "import_file",
+    "import_gaps",
     "import_pdf",
+    "link_refused",
     "outcomes_csv",
-    "read_facts",
     "tally",
 ]
 
-_NUMBER = re.compile(r"Số\s*:?\s*(\d{1,5})\s*[-/]\s*([A-Za-zĐđ]+)\s*[-/]\s*([A-Za-zĐđ0-9-]+)")
-_DATE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class ReadFacts:
-    """What the text of a signed document tells."""
-
-    number: int | None
-    type_abbreviation: str
-    issuer_abbreviation: str
-    document_date: date | None
-    title: str
-    subject: str
+_SECRECY_ORDER = (Secrecy.NONE, Secrecy.SECRET, Secrecy.TOP_SECRET, Secrecy.ABSOLUTE)
 
 
 class ImportStatus(StrEnum):
     IMPORTED = "imported"
     SKIPPED = "skipped"  # the register already holds the file
     UNREADABLE = "unreadable"
+    REFUSED = "refused"  # a link, or a signature that fails: not registered
 
 
 @dataclass(frozen=True)
@@ -72,44 +78,36 @@ class ImportOutcome:
     number: str = ""
     verdict: str = ""
     notes: tuple[str, ...] = ()
+    secrecy: str = Secrecy.NONE.value
+    series_period_id: int | None = None  # the series the recorded number belongs to
 
 
-def _lines(text: str) -> list[str]:
-    return [" ".join(line.split()) for line in nfc(text).splitlines() if line.strip()]
+@dataclass(frozen=True)
+class ArchiveFiles:
+    pdfs: tuple[Path, ...]
+    links: tuple[Path, ...]  # not followed
 
 
-def read_facts(text: str, type_names: dict[str, str]) -> ReadFacts:
-    """Number, date, title and subject from a notice's text (first page layout)."""
-    lines = _lines(text)
-    head = "\n".join(lines[:40])
-    number = _NUMBER.search(head)
-    day = _DATE.search(head)
-    document_date = None
-    if day is not None:
-        try:
-            document_date = date(int(day.group(3)), int(day.group(2)), int(day.group(1)))
-        except ValueError:
-            document_date = None
-    folded_names = {fold(name): code for code, name in type_names.items()}
-    title, subject = "", ""
-    for index, line in enumerate(lines[:40]):
-        # The title: a line in capitals that starts with a type's name (THÔNG BÁO KẾT LUẬN).
-        if line.isupper() and any(fold(line).startswith(name) for name in folded_names):
-            title = line
-            following = [
-                each
-                for each in lines[index + 1 : index + 4]
-                if not each.startswith(("-", "Kính gửi"))
-            ]
-            subject = following[0] if following else ""
-            break
-    return ReadFacts(
-        number=int(number.group(1)) if number else None,
-        type_abbreviation=number.group(2) if number else "",
-        issuer_abbreviation=number.group(3) if number else "",
-        document_date=document_date,
-        title=title,
-        subject=subject,
+def archive_files(folder: Path) -> ArchiveFiles:
+    """The PDFs under ``folder``, its own files only: links (to files or folders) are listed
+    apart and never followed."""
+    pdfs, links = [], []
+    for parent, folders, names in os.walk(folder, followlinks=False):
+        here = Path(parent)
+        links += [here / name for name in folders if (here / name).is_symlink()]
+        for name in names:
+            path = here / name
+            if path.is_symlink():
+                if name.lower().endswith(".pdf"):
+                    links.append(path)
+            elif name.lower().endswith(".pdf") and path.is_file():
+                pdfs.append(path)
+    return ArchiveFiles(tuple(sorted(pdfs)), tuple(sorted(links)))
+
+
+def link_refused(name: str) -> ImportOutcome:
+    return ImportOutcome(
+        name, ImportStatus.REFUSED, notes=("a link: not followed (only the folder's own files)",)
     )
 
 
@@ -136,10 +134,12 @@ def import_file(
     *,
     name: str,
     actor: str,
+    secrecy: Secrecy = Secrecy.NONE,
     material: TrustMaterial | None = None,
 ) -> ImportOutcome:
-    """Verify one archived PDF and register it; the caller commits. ``material``: the trust
-    material, when the caller imports many files (read once)."""
+    """Verify one archived PDF and register it; the caller commits. ``secrecy``: the least
+    the document gets (a higher mark in its text wins). ``material``: the trust material,
+    when the caller imports many files (read once)."""
     material = material or trust_material(instance)
     try:
         report = verify_pdf(
@@ -152,11 +152,19 @@ def import_file(
     except UnusablePdfError as exc:
         return ImportOutcome(name, ImportStatus.UNREADABLE, notes=(exc.message,))
     issuer = current_issuer(session, instance.config)
-    return import_pdf(session, instance.blobs, issuer, data, report, name=name, actor=actor)
+    return import_pdf(
+        session, instance.blobs, issuer, data, report, name=name, actor=actor, secrecy=secrecy
+    )
 
 
 def tally(outcomes: list[ImportOutcome]) -> dict[ImportStatus, int]:
     return {status: sum(o.status is status for o in outcomes) for status in ImportStatus}
+
+
+def import_gaps(session: Session, outcomes: list[ImportOutcome]) -> list[tuple[str, list[int]]]:
+    """The numbers missing below the counters of the series the import recorded into."""
+    touched = {o.series_period_id for o in outcomes if o.series_period_id is not None}
+    return series_gaps(session, touched)
 
 
 def import_pdf(
@@ -168,6 +176,7 @@ def import_pdf(
     *,
     name: str,
     actor: str,
+    secrecy: Secrecy = Secrecy.NONE,
 ) -> ImportOutcome:
     """Register one archived PDF; the caller verified it (``report``) and commits."""
     existing = session.scalars(
@@ -185,6 +194,23 @@ def import_pdf(
         return ImportOutcome(
             name, ImportStatus.UNREADABLE, notes=("no signature: not an issued document",)
         )
+    indication, sub_indication = report.verdict
+    if indication == FAILED:
+        # Changed or forged since it was signed: never in the register as an issued document.
+        reasons = [m for s in report.signatures for m in s.as_dict("en")["messages"]]
+        record_event(
+            session,
+            actor=actor,
+            action=AuditAction.DOCUMENT_IMPORT_REFUSED,
+            details={"file": name, "sha256": report.sha256, "verdict": sub_indication or ""},
+        )
+        return ImportOutcome(
+            name,
+            ImportStatus.REFUSED,
+            verdict=indication,
+            notes=(f"the signature fails ({sub_indication}): not registered", *reasons[:3]),
+        )
+    kept = max(marked_secrecy(pdf.text), secrecy, key=_SECRECY_ORDER.index)
     type_names = {
         t.code: t.name
         for t in session.scalars(select(DocumentType).where(DocumentType.family == issuer.scheme))
@@ -209,6 +235,7 @@ def import_pdf(
         signer_name=signer.name if signer else "",
         place=issuer.place,
         status=DocumentStatus.ISSUED,
+        secrecy=kept,
         page_count=pdf.page_count,
         body_text=pdf.text,
         registered_by=actor,
@@ -224,7 +251,7 @@ def import_pdf(
             kind=FileKind.ISSUED, sha256=stored.sha256, size=stored.size, original_name=name[:255]
         )
     )
-    rendered = ""
+    rendered, series_period_id = "", None
     if facts.number is not None and document_date is not None:
         if fold(facts.issuer_abbreviation) != fold(issuer.abbreviation):
             notes.append(
@@ -239,9 +266,10 @@ def import_pdf(
                         doc_type=doc_type,
                         on=document_date,
                         number=facts.number,
+                        secret=kept != Secrecy.NONE,
                         document_id=document.id,
                     )
-                rendered = entry.rendered
+                rendered, series_period_id = entry.rendered, entry.series_period_id
             except RegistryError as exc:
                 notes.append(f"number {facts.number} not recorded: {exc.message}")
     else:
@@ -255,17 +283,32 @@ def import_pdf(
         actor=actor,
         action=AuditAction.DOCUMENT_IMPORT,
         document=document,
-        details={"file": name, "sha256": report.sha256, "number": rendered, "verdict": verdict},
+        details={
+            "file": name,
+            "sha256": report.sha256,
+            "number": rendered,
+            "verdict": verdict,
+            "secrecy": kept.value,
+        },
     )
-    return ImportOutcome(name, ImportStatus.IMPORTED, document.id, rendered, verdict, tuple(notes))
+    return ImportOutcome(
+        name,
+        ImportStatus.IMPORTED,
+        document.id,
+        rendered,
+        verdict,
+        tuple(notes),
+        kept.value,
+        series_period_id,
+    )
 
 
 def outcomes_csv(outcomes: list[ImportOutcome]) -> bytes:
     """The import report: one row per file (UTF-8 with a BOM, no cell a formula)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["file", "status", "document_id", "number", "verdict", "notes"])
+    writer.writerow(["file", "status", "document_id", "number", "verdict", "secrecy", "notes"])
     for o in outcomes:
-        cells = [o.file, o.status, str(o.document_id or ""), o.number, o.verdict]
+        cells = [o.file, o.status, str(o.document_id or ""), o.number, o.verdict, o.secrecy]
         writer.writerow([inert(cell) for cell in [*cells, "; ".join(o.notes)]])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -1,4 +1,5 @@
-"""sessions that end: a per-account session generation; login locks per account and address
+"""sessions that end: a per-account session generation; login locks per account and address;
+numbers recorded from an imported archive told apart from numbers the register gave
 
 Revision ID: 0007
 Revises: 0006
@@ -20,6 +21,8 @@ def upgrade() -> None:
         batch.add_column(sa.Column('session_generation', sa.Integer(), server_default='0', nullable=False))
         batch.drop_column('failed_logins')
         batch.drop_column('locked_until')
+    with op.batch_alter_table('numbers') as batch:
+        batch.add_column(sa.Column('recorded', sa.Boolean(), server_default=sa.false(), nullable=False))
     op.create_table('login_locks',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -34,6 +37,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('login_locks')
+    with op.batch_alter_table('numbers') as batch:
+        batch.drop_column('recorded')
     with op.batch_alter_table('users') as batch:
         batch.add_column(sa.Column('locked_until', sa.DateTime(timezone=True), nullable=True))
         batch.add_column(sa.Column('failed_logins', sa.Integer(), server_default='0', nullable=False))
