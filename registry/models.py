@@ -425,6 +425,7 @@ class DocumentReference(Base):
     document: Mapped[Document] = relationship(
         back_populates="references", foreign_keys=[document_id]
     )
+    cited_document: Mapped[Document | None] = relationship(foreign_keys=[cited_document_id])
 
     __table_args__ = (UniqueConstraint("document_id", "number_text"),)
 

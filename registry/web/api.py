@@ -119,7 +119,7 @@ def search() -> Any:
 
 @api.get("/documents/<path:key>")
 def document(key: str) -> Any:
-    return document_view(_document(key))
+    return document_view(_document(key), viewer())
 
 
 @api.get(
@@ -134,7 +134,7 @@ def download(document_id: int, revision: str) -> Any:
 
 def _done(document: Document, status: int = 200) -> Any:
     db_session().commit()
-    response = document_view(document)
+    response = document_view(document, viewer())
     return response, status, {"Location": url_for("api.document", key=str(document.id))}
 
 

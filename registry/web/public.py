@@ -93,7 +93,9 @@ def _stored_report(document: Document) -> dict[str, Any] | None:
     end_transaction()
     web = instance_of().config.web
     try:
-        verified = pool_for(instance_of()).verify(data, key[1], float(web.verify_seconds))
+        verified = pool_for(instance_of()).verify(
+            data, key[1], float(web.verify_seconds), public_viewer()
+        )
     except UnusablePdfError:
         return None
     if len(_reports) > 1000:
@@ -129,7 +131,7 @@ def verify_upload(data: bytes, *, pages: bool) -> Any:
     end_transaction()
     web = instance_of().config.web
     verified = pool_for(instance_of()).verify(
-        data, current_language(), float(web.verify_seconds), pages=pages
+        data, current_language(), float(web.verify_seconds), viewer(), pages=pages
     )
     user = g.get("user")
     if user is not None:  # a verification by a logged-in person is part of the record

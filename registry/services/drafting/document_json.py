@@ -6,7 +6,8 @@ from typing import Any
 
 from basics.text import iso_vietnam
 
-from ...models import Document
+from ...models import Document, DocumentReference
+from ..people.access import Viewer, can_see
 
 __all__ = ["document_summary", "document_view"]
 
@@ -26,8 +27,9 @@ def document_summary(document: Document) -> dict[str, Any]:
     }
 
 
-def document_view(document: Document) -> dict[str, Any]:
-    """Everything the registry holds about ``document``."""
+def document_view(document: Document, viewer: Viewer | None = None) -> dict[str, Any]:
+    """Everything the registry holds about ``document``, as ``viewer`` may see it (``None``:
+    the operator at the command line): a cited document it may not see is not linked."""
     number = document.number
     return {
         **document_summary(document),
@@ -70,7 +72,7 @@ def document_view(document: Document) -> dict[str, Any]:
                 "type": reference.type_name,
                 "number": reference.number_text,
                 "date": reference.cited_date.isoformat() if reference.cited_date else None,
-                "document_id": reference.cited_document_id,
+                "document_id": _cited(reference, viewer),
             }
             for reference in document.references
         ],
@@ -84,3 +86,10 @@ def document_view(document: Document) -> dict[str, Any]:
             for stored in document.files
         ],
     }
+
+
+def _cited(reference: DocumentReference, viewer: Viewer | None) -> int | None:
+    cited = reference.cited_document
+    if cited is None or (viewer is not None and not can_see(viewer, cited)):
+        return None  # a secret document's id is not told by the documents that cite it
+    return cited.id

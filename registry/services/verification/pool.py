@@ -22,6 +22,7 @@ from signing.errors import UnusablePdfError
 
 from ...config import Config
 from ...instance import Instance, instance_with_config
+from ..people.access import Viewer
 
 __all__ = ["VerificationPool", "Verified", "close_pools", "pool_for"]
 
@@ -33,14 +34,16 @@ def _open_instance(folder: Path, config: Config) -> None:
     _worker_instance = instance_with_config(folder, config)
 
 
-def _verify(data: bytes, lang: str, time_limit: float, pages: bool) -> Verified:
+def _verify(data: bytes, lang: str, time_limit: float, pages: bool, viewer: Viewer) -> Verified:
     from signing.preview import pages_to_show, render_page
 
     from .verify import verify_for_instance
 
     assert _worker_instance is not None, "the worker opens its instance first"
     with _worker_instance.sessions() as session:
-        report = verify_for_instance(session, _worker_instance, data, time_limit=time_limit)
+        report = verify_for_instance(
+            session, _worker_instance, data, time_limit=time_limit, viewer=viewer
+        )
     images: list[tuple[int, bytes]] = []
     if pages:
         over = {overlay.field for overlay in report.overlays}
@@ -89,10 +92,13 @@ class VerificationPool:
             process.kill()
         broken.shutdown(wait=False, cancel_futures=True)
 
-    def verify(self, data: bytes, lang: str, time_limit: float, *, pages: bool = False) -> Verified:
-        """The report; :class:`UnusablePdfError` for unusable or runaway files."""
+    def verify(
+        self, data: bytes, lang: str, time_limit: float, viewer: Viewer, *, pages: bool = False
+    ) -> Verified:
+        """The report, the register's part as ``viewer`` may see it; :class:`UnusablePdfError`
+        for unusable or runaway files."""
         pool = self._pool()
-        future = pool.submit(_verify, data, lang, time_limit, pages)
+        future = pool.submit(_verify, data, lang, time_limit, pages, viewer)
         try:
             return future.result(timeout=time_limit + 15)
         except FutureTimeout:

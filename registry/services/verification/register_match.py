@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 from signing.inspect import pdf_field_value
 from signing.prepare import NUMBER_FIELD
 
-from ...models import DocumentFile, FileKind, NumberEntry
+from ...models import Document, DocumentFile, FileKind, NumberEntry, Secrecy
 from ...storage import BlobStore
+from ..people.access import Viewer, can_see
 
 __all__ = ["ExtendsRegistered", "InRegister", "NotInRegister", "RegisterMatch", "match_register"]
 
@@ -60,15 +61,19 @@ class NotInRegister:
 RegisterMatch = InRegister | ExtendsRegistered | NotInRegister
 
 
-def match_register(session: Session, blobs: BlobStore, sha256: str, data: bytes) -> RegisterMatch:
-    """What the register says of ``data`` (whose SHA-256 is ``sha256``)."""
+def match_register(
+    session: Session, blobs: BlobStore, sha256: str, data: bytes, viewer: Viewer | None = None
+) -> RegisterMatch:
+    """What the register says of ``data`` (whose SHA-256 is ``sha256``) to ``viewer``
+    (``None``: the operator). A secret document the viewer may not see is answered for as an
+    unknown file is: neither its existence, id nor number is confirmed."""
     in_file = pdf_field_value(data, NUMBER_FIELD)
     exact = session.scalars(
         select(DocumentFile).where(
             DocumentFile.sha256 == sha256, DocumentFile.kind.in_(_REGISTERED_KINDS)
         )
     ).first()
-    if exact is not None:
+    if exact is not None and _may_confirm(viewer, exact.document):
         registered = exact.document.number
         return InRegister(
             document_id=exact.document.id,
@@ -87,7 +92,15 @@ def match_register(session: Session, blobs: BlobStore, sha256: str, data: bytes)
         owner = stored.document
         if owner.number is None or f"{owner.number.number:02d}" != in_file:
             continue
+        if not _may_confirm(viewer, owner):
+            continue
         original = blobs.get(stored.sha256)
         if data.startswith(original):
             return ExtendsRegistered(owner.id, owner.number.rendered, len(data) - len(original))
     return NotInRegister(in_file)
+
+
+def _may_confirm(viewer: Viewer | None, document: Document) -> bool:
+    # Whoever holds an ordinary issued document may learn that it is registered; a secret
+    # one is confirmed only to those who may see it.
+    return viewer is None or document.secrecy == Secrecy.NONE or can_see(viewer, document)

@@ -22,6 +22,7 @@ from signing.verify.report import DocumentReport
 from ...audit import AuditAction, record_event
 from ...instance import Instance, resolve_path
 from ...models import User
+from ..people.access import Viewer
 from ..setup.pki import pki_folder
 from ..setup.trust import instance_trust_store
 from .register_match import match_register
@@ -108,8 +109,10 @@ def verify_for_instance(
     *,
     online: bool = False,
     time_limit: float | None = 30.0,
+    viewer: Viewer | None = None,
 ) -> DocumentReport:
-    """Verify ``data`` against the instance's trust store, roles and register."""
+    """Verify ``data`` against the instance's trust store, roles and register; what the
+    register says is what ``viewer`` may learn (``None``: the operator)."""
     material = trust_material(instance)
     report = verify_pdf(
         data,
@@ -119,7 +122,8 @@ def verify_for_instance(
         online=online,
         time_limit=time_limit,
     )
-    return replace(report, registry=match_register(session, instance.blobs, report.sha256, data))
+    match = match_register(session, instance.blobs, report.sha256, data, viewer)
+    return replace(report, registry=match)
 
 
 def record_verification(session: Session, report: dict[str, Any], *, actor: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from flask import Flask
 
@@ -163,6 +165,32 @@ def test_a_secret_document_appears_on_no_public_page(
             "/api/v1/documents?q=hoi+nghi", headers={"Authorization": f"Bearer {tokens['admin']}"}
         )
         assert admin_api.get_json()["total"] == 0
+        # The verifier answers for the secret document's file, and for a copy extended after
+        # it, exactly as for a file the register does not hold: nothing confirmed.
+        extended = issued_pdf + b"\n% a later update\n"
+        for data in (issued_pdf, extended):
+            for headers in ({}, {"Authorization": f"Bearer {tokens['admin']}"}):
+                report = visitor.post(
+                    "/api/v1/verify", data=data, content_type="application/pdf", headers=headers
+                ).get_json()
+                assert report["registry"] == {"status": "not_registered", "number_in_file": "01"}
+        form = {
+            "file": (io.BytesIO(issued_pdf), "tb.pdf"),
+            "csrf_token": csrf_token(visitor, "/kiem-tra"),
+        }
+        page = visitor.post("/kiem-tra", data=form).get_data(as_text=True)
+        assert "Không có trong sổ văn bản" in page and "/ho-so/1" not in page
+        clerk_report = (
+            app.test_client()
+            .post(
+                "/api/v1/verify",
+                data=issued_pdf,
+                content_type="application/pdf",
+                headers={"Authorization": f"Bearer {tokens['clerk']}"},
+            )
+            .get_json()
+        )
+        assert clerk_report["registry"]["status"] == "registered"
     finally:
         with demo_instance.sessions.begin() as session:
             document = session.get(Document, 1)
