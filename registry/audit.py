@@ -61,6 +61,8 @@ class AuditAction(StrEnum):
     USER_LOGOUT = "user:logout"
     USER_PASSWORD = "user:password"
     USER_ROLES = "user:roles"
+    USER_ROLES_APPROVED = "user:roles-approved"
+    USER_ROLES_PENDING = "user:roles-pending"
 
 
 def event_hash(

@@ -304,6 +304,10 @@ class User(Base):
     # Raised by logout, a password change, deactivation and reactivation: every session
     # cookie made before then is dead (cookies are signed, not stored: this is the switch).
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Roles that open secret documents, granted (or suspended by a password reset) by one
+    # administrator and waiting for a second to confirm them; not in force until then.
+    pending_roles: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    pending_by: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
     @property
     def role_set(self) -> frozenset[str]:

@@ -8,15 +8,16 @@ from flask import Blueprint, abort, g, redirect, render_template, request, url_f
 
 from ..errors import InputError
 from ..models import User
-from ..services.people.accounts import (
-    create_api_token,
-    revoke_api_token,
-    set_active,
-    set_password,
-    set_roles,
-    user_tokens,
+from ..services.people.accounts import revoke_api_token, set_active, user_tokens
+from ..services.people.administration import (
+    add_account,
+    approve_roles,
+    change_roles,
+    mint_token,
+    pending_roles,
+    reset_password,
 )
-from ..services.people.users import ROLES, add_user, find_user, list_users
+from ..services.people.users import ROLES, find_user, list_users
 from .auth import roles_required
 from .context import db_session
 from .forms import whole_number
@@ -58,17 +59,17 @@ def add() -> Any:
     form = request.form
     database = db_session()
     try:
-        user = add_user(
+        user = add_account(
             database,
+            g.user,
             login=form.get("login", "").strip(),
             full_name=form.get("full_name", ""),
             roles=set(form.getlist("roles")),
+            password=form.get("password", ""),
             email=form.get("email", ""),
             position=form.get("position", ""),
             authority=form.get("authority", ""),
-            actor=g.user.login,
         )
-        set_password(database, user, form.get("password", ""), actor=g.user.login)
     except InputError as exc:
         database.rollback()
         return _users_page(shown(exc.message), form, 400)
@@ -82,6 +83,8 @@ def _account_page(user: User, error: str = "", token: str = "", status: int = 20
         account=user,
         roles=sorted(ROLES),
         tokens=user_tokens(db_session(), user),
+        pending=sorted(pending_roles(user)),
+        may_approve=user.pending_by not in ("", g.user.login) and user.id != g.user.id,
         error=error,
         token=token,
     ), status
@@ -103,15 +106,15 @@ def change(login: str) -> Any:
     token = ""
     try:
         if action == "roles":
-            set_roles(database, user, set(request.form.getlist("roles")), actor=g.user.login)
+            change_roles(database, g.user, user, set(request.form.getlist("roles")))
+        elif action == "approve":
+            approve_roles(database, g.user, user)
         elif action == "password":
-            set_password(database, user, request.form.get("password", ""), actor=g.user.login)
+            reset_password(database, g.user, user, request.form.get("password", ""))
         elif action in ("activate", "deactivate"):
             set_active(database, user, action == "activate", actor=g.user.login)
         elif action == "token":
-            token = create_api_token(
-                database, user, request.form.get("label", ""), actor=g.user.login
-            )
+            token = mint_token(database, g.user, user, request.form.get("label", ""))
         elif action == "revoke":
             token_id = whole_number(request.form.get("token_id", ""), "mã khóa API", "token id")
             revoke_api_token(database, token_id, actor=g.user.login)

@@ -15,7 +15,7 @@ from ..services.archive.integrity import check_all_blobs
 from ..services.archive.stats import dashboard as dashboard_figures
 from ..services.setup.trust import instance_trust_store
 from .auth import roles_required
-from .context import db_session, instance_of, page_number
+from .context import db_session, instance_of, page_number, viewer
 
 __all__ = ["auditor"]
 
@@ -38,6 +38,7 @@ def audit_trail() -> str:
     action = request.args.get("hanh_dong", "")[:64]
     found = event_page(
         db_session(),
+        viewer(),
         actor=actor,
         action=action,
         page=page_number(request.args),

@@ -18,10 +18,21 @@ from flask import (
     session,
     url_for,
 )
+from sqlalchemy.orm import Session
 
 from ..errors import AuthenticationError, InputError
-from ..services.people.accounts import authenticate, log_out, session_fingerprint, set_password
+from ..models import User
+from ..services.people.accounts import (
+    authenticate,
+    create_api_token,
+    log_out,
+    revoke_api_token,
+    session_fingerprint,
+    set_password,
+    user_tokens,
+)
 from .context import db_session
+from .forms import whole_number
 from .i18n import current_language, translator
 from .messages import shown
 
@@ -133,23 +144,51 @@ def _address() -> str:
 @auth.route("/tai-khoan", methods=["GET", "POST"])
 @roles_required()
 def account() -> Any:
+    """One's own password and API tokens (an administrator makes no token for an account
+    that reads secret documents: its holder makes his own here)."""
     if request.method == "GET":
-        return render_template("account.html")
+        return _account_page()
     user = g.user
     database = db_session()
+    action = request.form.get("action", "password")
+    token = ""
+    try:
+        if action == "token":
+            token = create_api_token(
+                database, user, request.form.get("label", ""), actor=user.login
+            )
+        elif action == "revoke":
+            token_id = whole_number(request.form.get("token_id", ""), "mã khóa API", "token id")
+            revoke_api_token(database, token_id, actor=user.login, owner=user)
+        else:
+            _change_password(database, user)
+    except InputError as exc:
+        database.rollback()
+        return _account_page(error=shown(exc.message), status=400)
+    database.commit()
+    if action == "password":
+        session["fp"] = session_fingerprint(user)  # this session stays; others end
+        return _account_page(done=True)
+    return _account_page(token=token)
+
+
+def _change_password(database: Session, user: User) -> None:
     current = request.form.get("current", "")
     new, repeated = request.form.get("new", ""), request.form.get("repeat", "")
     try:
-        try:
-            authenticate(database, user.login, current, address=_address())
-        except AuthenticationError as exc:
-            database.commit()
-            raise InputError(exc.message) from exc
-        if new != repeated:
-            raise InputError(translator(current_language())("passwords_differ"))
-        set_password(database, user, new, actor=user.login)
-    except InputError as exc:
-        return render_template("account.html", error=shown(exc.message)), 400
-    database.commit()
-    session["fp"] = session_fingerprint(user)  # this session stays; others end
-    return render_template("account.html", done=True)
+        authenticate(database, user.login, current, address=_address())
+    except AuthenticationError as exc:
+        database.commit()  # the failed attempt counts
+        raise InputError(exc.message) from exc
+    if new != repeated:
+        raise InputError(translator(current_language())("passwords_differ"))
+    set_password(database, user, new, actor=user.login)
+
+
+def _account_page(
+    *, error: str = "", done: bool = False, token: str = "", status: int = 200
+) -> Any:
+    tokens = user_tokens(db_session(), g.user)
+    return render_template(
+        "account.html", error=error, done=done, token=token, tokens=tokens
+    ), status

@@ -170,6 +170,12 @@ WORDS: dict[str, tuple[str, str]] = {
         "Mã mới (chỉ hiển thị một lần, hãy lưu lại):",
         "New token (shown once only, keep it now):",
     ),
+    "roles_pending": (
+        "Vai trò chờ quản trị viên thứ hai xác nhận",
+        "Roles waiting for a second administrator",
+    ),
+    "approve_roles": ("Xác nhận vai trò", "Confirm the roles"),
+    "own_tokens": ("Mã truy cập API của tôi", "My API tokens"),
     "qr_target": ("Địa chỉ trong mã QR", "The QR code's address"),
     "back": ("Quay lại văn bản", "Back to the document"),
     "sent": ("đã gửi", "sent"),

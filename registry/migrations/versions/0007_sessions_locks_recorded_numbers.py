@@ -1,5 +1,6 @@
 """sessions that end: a per-account session generation; login locks per account and address;
-numbers recorded from an imported archive told apart from numbers the register gave
+roles waiting for a second administrator; numbers recorded from an imported archive told
+apart from numbers the register gave
 
 Revision ID: 0007
 Revises: 0006
@@ -19,6 +20,8 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table('users') as batch:
         batch.add_column(sa.Column('session_generation', sa.Integer(), server_default='0', nullable=False))
+        batch.add_column(sa.Column('pending_roles', sa.String(length=100), server_default='', nullable=False))
+        batch.add_column(sa.Column('pending_by', sa.String(length=64), server_default='', nullable=False))
         batch.drop_column('failed_logins')
         batch.drop_column('locked_until')
     with op.batch_alter_table('numbers') as batch:
@@ -43,3 +46,5 @@ def downgrade() -> None:
         batch.add_column(sa.Column('locked_until', sa.DateTime(timezone=True), nullable=True))
         batch.add_column(sa.Column('failed_logins', sa.Integer(), server_default='0', nullable=False))
         batch.drop_column('session_generation')
+        batch.drop_column('pending_roles')
+        batch.drop_column('pending_by')

@@ -1,29 +1,62 @@
-"""The audit trail as people read it: events filtered and paged, and a document's history."""
+"""The audit trail as people read it: events filtered and paged, and a document's history.
+Whoever may not see a secret document (an administrator reads the trail too) sees that an
+event about one happened, who did it and when, but not which document or what it said."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ...models import AuditEvent
+from ...models import AuditEvent, Document
+from ..people.access import Viewer, can_see
 
-__all__ = ["EventPage", "document_events", "event_page"]
+__all__ = ["EventPage", "TrailEntry", "document_events", "event_page"]
+
+WITHHELD = {"withheld": "mật / secret document"}
+
+
+@dataclass(frozen=True)
+class TrailEntry:
+    id: int
+    occurred_at: datetime
+    actor: str
+    action: str
+    document_id: int | None
+    details: dict[str, Any]
 
 
 @dataclass(frozen=True)
 class EventPage:
-    events: Sequence[AuditEvent]  # newest first
+    events: Sequence[TrailEntry]  # newest first
     page: int
     pages: int
 
 
+def _entry(session: Session, event: AuditEvent, viewer: Viewer) -> TrailEntry:
+    document = session.get(Document, event.document_id) if event.document_id else None
+    if document is not None and not can_see(viewer, document):
+        return TrailEntry(event.id, event.occurred_at, event.actor, event.action, None, WITHHELD)
+    return TrailEntry(
+        event.id, event.occurred_at, event.actor, event.action, event.document_id, event.details
+    )
+
+
 def event_page(
-    session: Session, *, actor: str = "", action: str = "", page: int = 1, per_page: int = 50
+    session: Session,
+    viewer: Viewer,
+    *,
+    actor: str = "",
+    action: str = "",
+    page: int = 1,
+    per_page: int = 50,
 ) -> EventPage:
-    """Events by ``actor`` and whose action starts with ``action`` (both optional)."""
+    """Events by ``actor`` and whose action starts with ``action`` (both optional), as
+    ``viewer`` may read them."""
     query = select(AuditEvent)
     if actor:
         query = query.where(AuditEvent.actor == actor)
@@ -33,7 +66,8 @@ def event_page(
     events = session.scalars(
         query.order_by(AuditEvent.id.desc()).offset((page - 1) * per_page).limit(per_page)
     ).all()
-    return EventPage(events, page, max(1, -(-total // per_page)))
+    shown = [_entry(session, event, viewer) for event in events]
+    return EventPage(shown, page, max(1, -(-total // per_page)))
 
 
 def document_events(session: Session, document_id: int) -> Sequence[AuditEvent]:

@@ -201,9 +201,12 @@ def create_api_token(session: Session, user: User, label: str, *, actor: str) ->
     return token
 
 
-def revoke_api_token(session: Session, token_id: int, *, actor: str) -> None:
+def revoke_api_token(
+    session: Session, token_id: int, *, actor: str, owner: User | None = None
+) -> None:
+    """Revoke token ``token_id`` (``owner``: only if it is that account's)."""
     token = session.get(ApiToken, token_id) if 0 < token_id <= LARGEST_KEY else None
-    if token is None or token.revoked_at is not None:
+    if token is None or token.revoked_at is not None or (owner and token.user_id != owner.id):
         raise InputError(f"no active token #{token_id}")
     token.revoked_at = datetime.now(UTC)
     record_event(session, actor=actor, action=AuditAction.TOKEN_REVOKE, details={"token": token_id})

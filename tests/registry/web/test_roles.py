@@ -191,6 +191,13 @@ def test_a_secret_document_appears_on_no_public_page(
             .get_json()
         )
         assert clerk_report["registry"]["status"] == "registered"
+        # The administrator reads the audit trail too: that something happened, not to what.
+        trail = logged_in(app, "admin").get("/kiem-soat/nhat-ky?hanh_dong=document:issue")
+        text = trail.get_data(as_text=True)
+        assert trail.status_code == 200 and "document:issue" in text and "secret document" in text
+        assert "01-TB/ĐUK" not in text and "/ho-so/1" not in text
+        audited = logged_in(app, "auditor").get("/kiem-soat/nhat-ky?hanh_dong=document:issue")
+        assert "01-TB/ĐUK" in audited.get_data(as_text=True)
     finally:
         with demo_instance.sessions.begin() as session:
             document = session.get(Document, 1)
