@@ -73,7 +73,12 @@ def archive_check(
     for bar in bars.values():
         bar.render_finish()
     _report(report, days, as_json)
-    if report.file_problems or report.failed or (report.not_extended and not no_extend):
+    if (
+        report.file_problems
+        or report.disagreements
+        or report.failed
+        or (report.not_extended and not no_extend)
+    ):
         raise SystemExit(1)
 
 
@@ -89,6 +94,7 @@ def _report(report: SweepReport, days: int, as_json: bool) -> None:
         return
     rows = [
         ("stored files re-hashed", report.files, len(report.file_problems)),
+        ("revisions checked against the record", report.files, len(report.disagreements)),
         ("issued documents verified", report.documents, len(report.failed)),
         (f"certificates expiring within {days} days", len(report.expiring), ""),
         ("archive copies renewed (B-LTA)", len(report.extended), len(report.not_extended)),
@@ -99,6 +105,8 @@ def _report(report: SweepReport, days: int, as_json: bool) -> None:
         click.echo(f"{name:<42}{count:>8}{problems!s:>10}")
     for problem in report.file_problems:
         click.echo(f"  file of #{problem.document_id} ({problem.revision}): {problem.problem}")
+    for disagreement in report.disagreements:
+        click.echo(f"  {disagreement.document}: {disagreement.problem}")
     for failure in report.failed:
         click.echo(f"  {failure.document}: {failure.reason}")
     for cert in report.expiring:

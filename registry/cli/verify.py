@@ -111,6 +111,10 @@ def _human(result: dict[str, Any], lang: str) -> None:
     registry = result.get("registry") or {}
     if isinstance(registry, dict) and registry.get("status"):
         click.echo(f"  sổ văn bản / register: {registry['status']} {registry.get('number') or ''}")
+        if registry.get("number_agrees") is False:
+            click.echo(
+                "  số trong tệp khác số trong sổ / the number in the file is not the register's"
+            )
     for signature in result["signatures"]:
         signer = signature["signer"] or {}
         click.echo(

@@ -35,6 +35,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "registered": ("Có trong sổ văn bản", "In the register"),
     "differs": ("Khác bản trong sổ (có thêm nội dung)", "Differs from the registered copy"),
     "not_registered": ("Không có trong sổ văn bản", "Not in the register"),
+    "number_disagrees": (
+        "Số in trong tệp khác số trong sổ văn bản: tệp này không phải bản đã đăng ký của số đó.",
+        "The number printed in the file is not the register's: this is not that number's file.",
+    ),
     "signatures": ("Chữ ký", "Signatures"),
     "language": ("English", "Tiếng Việt"),
     "login": ("Đăng nhập", "Log in"),

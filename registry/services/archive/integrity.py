@@ -1,9 +1,12 @@
-"""The archive's integrity: every stored revision still there and still its SHA-256; and
-the files in the store that nothing refers to (a transaction that rolled back or a process
-that died after writing its blob, a write cut short), found and, on request, removed."""
+"""The archive's integrity: every stored revision still there and still its SHA-256, and
+the one the audit trail recorded for its document (a files row pointed at another
+document's blob is found here); and the files in the store that nothing refers to (a
+transaction that rolled back or a process that died after writing its blob, a write cut
+short), found and, on request, removed."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -13,15 +16,17 @@ from sqlalchemy.orm import Session
 
 from ...audit import AuditAction, record_event
 from ...errors import StorageError
-from ...models import DocumentFile, Handoff
+from ...models import AuditEvent, Document, DocumentFile, FileKind, Handoff
 from ...storage import BlobStore, StoredFile
 
 __all__ = [
     "BlobProblem",
+    "Disagreement",
     "StrayFile",
     "check_all_blobs",
     "check_blobs",
     "stray_files",
+    "unrecorded_revisions",
 ]
 
 # A blob is written before its transaction commits: a younger unreferenced file may be the
@@ -35,6 +40,53 @@ class BlobProblem:
     revision: str
     sha256: str
     problem: str
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """The register and its own record (or the file) tell different things."""
+
+    document: str  # its number, or #id
+    problem: str
+
+
+# The events that record each kind of revision with its SHA-256 when it is stored.
+_RECORDED_BY: dict[str, FileKind] = {
+    AuditAction.DOCUMENT_REGISTER: FileKind.DRAFT,
+    AuditAction.DOCUMENT_PREPARE: FileKind.PREPARED,
+    AuditAction.DOCUMENT_SIGN: FileKind.SIGNED,
+    AuditAction.HANDOFF_ACCEPTED_SIGN: FileKind.SIGNED,
+    AuditAction.DOCUMENT_ISSUE: FileKind.ISSUED,
+    AuditAction.HANDOFF_ACCEPTED_ISSUE: FileKind.ISSUED,
+    AuditAction.DOCUMENT_IMPORT: FileKind.ISSUED,
+    AuditAction.ARCHIVE_EXTEND: FileKind.ARCHIVE,
+    AuditAction.DOCUMENT_ATTACH: FileKind.ATTACHMENT,
+}
+
+
+def unrecorded_revisions(session: Session) -> list[Disagreement]:
+    """Stored revisions whose digest no audit event recorded for that document and that
+    kind of revision: every revision the register stores was recorded when it was made."""
+    recorded: dict[tuple[int, FileKind], set[str]] = defaultdict(set)
+    events = select(AuditEvent.document_id, AuditEvent.action, AuditEvent.details).where(
+        AuditEvent.document_id.is_not(None), AuditEvent.action.in_(list(_RECORDED_BY))
+    )
+    for document_id, action, details in session.execute(events):
+        digest = details.get("sha256") if isinstance(details, dict) else None
+        if isinstance(digest, str):
+            recorded[(document_id, _RECORDED_BY[action])].add(digest)
+    found = []
+    rows = select(DocumentFile.document_id, DocumentFile.kind, DocumentFile.sha256)
+    for document_id, kind, sha256 in session.execute(rows.order_by(DocumentFile.id)):
+        if sha256 not in recorded.get((document_id, kind), ()):
+            document = session.get(Document, document_id)
+            label = document.number.rendered if document and document.number else f"#{document_id}"
+            problem = (
+                f"its {kind.value} revision ({sha256[:16]}…) is not the one the audit trail "
+                "recorded for it"
+            )
+            found.append(Disagreement(label, problem))
+    return found
 
 
 def check_blobs(session: Session, blobs: BlobStore) -> Iterator[tuple[int, BlobProblem | None]]:

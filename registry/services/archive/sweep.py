@@ -13,6 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from signing.expiry import document_state
+from signing.inspect import pdf_field_value
+from signing.prepare import NUMBER_FIELD
 
 from ...audit import AuditAction, record_event
 from ...instance import Instance
@@ -21,7 +23,15 @@ from ..drafting.documents import read_revision
 from ..issuing.steps import extend_document
 from ..setup.signing_tools import SigningTools
 from ..verification.verify import verify_for_instance
-from .integrity import STRAY_GRACE, BlobProblem, StrayFile, check_blobs, stray_files
+from .integrity import (
+    STRAY_GRACE,
+    BlobProblem,
+    Disagreement,
+    StrayFile,
+    check_blobs,
+    stray_files,
+    unrecorded_revisions,
+)
 
 __all__ = ["ExpiringCertificate", "FailedDocument", "Progress", "SweepReport", "sweep_archive"]
 
@@ -48,6 +58,7 @@ class ExpiringCertificate:
 class SweepReport:
     files: int
     file_problems: tuple[BlobProblem, ...]
+    disagreements: tuple[Disagreement, ...]  # the register against its record and its files
     documents: int
     failed: tuple[FailedDocument, ...]
     expiring: tuple[ExpiringCertificate, ...]
@@ -59,12 +70,13 @@ class SweepReport:
     @property
     def sound(self) -> bool:
         """Nothing wrong: every file whole, every document passing, every copy renewed."""
-        return not (self.file_problems or self.failed or self.not_extended)
+        return not (self.file_problems or self.disagreements or self.failed or self.not_extended)
 
     def counts(self) -> dict[str, int]:
         return {
             "files": self.files,
             "file_problems": len(self.file_problems),
+            "disagreements": len(self.disagreements),
             "documents": self.documents,
             "failed": len(self.failed),
             "expiring": len(self.expiring),
@@ -80,6 +92,7 @@ class _Found:
     """What the sweep of the issued documents gathers on its way."""
 
     failed: list[FailedDocument] = field(default_factory=list)
+    disagreements: list[Disagreement] = field(default_factory=list)
     expiring: dict[str, tuple[ExpiringCertificate, list[str]]] = field(default_factory=dict)
     needs_archive: list[int] = field(default_factory=list)
 
@@ -107,7 +120,7 @@ def sweep_archive(
     documents = session.scalars(
         select(Document).where(Document.status == DocumentStatus.ISSUED).order_by(Document.id)
     ).all()
-    found = _Found()
+    found = _Found(disagreements=unrecorded_revisions(session))
     for index, document in enumerate(documents, start=1):
         progress("documents", index, len(documents))
         _check_document(session, instance, document, horizon, found)
@@ -129,6 +142,7 @@ def sweep_archive(
     report = SweepReport(
         files=files,
         file_problems=tuple(problems),
+        disagreements=tuple(found.disagreements),
         documents=len(documents),
         failed=tuple(found.failed),
         expiring=tuple(
@@ -154,6 +168,12 @@ def _check_document(
     except Exception as exc:  # noqa: BLE001 - the sweep reports every failure and goes on
         found.failed.append(FailedDocument(label, getattr(exc, "message", str(exc))))
         return
+    number = document.number
+    if number is not None and not number.recorded:  # given here: the file carries it
+        in_file = pdf_field_value(data, NUMBER_FIELD)
+        if in_file != f"{number.number:02d}":
+            problem = f"the number in the file ({in_file or 'none'}) is not the register's"
+            found.disagreements.append(Disagreement(label, problem))
     indication, sub_indication = verdict.verdict
     if indication != "TOTAL-PASSED":
         reason = f"{indication} ({sub_indication})" if sub_indication else indication

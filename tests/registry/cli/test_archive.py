@@ -4,8 +4,9 @@ expiry, and renews archive copies whose timestamp authority expires within the h
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
-from tests.support.cli import Sovanban
+from tests.support.cli import Sovanban, register_seed_draft
 
 
 def _archive_revisions(demo: Sovanban) -> int:
@@ -48,6 +49,34 @@ def test_a_damaged_file_fails_the_sweep(demo: Sovanban) -> None:
     path.write_bytes(path.read_bytes()[:-10])
     result = demo("archive", "check")
     assert result.code == 1 and "corrupted" in result.out
+
+
+def test_a_revision_pointed_at_another_documents_file_is_reported(
+    demo: Sovanban, tmp_path: Path
+) -> None:
+    """An insider with write access to the database points the issued notice's files row at
+    another document's stored file: the page would serve that file. The sweep finds both
+    what the audit trail recorded and the number the file does not carry."""
+    other = register_seed_draft(demo, tmp_path, "Thông báo khác")
+    with sqlite3.connect(demo.instance / "sovanban.sqlite3") as connection:
+        connection.execute(
+            "UPDATE files SET sha256 = (SELECT sha256 FROM files WHERE document_id = ?) "
+            "WHERE document_id = 1 AND kind IN ('issued', 'archive')",
+            (int(other),),
+        )
+    connection.close()
+    result = demo("archive", "check", "--json")
+    assert result.code == 1
+    problems = [(d["document"], d["problem"]) for d in result.json()["disagreements"]]
+    assert ("01-TB/ĐUK", problems[0][1]) in problems
+    assert any("not the one the audit trail recorded" in p for _, p in problems)
+    assert any("number in the file (none) is not the register's" in p for _, p in problems)
+    table = demo("archive", "check").out
+    assert "revisions checked against the record" in table and "01-TB/ĐUK:" in table
+    served = tmp_path / "served.pdf"  # what the document's page now serves as 01-TB/ĐUK
+    demo.ok("download", "1", "-o", str(served))
+    verified = demo("verify", str(served))
+    assert "the number in the file is not the register's" in verified.out
 
 
 def _newest(demo: Sovanban) -> object:
