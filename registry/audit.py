@@ -27,6 +27,7 @@ class AuditAction(StrEnum):
     ARCHIVE_EXTEND = "archive:extend"
     ARCHIVE_EXTEND_FAILED = "archive:extend-failed"
     AUDIT_SEAL = "audit:seal"
+    AUDIT_WITNESS_FAILED = "audit:witness-failed"
     CONFIG_APPLY = "config:apply"
     DOCUMENT_ATTACH = "document:attach"
     DOCUMENT_DELIVERY_STATUS = "document:delivery-status"

@@ -180,6 +180,8 @@ class DistributionConfig:
 @dataclass(frozen=True)
 class AuditConfig:
     seal_minutes: int = 60
+    anchor_file: str = "audit-anchors.log"  # every seal's head, outside the database
+    witness_url: str = ""  # also POSTed there (a body outside this server), when set
 
 
 @dataclass(frozen=True)

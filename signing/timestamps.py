@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 
 from asn1crypto import cms, tsp
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
@@ -11,7 +12,13 @@ from pyhanko_certvalidator import ValidationContext
 
 from certs.tsa import TimestampAuthority
 
-__all__ = ["LocalTimeStamper", "RetryingHTTPTimeStamper", "timestamp_token", "token_problem"]
+__all__ = [
+    "LocalTimeStamper",
+    "RetryingHTTPTimeStamper",
+    "timestamp_token",
+    "token_problem",
+    "token_time",
+]
 
 
 class LocalTimeStamper(TimeStamper):
@@ -63,6 +70,17 @@ def timestamp_token(timestamper: TimeStamper, digest: bytes) -> bytes:
     """A DER RFC 3161 timestamp token over the SHA-256 ``digest``."""
     token: cms.ContentInfo = asyncio.run(timestamper.async_timestamp(digest, "sha256"))
     return bytes(token.dump())
+
+
+def token_time(token: bytes) -> datetime | None:
+    """The time a DER RFC 3161 token says it was made (its genTime), or None if unreadable."""
+    try:
+        signed = cms.ContentInfo.load(token)["content"]
+        info = signed["encap_content_info"]["content"].parsed
+        made = info["gen_time"].native
+    except Exception:  # noqa: BLE001 - unreadable: the token check says why
+        return None
+    return made if isinstance(made, datetime) else None
 
 
 def token_problem(token: bytes, digest: bytes, context: ValidationContext) -> str | None:

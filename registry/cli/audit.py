@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..services.archive.audit_chain import seal_head, verify_chain
+from ..services.archive.audit_chain import check_instance_chain, seal_instance_head
 from ..services.setup.trust import instance_trust_store
 from .context import CommandContext, echo_json, pass_app
 from .signing import signing_tools_for
@@ -23,9 +23,12 @@ def audit_group() -> None:
 def audit_verify(app: CommandContext, as_json: bool) -> None:
     """Check every event against its hash and the one before, the head and every seal;
     say where the chain breaks. Exit status 1 when it does."""
-    trust = instance_trust_store(app.instance())
+    instance = app.instance()
+    trust = instance_trust_store(instance)
     with app.unit_of_work() as session:
-        report = verify_chain(session, context=lambda: trust.validation_context(allow_empty=True))
+        report = check_instance_chain(
+            session, instance, context=lambda: trust.validation_context(allow_empty=True)
+        )
     if as_json:
         echo_json(
             {
@@ -53,5 +56,5 @@ def audit_seal(app: CommandContext) -> None:
     """Timestamp the chain's head (run it from cron or a timer; serve does it hourly)."""
     tools = signing_tools_for(app)
     with app.unit_of_work() as session:
-        seal = seal_head(session, tools.timestamper, actor=app.actor)
+        seal = seal_instance_head(session, app.instance(), tools.timestamper, actor=app.actor)
         click.echo(f"sealed #{seal.seq} {seal.hash}")

@@ -52,7 +52,7 @@ def _start_sealing(app: CommandContext, minutes: int) -> None:
     timestamp service is at hand (a failure is reported and tried again next time)."""
     import threading
 
-    from ..services.archive.audit_chain import seal_head
+    from ..services.archive.audit_chain import seal_instance_head
     from .signing import signing_tools_for
 
     instance = app.instance()
@@ -66,7 +66,7 @@ def _start_sealing(app: CommandContext, minutes: int) -> None:
         while not stop.wait(minutes * 60):
             try:
                 with app.unit_of_work() as session:
-                    seal_head(session, tools.timestamper, actor="service")
+                    seal_instance_head(session, instance, tools.timestamper, actor="service")
             except Exception as exc:  # noqa: BLE001 - the thread must outlive a bad hour
                 click.echo(f"sovanban: could not seal the audit trail: {exc}", err=True)
 

@@ -9,7 +9,7 @@ from flask import Blueprint, g, render_template, request
 
 from basics.text import vietnam_date
 
-from ..services.archive.audit_chain import verify_chain
+from ..services.archive.audit_chain import check_instance_chain
 from ..services.archive.audit_trail import event_page
 from ..services.archive.integrity import check_all_blobs
 from ..services.archive.stats import dashboard as dashboard_figures
@@ -55,7 +55,9 @@ def audit_trail() -> str:
 def check_chain() -> str:
     """Check the whole hash chain now (every event, the head, every seal's timestamp)."""
     trust = instance_trust_store(instance_of())
-    report = verify_chain(db_session(), context=lambda: trust.validation_context(allow_empty=True))
+    report = check_instance_chain(
+        db_session(), instance_of(), context=lambda: trust.validation_context(allow_empty=True)
+    )
     return render_template("auditor/chain.html", report=report)
 
 

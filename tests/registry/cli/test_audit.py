@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import sqlite3
+import threading
+
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Request, Response
 
 from tests.support.cli import Sovanban
 
@@ -36,3 +42,41 @@ def _rows(demo: Sovanban, statement: str) -> list[tuple[object, ...]]:
         rows = connection.execute(statement).fetchall()
     connection.close()
     return rows
+
+
+def test_each_seal_is_anchored_in_the_instance_and_told_to_the_witness(
+    demo: Sovanban,
+) -> None:
+    received: list[dict[str, object]] = []
+
+    @Request.application
+    def witness(request: Request) -> Response:
+        received.append(json.loads(request.get_data()))
+        return Response("ok")
+
+    server = make_server("127.0.0.1", 0, witness)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    config = demo.instance / "config.toml"
+    url = f"http://127.0.0.1:{server.server_port}/chung-kien"
+    config.write_text(
+        config.read_text("utf-8").replace('witness_url = ""', f'witness_url = "{url}"')
+    )
+    try:
+        sealed = demo.ok("audit", "seal").out.split()[1]
+    finally:
+        server.shutdown()
+    anchors = (demo.instance / "audit-anchors.log").read_text().splitlines()
+    assert len(anchors) == 1 and anchors[0].split("\t")[0] == sealed.removeprefix("#")
+    assert [entry["seq"] for entry in received] == [int(sealed.removeprefix("#"))]
+    assert base64.b64decode(str(received[0]["token"]))  # the RFC 3161 token itself
+    assert demo.ok("audit", "verify", "--json").json()["intact"]
+    # The witness is gone: the seal stands, and the failure is recorded.
+    demo.ok("audit", "seal")
+    assert _rows(
+        demo, "SELECT COUNT(*) FROM audit_events WHERE action = 'audit:witness-failed'"
+    ) == [(1,)]
+    path = demo.instance / "audit-anchors.log"
+    path.write_text(path.read_text().replace(anchors[0].split("\t")[1], "0" * 64, 1) + "sửa tay\n")
+    broken = demo("audit", "verify")
+    assert broken.code == 1 and "anchored outside the database" in broken.out
+    assert "is not an anchor (edited?)" in broken.out

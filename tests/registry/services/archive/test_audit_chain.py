@@ -3,14 +3,19 @@ and said where; seals (RFC 3161 timestamps over the head) catch a rewritten tail
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from pyhanko_certvalidator import ValidationContext
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from certs.trust import TrustStore
-from registry.audit import AuditAction, record_event
+from registry.audit import GENESIS, AuditAction, hash_of, record_event
+from registry.models import AuditEvent, AuditHead
+from registry.services.archive.audit_anchors import read_anchors
 from registry.services.archive.audit_chain import ChainReport, seal_head, verify_chain
 from signing.timestamps import LocalTimeStamper
 from tests.support.database import Database
@@ -118,7 +123,8 @@ def test_a_seal_catches_a_truncation_that_also_rewrote_the_head(
         "hash = (SELECT hash FROM audit_events WHERE seq = (SELECT MAX(seq) FROM audit_events))",
     )
     problems = _verify(chain, trust.validation_context).problems
-    assert [(p.seq, p.kind) for p in problems] == [(EVENTS, "truncated")]
+    assert [(p.seq, p.kind) for p in problems] == [(EVENTS, "truncated"), (EVENTS, "seal")]
+    assert "no audit:seal event records it" in problems[1].message
 
 
 def test_a_forged_seal_is_refused(chain: Database, running_pki: RunningPki) -> None:
@@ -131,5 +137,94 @@ def test_a_forged_seal_is_refused(chain: Database, running_pki: RunningPki) -> N
     )
     trust = TrustStore.from_paths(anchors=[running_pki.pki.folder / "root-ca.pem"])
     problems = _verify(chain, trust.validation_context).problems
-    assert [p.kind for p in problems] == ["seal"]
-    assert "does not cover this head" in problems[0].message
+    assert {p.kind for p in problems} == {"seal"}
+    messages = " | ".join(p.message for p in problems)
+    assert "does not cover this head" in messages
+    assert "no audit:seal event records it" in messages  # the seal moved off its event
+    assert f"records a seal over #{EVENTS} that is no longer there" in messages
+
+
+def _rewrite_from(database: Database, seq: int, actor: str) -> None:
+    """What an insider with write access does: change an event, recompute every hash after
+    it and the head, so that the chain itself is consistent again."""
+    with database.sessions.begin() as session:
+        events = session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).all()
+        previous = GENESIS
+        for event in events:
+            if event.seq == seq:
+                event.actor = actor
+            event.prev_hash = previous
+            event.hash = hash_of(event)
+            previous = event.hash
+        head = session.get(AuditHead, 1)
+        assert head is not None
+        head.seq, head.hash = events[-1].seq, previous
+
+
+def _sealed(database: Database, stamper: LocalTimeStamper, anchors: Path) -> None:
+    with database.sessions.begin() as session:
+        seal_head(session, stamper, actor="kiemsoat", anchor_file=anchors)
+
+
+def test_deleting_the_seals_of_a_rewritten_chain_shows(
+    chain: Database, running_pki: RunningPki, tmp_path: Path
+) -> None:
+    stamper = LocalTimeStamper(running_pki.services.tsa)
+    _sealed(chain, stamper, tmp_path / "anchors.log")
+    _rewrite_from(chain, 3, "ke-gian")
+    _run(chain, "DELETE FROM audit_seals")
+    problems = _verify(chain).problems
+    assert [(p.seq, p.kind) for p in problems] == [(EVENTS, "seal")]
+    assert "no longer there (deleted)" in problems[0].message
+
+
+def test_a_rewritten_chain_sealed_again_disagrees_with_the_anchor_outside(
+    chain: Database, running_pki: RunningPki, tmp_path: Path
+) -> None:
+    """The insider also removes the seal and its event, recomputes everything and seals
+    the new head through the timestamp service: only the anchor file still knows."""
+    stamper = LocalTimeStamper(running_pki.services.tsa)
+    anchors = tmp_path / "anchors.log"
+    _sealed(chain, stamper, anchors)
+    assert anchors.read_text().count("\n") == 1
+    _run(chain, "DELETE FROM audit_seals", f"DELETE FROM audit_events WHERE seq = {EVENTS + 1}")
+    _rewrite_from(chain, 3, "ke-gian")
+    with chain.sessions.begin() as session:
+        seal_head(session, stamper, actor="kiemsoat")  # re-sealed, not anchored
+    assert _verify(chain).intact  # the database alone tells nothing
+    log = read_anchors(anchors)
+    with chain.sessions() as session:
+        report = verify_chain(session, anchors=log.anchors)
+    assert [(p.seq, p.kind) for p in report.problems] == [(EVENTS, "anchor")]
+    assert "rewritten in the database" in report.problems[0].message
+
+
+def test_a_head_sealed_later_than_its_event_says_is_reported(
+    chain: Database, running_pki: RunningPki, tmp_path: Path
+) -> None:
+    stamper = LocalTimeStamper(running_pki.services.tsa)
+    _sealed(chain, stamper, tmp_path / "anchors.log")
+    # Back-date the seal's event by a day (and recompute): its timestamp cannot be moved.
+    with chain.sessions.begin() as session:
+        event = session.scalars(select(AuditEvent).where(AuditEvent.seq == EVENTS + 1)).one()
+        event.occurred_at = event.occurred_at - timedelta(days=1)
+    _rewrite_from(chain, 0, "")
+    problems = _verify(chain).problems
+    assert [(p.seq, p.kind) for p in problems] == [(EVENTS, "seal")]
+    assert "sealed again later" in problems[0].message
+
+
+def test_the_anchor_file_is_appended_never_rewritten(
+    chain: Database, running_pki: RunningPki, tmp_path: Path
+) -> None:
+    stamper = LocalTimeStamper(running_pki.services.tsa)
+    anchors = tmp_path / "anchors.log"
+    _sealed(chain, stamper, anchors)
+    first = anchors.read_bytes()
+    _sealed(chain, stamper, anchors)
+    assert anchors.read_bytes().startswith(first)
+    log = read_anchors(anchors)
+    assert [a.seq for a in log.anchors] == [EVENTS, EVENTS + 1] and log.unreadable == ()
+    assert stat.S_IMODE(anchors.stat().st_mode) == 0o600
+    with chain.sessions() as session:
+        assert verify_chain(session, anchors=log.anchors).intact
