@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from basics.text import OffsetStyle, nfc
+from signing.limits import PdfLimits
 
 from .errors import ConfigError
 
@@ -178,6 +179,28 @@ class DistributionConfig:
 
 
 @dataclass(frozen=True)
+class LimitsConfig:
+    """What a PDF may be, and what working on one may take (each in its own worker)."""
+
+    max_pages: int = 2000
+    max_page_side_mm: int = 5000
+    max_depth: int = 64
+    max_inflated_mb: int = 256
+    max_image_megapixels: int = 200
+    worker_memory_mb: int = 1024
+    worker_seconds: int = 60  # registering, preparing, page pictures ([web] verify_seconds)
+
+    def pdf(self) -> PdfLimits:
+        return PdfLimits(
+            max_pages=self.max_pages,
+            max_page_side_mm=self.max_page_side_mm,
+            max_depth=self.max_depth,
+            max_inflated_mb=self.max_inflated_mb,
+            max_image_megapixels=self.max_image_megapixels,
+        )
+
+
+@dataclass(frozen=True)
 class AuditConfig:
     seal_minutes: int = 60
     anchor_file: str = "audit-anchors.log"  # every seal's head, outside the database
@@ -197,6 +220,7 @@ class Config:
     trust: TrustConfig = field(default_factory=TrustConfig)
     web: WebConfig = field(default_factory=WebConfig)
     audit: AuditConfig = field(default_factory=AuditConfig)
+    limits: LimitsConfig = field(default_factory=LimitsConfig)
     distribution: DistributionConfig = field(default_factory=DistributionConfig)
     source: str = field(default="", compare=False)
 

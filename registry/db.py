@@ -23,7 +23,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from .errors import ConfigError, NotInitialisedError, RegistryError
 from .private_files import private_file
 
-__all__ = ["make_engine", "make_session_factory", "migrate", "require_current_schema"]
+__all__ = [
+    "READING",
+    "READING_OPTION",
+    "make_engine",
+    "make_session_factory",
+    "migrate",
+    "require_current_schema",
+]
 
 # Issuing holds the lock while it signs (~0.3 s); eight busy writers on two cores can keep
 # one waiting a long time, and SQLite's busy handler is not first-come first-served.
@@ -57,6 +64,10 @@ def _redact(url: str) -> str:
     return scheme + sep + rest
 
 
+READING_OPTION = "sovanban_reading"
+READING = {READING_OPTION: True}  # engine.execution_options(**READING): read-only sessions
+
+
 def _tune_sqlite(engine: Engine) -> None:
     database = engine.url.database
     if database and database != ":memory:" and not database.startswith("file:"):
@@ -82,7 +93,10 @@ def _tune_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A writer takes the lock at once (a number drawn after a read is never stale); a
+        # reader does not take it at all, so it never waits behind a writer (WAL).
+        reading = connection.get_execution_options().get(READING_OPTION)
+        connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from .config import Config, load_config
-from .db import make_engine, make_session_factory
+from .db import READING, make_engine, make_session_factory
 from .private_files import lock_down
 from .storage import BlobStore, LocalBlobStore
 
@@ -31,6 +31,9 @@ class Instance:
     engine: Engine
     sessions: sessionmaker[Session]
     blobs: BlobStore
+    # Sessions for reading only: on SQLite they never take the write lock, so a page or a
+    # search never waits behind someone's write (the engine is shared).
+    reading_sessions: sessionmaker[Session]
 
 
 def resolve_path(folder: Path, configured: str) -> Path:
@@ -69,4 +72,5 @@ def instance_with_config(folder: Path, config: Config) -> Instance:
     """The instance in ``folder`` run with an already loaded ``config``."""
     engine = make_engine(config.database_url(folder))
     blobs = LocalBlobStore(resolve_path(folder, config.storage.path))
-    return Instance(folder, config, engine, make_session_factory(engine), blobs)
+    reading = make_session_factory(engine.execution_options(**READING))
+    return Instance(folder, config, engine, make_session_factory(engine), blobs, reading)

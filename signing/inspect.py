@@ -10,8 +10,9 @@ from typing import Any
 from basics.text import nfc
 
 from .errors import UnusablePdfError
+from .limits import DEFAULT_LIMITS, PdfLimits, check_limits
 
-__all__ = ["PdfFacts", "field_values", "inspect_pdf", "pdf_field_value"]
+__all__ = ["PdfFacts", "field_values", "inspect_pdf", "inspect_within", "pdf_field_value"]
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,12 @@ def inspect_pdf(data: bytes) -> PdfFacts:
     if page_count < 1:
         raise UnusablePdfError("the PDF has no pages")
     return PdfFacts(page_count, _extract_text(data), signature_fields)
+
+
+def inspect_within(data: bytes, limits: PdfLimits = DEFAULT_LIMITS) -> PdfFacts:
+    """:func:`inspect_pdf` of a file first checked against ``limits``."""
+    check_limits(data, limits)
+    return inspect_pdf(data)
 
 
 def _extract_text(data: bytes) -> str:

@@ -18,9 +18,16 @@ from dataclasses import dataclass
 from basics.text import fold, nfc
 
 from .errors import UnusablePdfError
-from .prepare import Box, Placement
+from .limits import DEFAULT_LIMITS, PdfLimits, check_limits
+from .prepare import Box, Placement, prepare_pdf
 
-__all__ = ["ORGANISATION_WIDTH", "SEAL_SIZE", "PlacementNotFound", "find_placement"]
+__all__ = [
+    "ORGANISATION_WIDTH",
+    "SEAL_SIZE",
+    "PlacementNotFound",
+    "find_placement",
+    "place_and_prepare",
+]
 
 SEAL_SIZE = 100.0  # points: a 35 mm seal at real size
 ORGANISATION_WIDTH = 160.0  # the seal and, under it, the body's e-mail and signing time
@@ -160,3 +167,21 @@ def find_placement(pdf: bytes, *, signer_name: str) -> Placement:
     if number is None or date is None or signatures is None:
         raise PlacementNotFound("cannot place the fields: not found " + "; ".join(missing))
     return Placement(number=number, date=date, signer=signatures[0], organisation=signatures[1])
+
+
+def place_and_prepare(
+    draft: bytes,
+    signer_name: str,
+    fallback: Placement | None,
+    limits: PdfLimits = DEFAULT_LIMITS,
+) -> bytes:
+    """The draft checked against ``limits``, its fields placed from its text (or at the
+    ``fallback`` boxes when the text does not show where) and added (prepare.py)."""
+    check_limits(draft, limits)
+    try:
+        placement = find_placement(draft, signer_name=signer_name)
+    except PlacementNotFound:
+        if fallback is None:
+            raise
+        placement = fallback
+    return prepare_pdf(draft, placement)

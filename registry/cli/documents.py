@@ -15,9 +15,11 @@ from ..services.drafting.documents import (
     DraftRequest,
     find_document,
     list_documents,
+    read_draft,
     read_revision,
     register_draft,
 )
+from ..services.workers import pdf_workers
 from .context import CommandContext, echo_json, pass_app, write_file_atomically
 
 __all__ = [
@@ -88,9 +90,16 @@ def register_command(
         drafting_unit=drafting_unit,
         file_name=path.name,
     )
+    # Read in a worker first, with no transaction open (a long file holds no lock).
+    facts = read_draft(pdf_workers(app.instance()).inspect, data, path.name)
     with app.unit_of_work() as session:
         document = register_draft(
-            session, app.instance().blobs, app.issuer(session), request, actor=app.actor
+            session,
+            app.instance().blobs,
+            app.issuer(session),
+            request,
+            actor=app.actor,
+            inspect=lambda _pdf: facts,
         )
         document_id = document.id
     click.echo(document_id)

@@ -19,7 +19,8 @@ from ..services.archive.importing import (
     outcomes_csv,
     tally,
 )
-from ..services.verification.verify import trust_material
+from ..services.verification.pool import pool_for
+from ..services.workers import pdf_workers
 from .context import CommandContext, echo_json, pass_app, write_file_atomically
 
 __all__ = ["import_command"]
@@ -49,7 +50,7 @@ def import_command(
     found = archive_files(root)
     if not found.pdfs and not found.links:
         raise InputError(f"{folder}: no .pdf file in it")
-    material = trust_material(instance)
+    verification, workers = pool_for(instance), pdf_workers(instance)
     outcomes = [link_refused(str(link.relative_to(root))) for link in found.links]
     with click.progressbar(found.pdfs, label="importing", file=sys.stderr) as bar:
         for path in bar:
@@ -68,7 +69,8 @@ def import_command(
                         name=name,
                         actor=app.actor,
                         secrecy=Secrecy(secrecy),
-                        material=material,
+                        verify=lambda pdf: verification.report(pdf, 30.0),
+                        inspect=workers.inspect,
                     )
                 )
     with app.unit_of_work() as session:

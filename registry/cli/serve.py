@@ -7,7 +7,7 @@ import os
 import click
 
 from ..services.setup.pki import pki_folder, pki_services
-from ..services.verification.pool import close_pools
+from ..services.workers import close_pools
 from .context import CommandContext, pass_app
 from .stopping import stopped_by_sigterm
 

@@ -31,6 +31,7 @@ from ..services.setup.keys import (
     secret_variable,
 )
 from ..services.setup.signing_tools import SigningTools, signing_tools, timestamping_secret
+from ..services.workers import pdf_workers
 from .context import CommandContext, pass_app, read_secret, write_file_atomically
 
 __all__ = [
@@ -73,6 +74,8 @@ def prepare_command(app: CommandContext, key: str) -> None:
             find_document(session, key),
             actor=app.actor,
             fallback=configured_placement(app.instance().config.signing.placement),
+            prepare=pdf_workers(app.instance()).prepare,
+            release=session.rollback,  # nothing written yet: no lock held while it works
         )
 
 

@@ -17,7 +17,7 @@ from signing.errors import SigningError, UnusablePdfError
 
 from ..config import KeyConfig
 from ..errors import InputError, NotFoundError, RegistryError
-from ..models import Document, FileKind
+from ..models import Document, FileKind, User
 from ..services.archive.search import search_documents
 from ..services.drafting.document_json import document_summary, document_view
 from ..services.drafting.documents import find_document, register_draft
@@ -32,8 +32,9 @@ from ..services.people.access import can_see
 from ..services.people.accounts import user_for_token
 from ..services.setup.keys import open_configured_signer, organisation_key, personal_key
 from ..services.setup.reference_data import current_issuer
+from ..services.workers import pdf_workers
 from .auth import roles_required
-from .context import db_session, instance_of, signing_tools_of, viewer
+from .context import db_session, end_transaction, instance_of, signing_tools_of, viewer
 from .forms import draft_request, well_formed
 from .messages import shown
 from .public import verify_upload
@@ -54,11 +55,12 @@ def token_user() -> None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         abort(401, "use Authorization: Bearer <token>")
-    user = user_for_token(db_session(), token.strip())
-    if user is None:
+    with instance_of().sessions.begin() as writing:  # last_used_at, in a write of its own
+        found = user_for_token(writing, token.strip())
+        user_id = found.id if found is not None else None
+    if user_id is None:
         abort(401, "the token is unknown, revoked, or its account is inactive")
-    db_session().commit()  # last_used_at
-    g.user = user
+    g.user = db_session().get(User, user_id)
 
 
 def _document(key: str) -> Document:
@@ -148,7 +150,15 @@ def register() -> Any:
     draft = draft_request(request.form, upload.read(), upload.filename)
     database = db_session()
     issuer = current_issuer(database, instance_of().config)
-    created = register_draft(database, instance_of().blobs, issuer, draft, actor=g.user.login)
+    end_transaction()  # nothing written yet: no lock held while a worker reads the PDF
+    created = register_draft(
+        database,
+        instance_of().blobs,
+        issuer,
+        draft,
+        actor=g.user.login,
+        inspect=pdf_workers(instance_of()).inspect,
+    )
     return _done(created, 201)
 
 
@@ -158,7 +168,13 @@ def prepare(document_id: int) -> Any:
     found = _document(str(document_id))
     fallback = configured_placement(instance_of().config.signing.placement)
     prepare_document(
-        db_session(), instance_of().blobs, found, actor=g.user.login, fallback=fallback
+        db_session(),
+        instance_of().blobs,
+        found,
+        actor=g.user.login,
+        fallback=fallback,
+        prepare=pdf_workers(instance_of()).prepare,
+        release=end_transaction,
     )
     return _done(found)
 

@@ -24,8 +24,17 @@ from ..services.issuing.withdrawal import withdraw_and_recall
 from ..services.people.users import active_signers, find_user
 from ..services.setup.keys import open_configured_signer, organisation_key
 from ..services.setup.reference_data import current_issuer
+from ..services.workers import pdf_workers
 from .auth import roles_required
-from .context import db_session, instance_of, page_number, signing_tools_of, viewer
+from .context import (
+    db_session,
+    end_transaction,
+    instance_of,
+    page_number,
+    signing_tools_of,
+    viewer,
+    writes,
+)
 from .forms import draft_request
 from .messages import shown
 from .workspace import visible_document
@@ -102,7 +111,15 @@ def register() -> Any:
         pdf, name = _draft_pdf(form, signer)
         draft = draft_request(form, pdf, name)
         issuer = current_issuer(database, instance_of().config)
-        document = register_draft(database, instance_of().blobs, issuer, draft, actor=g.user.login)
+        end_transaction()  # nothing written yet: no lock held while a worker reads the PDF
+        document = register_draft(
+            database,
+            instance_of().blobs,
+            issuer,
+            draft,
+            actor=g.user.login,
+            inspect=pdf_workers(instance_of()).inspect,
+        )
     except InputError as exc:
         database.rollback()
         message = shown(exc.message)
@@ -125,6 +142,8 @@ def prepare(document_id: int) -> Any:
         document,
         actor=g.user.login,
         fallback=configured_placement(instance_of().config.signing.placement),
+        prepare=pdf_workers(instance_of()).prepare,
+        release=end_transaction,
     )
     database.commit()
     return redirect(url_for("workspace.document_page", document_id=document_id))
@@ -165,6 +184,7 @@ def withdraw(document_id: int) -> Any:
 
 @clerk.get("/so-van-ban")
 @roles_required("clerk", "auditor")
+@writes
 def register_book() -> Any:
     """Sổ đăng ký văn bản đi of one term or year; ``?dinh_dang=csv`` downloads it."""
     database = db_session()

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import secrets
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from flask import current_app, g, session
+from flask import current_app, g, request, session
 from sqlalchemy.orm import Session
 
 from basics.files import write_atomically
@@ -36,6 +37,7 @@ __all__ = [
     "session_secret",
     "signing_tools_of",
     "viewer",
+    "writes",
 ]
 
 
@@ -45,11 +47,25 @@ def instance_of(app: Any = None) -> Instance:
 
 
 def db_session() -> Session:
-    """This request's database session; a view that changes something commits it."""
+    """This request's database session; a view that changes something commits it. A GET
+    reads only (on SQLite it never takes the write lock), unless its view is ``@writes``."""
     if "db_session" not in g:
-        g.db_session = instance_of().sessions()
+        instance = instance_of()
+        view = current_app.view_functions.get(request.endpoint or "")
+        reading = request.method in ("GET", "HEAD") and not getattr(view, WRITES, False)
+        g.db_session = (instance.reading_sessions if reading else instance.sessions)()
     found: Session = g.db_session
     return found
+
+
+WRITES = "sovanban_writes"
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def writes(view: View) -> View:
+    """Mark a GET view that changes the register (a download that is recorded)."""
+    setattr(view, WRITES, True)
+    return view
 
 
 def end_transaction() -> None:

@@ -33,7 +33,7 @@ from ..services.issuing.handoff import (
 )
 from ..services.verification.verify import trust_material
 from .auth import roles_required
-from .context import PAGE_POLICY, db_session, instance_of, signing_tools_of
+from .context import PAGE_POLICY, db_session, instance_of, signing_tools_of, writes
 from .messages import shown
 from .workspace import visible_document
 
@@ -96,6 +96,7 @@ def plugin_script() -> Any:
 
 
 @handoff.get("/ban-giao/<token>/tai-ve")
+@writes
 def download(token: str) -> Any:
     database = db_session()
     try:

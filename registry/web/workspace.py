@@ -11,7 +11,7 @@ from typing import Any
 from flask import Blueprint, abort, g, render_template, request, send_file
 
 from signing.errors import SigningError
-from signing.preview import pages_to_show, render_page
+from signing.preview import pages_to_show
 
 from ..errors import NotFoundError
 from ..models import AuditEvent, Document, DocumentStatus, FileKind, Secrecy
@@ -20,8 +20,10 @@ from ..services.archive.search import SearchQuery, search_documents
 from ..services.drafting.documents import document_types, read_revision
 from ..services.people.access import can_see
 from ..services.people.users import active_signers
+from ..services.workers import pdf_workers
 from .auth import roles_required
-from .context import db_session, instance_of, page_number, viewer
+from .context import db_session, end_transaction, instance_of, page_number, viewer
+from .messages import shown
 
 __all__ = ["pdf_response", "search_query_from", "visible_document", "workspace"]
 
@@ -115,7 +117,7 @@ def _rendered(sha256: str, data: bytes, page: int) -> bytes:
         if (sha256, page) in _pictures:
             _pictures.move_to_end((sha256, page))
             return _pictures[(sha256, page)]
-    png = render_page(data, page - 1)
+    png = pdf_workers(instance_of()).render(data, page - 1)
     with _pictures_lock:
         _pictures[(sha256, page)] = png
         while len(_pictures) > 64:
@@ -129,10 +131,11 @@ def page_image(document_id: int, page: int) -> Any:
     """A page of the newest revision, its number, date and signature fields outlined."""
     document = visible_document(document_id)
     stored, data = read_revision(document, instance_of().blobs)
+    end_transaction()  # the picture is drawn in a worker, with nothing held here
     try:
         png = _rendered(stored.sha256, data, page)
-    except SigningError:
-        abort(404)
+    except SigningError as exc:
+        abort(422, shown(exc.message))
     return send_file(io.BytesIO(png), mimetype="image/png", max_age=0)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -22,9 +23,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from basics.text import fold, vietnam_date
-from signing.errors import SigningError, UnusablePdfError
-from signing.inspect import inspect_pdf
-from signing.verify.engine import verify_pdf
+from signing.errors import UnusablePdfError
+from signing.inspect import PdfFacts, inspect_within
 from signing.verify.report import FAILED, DocumentReport
 
 from ...audit import AuditAction, record_event
@@ -43,7 +43,7 @@ from ...numbering import record_number, series_gaps
 from ...search_text import refresh_search_text
 from ...storage import BlobStore
 from ..setup.reference_data import current_issuer
-from ..verification.verify import TrustMaterial, instance_roles, trust_material
+from ..verification.verify import verify_for_instance
 from .register_book import inert
 from .text_facts import ReadFacts, marked_secrecy, read_facts
 
@@ -135,25 +135,34 @@ def import_file(
     name: str,
     actor: str,
     secrecy: Secrecy = Secrecy.NONE,
-    material: TrustMaterial | None = None,
+    verify: Callable[[bytes], DocumentReport] | None = None,
+    inspect: Callable[[bytes], PdfFacts] = inspect_within,
 ) -> ImportOutcome:
-    """Verify one archived PDF and register it; the caller commits. ``secrecy``: the least
-    the document gets (a higher mark in its text wins). ``material``: the trust material,
-    when the caller imports many files (read once)."""
-    material = material or trust_material(instance)
+    """Verify and read one archived PDF, then register it; the caller commits. ``verify``
+    and ``inspect`` run before the session is used (the command line gives workers: a
+    hostile file in the archive costs a worker, and no transaction waits on it); without
+    ``verify`` the file is verified here. ``secrecy``: the least the document gets (a
+    higher mark in its text wins)."""
     try:
-        report = verify_pdf(
-            data,
-            trust=material.store,
-            roles=instance_roles(session, instance),
-            crls=material.crls,
-            time_limit=30.0,
-        )
+        if verify is not None:
+            report = verify(data)
+            facts = inspect(data)
+        else:
+            facts = inspect(data)
+            report = verify_for_instance(session, instance, data, time_limit=30.0)
     except UnusablePdfError as exc:
         return ImportOutcome(name, ImportStatus.UNREADABLE, notes=(exc.message,))
     issuer = current_issuer(session, instance.config)
     return import_pdf(
-        session, instance.blobs, issuer, data, report, name=name, actor=actor, secrecy=secrecy
+        session,
+        instance.blobs,
+        issuer,
+        data,
+        report,
+        facts,
+        name=name,
+        actor=actor,
+        secrecy=secrecy,
     )
 
 
@@ -173,12 +182,14 @@ def import_pdf(
     issuer: Issuer,
     data: bytes,
     report: DocumentReport,
+    pdf: PdfFacts,
     *,
     name: str,
     actor: str,
     secrecy: Secrecy = Secrecy.NONE,
 ) -> ImportOutcome:
-    """Register one archived PDF; the caller verified it (``report``) and commits."""
+    """Register one archived PDF; the caller verified it (``report``), read it (``pdf``)
+    and commits."""
     existing = session.scalars(
         select(DocumentFile).where(DocumentFile.sha256 == report.sha256)
     ).first()
@@ -186,10 +197,6 @@ def import_pdf(
         return ImportOutcome(
             name, ImportStatus.SKIPPED, existing.document_id, notes=("already in the register",)
         )
-    try:
-        pdf = inspect_pdf(data)
-    except SigningError as exc:
-        return ImportOutcome(name, ImportStatus.UNREADABLE, notes=(exc.message,))
     if not report.signatures:
         return ImportOutcome(
             name, ImportStatus.UNREADABLE, notes=("no signature: not an issued document",)

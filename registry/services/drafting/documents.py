@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from basics.text import nfc
 from signing.errors import UnusablePdfError
-from signing.inspect import inspect_pdf
+from signing.inspect import PdfFacts, inspect_within
 
 from ...audit import AuditAction, record_event
 from ...errors import InputError, NotFoundError
@@ -46,6 +46,7 @@ __all__ = [
     "get_type",
     "issued_documents",
     "list_documents",
+    "read_draft",
     "read_revision",
     "register_draft",
     "signer_queue",
@@ -94,24 +95,37 @@ def get_type(session: Session, issuer: Issuer, code: str) -> DocumentType:
     return doc_type
 
 
+def read_draft(inspect: Callable[[bytes], PdfFacts], pdf: bytes, name: str) -> PdfFacts:
+    """``inspect(pdf)``, a file that cannot be used refused as the user's input."""
+    try:
+        return inspect(pdf)
+    except UnusablePdfError as exc:
+        raise InputError(f"{name}: {exc.message}") from exc
+
+
 def register_draft(
-    session: Session, blobs: BlobStore, issuer: Issuer, request: DraftRequest, *, actor: str
+    session: Session,
+    blobs: BlobStore,
+    issuer: Issuer,
+    request: DraftRequest,
+    *,
+    actor: str,
+    inspect: Callable[[bytes], PdfFacts] = inspect_within,
 ) -> Document:
-    """Register a draft PDF with its metadata; the blob is stored before the caller commits."""
+    """Register a draft PDF with its metadata; the blob is stored before the caller commits.
+    The PDF is read (``inspect``) before the session is used: a caller that has no
+    transaction open holds none while a long file is read."""
     subject = nfc(" ".join(request.subject.split()))
     if not subject:
         raise InputError("the subject (trích yếu) must not be empty")
     if len(subject) > MAX_SUBJECT:
         raise InputError(f"the subject is longer than {MAX_SUBJECT} characters")
+    name = request.file_name or "the draft"
+    facts = read_draft(inspect, request.pdf, name)
     doc_type = get_type(session, issuer, request.type_code)
     signer = get_user(session, request.signer_login)
     if "signer" not in signer.role_set:
         raise InputError(f"{signer.login} ({signer.full_name}) is not a signer")
-    name = request.file_name or "the draft"
-    try:
-        facts = inspect_pdf(request.pdf)
-    except UnusablePdfError as exc:
-        raise InputError(f"{name}: {exc.message}") from exc
     if facts.signature_fields:
         raise InputError(
             f"{name} is already signed ({', '.join(facts.signature_fields)}); "

@@ -8,6 +8,7 @@ to its series: nothing is consumed, the document stays as it was and can be issu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from pyhanko.sign import signers
@@ -16,10 +17,10 @@ from sqlalchemy.orm import Session
 from basics.text import iso_vietnam, vietnam_date, vietnamese_date_line
 from certs.identity import identity_of
 from signing.errors import SigningError
-from signing.inspect import inspect_pdf
+from signing.inspect import inspect_within
 from signing.keys import check_certificate_standing
-from signing.placement import PlacementNotFound, find_placement
-from signing.prepare import Box, Placement, prepare_pdf
+from signing.placement import place_and_prepare
+from signing.prepare import Box, Placement
 
 from ...audit import AuditAction, record_event
 from ...config import PlacementConfig
@@ -84,6 +85,10 @@ def _refuse_untrusted(signer: signers.Signer, tools: SigningTools) -> None:
         raise InputError(exc.message) from exc
 
 
+# The draft, the signer's name and the fallback boxes in; the prepared PDF out.
+Preparer = Callable[[bytes, str, Placement | None], bytes]
+
+
 def prepare_document(
     session: Session,
     blobs: BlobStore,
@@ -91,22 +96,26 @@ def prepare_document(
     *,
     actor: str,
     fallback: Placement | None = None,
+    prepare: Preparer = place_and_prepare,
+    release: Callable[[], None] = lambda: None,
 ) -> None:
     """Draft → prepared: the number, date and both signature fields, placed from the text
-    (or at the configured ``fallback`` boxes when the text does not show where)."""
+    (or at the configured ``fallback`` boxes when the text does not show where).
+
+    The draft is read, then ``release()`` is called before the long work (the web ends its
+    reading transaction there, so that no lock is held while a large file is prepared);
+    the document is checked again before the prepared file is stored."""
     _require(document, DocumentStatus.DRAFT, "prepared")
     _, draft = read_revision(document, blobs, FileKind.DRAFT)
+    document_id, signer_name = document.id, document.signer_name
+    release()
     try:
-        try:
-            placement = find_placement(draft, signer_name=document.signer_name)
-        except PlacementNotFound:
-            if fallback is None:
-                raise
-            placement = fallback
-        prepared = prepare_pdf(draft, placement)
+        prepared = prepare(draft, signer_name, fallback)
     except SigningError as exc:
         hint = "" if fallback else " (or configure [signing.placement])"
-        raise InputError(f"document #{document.id}: {exc.message}{hint}") from exc
+        raise InputError(f"document #{document_id}: {exc.message}{hint}") from exc
+    session.refresh(document)  # another clerk may have prepared it meanwhile
+    _require(document, DocumentStatus.DRAFT, "prepared")
     digest = _store(session, blobs, document, FileKind.PREPARED, prepared)
     document.status = DocumentStatus.PREPARED
     record_event(
@@ -263,7 +272,7 @@ def attach_file(
     if document.number is None:
         raise InputError(f"document #{document.id} has no number")
     try:
-        facts = inspect_pdf(attachment)
+        facts = inspect_within(attachment)
     except SigningError as exc:
         raise InputError(f"{name or 'the attachment'}: {exc.message}") from exc
     if facts.signature_fields:

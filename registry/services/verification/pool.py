@@ -1,4 +1,5 @@
-"""Verification in worker processes, so that a hostile file cannot hold a web thread.
+"""Verification in worker processes (services/workers.py), so that a hostile file cannot
+hold a web thread or the web process's memory.
 
 Each worker opens the instance once and verifies in its own main thread, where the
 per-file time limit (SIGALRM) works; a worker stuck past the limit anyway (inside C code)
@@ -7,24 +8,21 @@ is killed with its pool, and the pool is started again.
 
 from __future__ import annotations
 
-import atexit
-import multiprocessing
 import threading
-import time
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from signing.errors import UnusablePdfError
+from signing.limits import PdfLimits, check_limits
+from signing.verify.report import DocumentReport
 
 from ...config import Config
 from ...instance import Instance, instance_with_config
 from ..people.access import Viewer
+from ..workers import WorkerPool, keep
 
-__all__ = ["VerificationPool", "Verified", "close_pools", "pool_for"]
+__all__ = ["VerificationPool", "Verified", "pool_for"]
 
 _worker_instance: Instance | None = None
 
@@ -34,13 +32,15 @@ def _open_instance(folder: Path, config: Config) -> None:
     _worker_instance = instance_with_config(folder, config)
 
 
-def _verify(data: bytes, lang: str, time_limit: float, pages: bool, viewer: Viewer) -> Verified:
+def _verify(
+    data: bytes, lang: str, time_limit: float, pages: bool, viewer: Viewer, limits: PdfLimits
+) -> Verified:
     from signing.preview import pages_to_show, render_page
 
     from .verify import verify_for_instance
 
     assert _worker_instance is not None, "the worker opens its instance first"
-    with _worker_instance.sessions() as session:
+    with _worker_instance.reading_sessions() as session:
         report = verify_for_instance(
             session, _worker_instance, data, time_limit=time_limit, viewer=viewer
         )
@@ -49,13 +49,22 @@ def _verify(data: bytes, lang: str, time_limit: float, pages: bool, viewer: View
         over = {overlay.field for overlay in report.overlays}
         also = [overlay.page - 1 for overlay in report.overlays]
         try:
+            check_limits(data, limits)  # pictures are drawn only of a file within the limits
             images = [
                 (index + 1, render_page(data, index, over_signed=over))
                 for index in pages_to_show(data, also=also)
             ]
-        except UnusablePdfError:
+        except (UnusablePdfError, MemoryError):
             images = []  # the verdict stands; only the picture is missing
     return Verified(report.as_dict(lang), tuple(images))
+
+
+def _report(data: bytes, time_limit: float) -> DocumentReport:
+    from .verify import verify_for_instance
+
+    assert _worker_instance is not None, "the worker opens its instance first"
+    with _worker_instance.reading_sessions() as session:
+        return verify_for_instance(session, _worker_instance, data, time_limit=time_limit)
 
 
 @dataclass(frozen=True)
@@ -67,66 +76,34 @@ class Verified:
 
 
 class VerificationPool:
+    """Verification workers: each opens the instance once, under the memory ceiling."""
+
     def __init__(self, folder: Path, config: Config, workers: int = 2) -> None:
-        self._args = (folder, config)
-        self._workers = workers
-        self._lock = threading.Lock()
-        self._executor: ProcessPoolExecutor | None = None
-
-    def _pool(self) -> ProcessPoolExecutor:
-        with self._lock:
-            if self._executor is None:
-                self._executor = ProcessPoolExecutor(
-                    max_workers=self._workers,
-                    mp_context=multiprocessing.get_context("forkserver"),
-                    initializer=_open_instance,
-                    initargs=self._args,
-                )
-            return self._executor
-
-    def _restart(self, broken: ProcessPoolExecutor) -> None:
-        with self._lock:
-            if self._executor is broken:
-                self._executor = None
-        for process in list(getattr(broken, "_processes", {}).values()):
-            process.kill()
-        broken.shutdown(wait=False, cancel_futures=True)
+        self._pool = keep(
+            WorkerPool(
+                workers=workers,
+                memory_mb=config.limits.worker_memory_mb,
+                setup=_open_instance,
+                setup_args=(folder, config),
+            )
+        )
+        self._limits = config.limits.pdf()
 
     def verify(
         self, data: bytes, lang: str, time_limit: float, viewer: Viewer, *, pages: bool = False
     ) -> Verified:
         """The report, the register's part as ``viewer`` may see it; :class:`UnusablePdfError`
         for unusable or runaway files."""
-        pool = self._pool()
-        future = pool.submit(_verify, data, lang, time_limit, pages, viewer)
-        try:
-            return future.result(timeout=time_limit + 15)
-        except FutureTimeout:
-            self._restart(pool)
-            raise UnusablePdfError(
-                f"verification took longer than {time_limit:g} s: refused"
-            ) from None
-        except BrokenProcessPool:
-            self._restart(pool)
-            raise UnusablePdfError(
-                "the verification worker stopped on this file: refused"
-            ) from None
+        return self._pool.run(
+            _verify, data, lang, time_limit, pages, viewer, self._limits, seconds=time_limit + 15
+        )
 
-    def close(self, grace: float = 5.0) -> None:
-        """Stop the workers: waiting verifications are cancelled, a running one has
-        ``grace`` seconds to finish before its worker is killed."""
-        with self._lock:
-            executor, self._executor = self._executor, None
-        if executor is None:
-            return
-        processes = list((getattr(executor, "_processes", None) or {}).values())
-        executor.shutdown(wait=False, cancel_futures=True)
-        deadline = time.monotonic() + grace
-        for process in processes:
-            process.join(max(0.0, deadline - time.monotonic()))
-            if process.is_alive():
-                process.kill()
-                process.join(1.0)
+    def report(self, data: bytes, time_limit: float) -> DocumentReport:
+        """The report itself, as the operator sees it (for imports)."""
+        return self._pool.run(_report, data, time_limit, seconds=time_limit + 15)
+
+    def close(self) -> None:
+        self._pool.close()
 
 
 _pools: dict[tuple[Path, Config], VerificationPool] = {}
@@ -141,14 +118,3 @@ def pool_for(instance: Instance, workers: int = 2) -> VerificationPool:
         if pool is None:
             pool = _pools[key] = VerificationPool(instance.folder, instance.config, workers)
         return pool
-
-
-def close_pools() -> None:
-    """Stop every pool of this process (a server calls it when it stops; at exit too)."""
-    with _pools_lock:
-        pools = list(_pools.values())
-    for pool in pools:
-        pool.close()
-
-
-atexit.register(close_pools)
