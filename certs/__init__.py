@@ -6,3 +6,8 @@ import warnings
 # characters, and real Vietnamese organisation names ("Đảng ủy Khối các cơ quan …") exceed
 # 64 bytes within the bound. Every certificate we parse would warn: silence this one.
 warnings.filterwarnings("ignore", message="Attribute's length must be", category=UserWarning)
+
+# cryptography 51 deprecates DSA, and pyHanko imports its DSA key class at import time: the
+# warning is about pyHanko's imports, not a key of ours (we make and accept no DSA keys), and
+# would otherwise print on every command's stderr.
+warnings.filterwarnings("ignore", message="DSA is deprecated", category=UserWarning)

@@ -58,9 +58,18 @@ class CommandContext:
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
-        """One transaction for the whole command: committed at the end, or not at all."""
-        with self.instance().sessions.begin() as session:
+        """One unit of work for the whole command: committed at the end, or not at all. A
+        service may roll back what it has only read (to hold no lock during long work); the
+        session then begins again, which ``sessions.begin()`` would refuse."""
+        session = self.instance().sessions()
+        try:
             yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
 
     def issuer(self, session: Session) -> Issuer:
         return current_issuer(session, self.instance().config)
