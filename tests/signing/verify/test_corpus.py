@@ -22,6 +22,8 @@ from tests.support.pki import ORGANISATION, PASSPHRASE, SIGNER, RunningPki
 ROLES = Roles(frozenset({ORGANISATION.email}), frozenset({SIGNER.email}))
 # What a library's exception looks like when it is shown raw instead of said in words.
 _RAW = re.compile(r"\w+(Error|Exception)\(|<\w[\w.]* object at 0x|Traceback")
+# The corpus takes a minute to make: one worker makes it and runs every case.
+pytestmark = pytest.mark.xdist_group("corpus")
 
 
 @pytest.fixture(scope="session")
