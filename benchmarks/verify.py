@@ -60,6 +60,7 @@ def main() -> None:
         load_pkcs12_signer(pki.key_path("organisation"), PASSPHRASE),
         stamper,
         number_text="25",
+        number_line="Số 25-TB/ĐUK",
         date_text="Hà Tĩnh, ngày 20 tháng 4 năm 2023",
         email=office.email,
     )

@@ -13,6 +13,7 @@ so numbers are neither reused nor skipped.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Literal
@@ -20,6 +21,8 @@ from typing import Any, Literal
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+
+from basics.text import nfc
 
 from .audit import AuditAction, record_event
 from .errors import DuplicateNumberError, NumberingError, SeriesClosedError
@@ -31,6 +34,8 @@ __all__ = [
     "allocate_number",
     "close_series",
     "notation_for",
+    "number_in_field",
+    "number_line",
     "period_for",
     "record_number",
     "series_gaps",
@@ -58,6 +63,22 @@ class DocumentNumber:
     def so_line(self) -> str:
         """The number line of the document: ``Số 17-CTr/ĐUK`` or ``Số: 05/QĐ-UBND``."""
         return f"Số {self.rendered}" if self.scheme == "party" else f"Số: {self.rendered}"
+
+
+def number_line(entry: NumberEntry, issuer: Issuer) -> str:
+    """The number line a document issued with ``entry`` prints: ``Số 01-TB/ĐUK``."""
+    scheme: Scheme = "state" if issuer.scheme == "state" else "party"
+    return DocumentNumber(scheme, entry.number, entry.notation).so_line
+
+
+_IN_FIELD = re.compile(r"^\s*(?:Số\s*:?\s*)?(\d{1,8})(?=\D|$)")
+
+
+def number_in_field(value: str) -> int | None:
+    """The number a file's number field holds: "01" (a field over the blank) or the whole
+    line "Số 01-TB/ĐUK" (a field that prints its line); None when it holds none."""
+    found = _IN_FIELD.match(nfc(value))
+    return int(found.group(1)) if found else None
 
 
 @dataclass(frozen=True)

@@ -2,27 +2,46 @@
 
 The signer's stamp sits between the position line and the name: the handwritten
 signature image if there is one, with the signer's e-mail and the signing time. The
-organisation's stamp is the seal image (real size) with the body's e-mail and time under
-it; its field overlaps the left third of the signer's. Text is drawn with an embedded,
-pre-subset font covering Vietnamese; the default stamp font would garble it silently.
+organisation's stamp is the seal image (real size) over the left third of the signature,
+with the body's e-mail and time (and the QR code of the document's page, when the office
+publishes one). Where each goes was planned when the draft was prepared (block_layout.py,
+field_plans.py); a field prepared without a plan (configured boxes, older files) gets the
+plain styles below. Text is drawn with an embedded, pre-subset font covering Vietnamese;
+the default stamp font would garble it silently.
 """
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
+from typing import Any
 
 from pyhanko import stamp
 from pyhanko.pdf_utils import layout
+from pyhanko.pdf_utils.content import AppearanceContent, ResourceType
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
+from pyhanko.pdf_utils.generic import pdf_name
 from pyhanko.pdf_utils.images import PdfImage
 from pyhanko.pdf_utils.text import TextBoxStyle
+from pyhanko.pdf_utils.writer import init_xobject_dictionary
 
+from .block_layout import Rect, StampLayout
 from .errors import SigningError
+from .field_plans import LinePlan
+from .lettering import StampFonts, font_bytes, line_width, set_line
 
-__all__ = ["Appearance", "InMemoryFontFactory", "StampFonts"]
+__all__ = [
+    "Appearance",
+    "InMemoryFontFactory",
+    "PlannedStampStyle",
+    "StampFonts",
+    "line_appearance",
+]
+
+_LEADING = 1.2  # as block_layout.py reserves
+_ASCENT = 0.95  # of the size: from a text box's top to its first baseline
+_SMALLEST = 4.0  # points: a text set smaller to fit its box never goes below this
 
 
 @dataclass(frozen=True)
@@ -37,7 +56,7 @@ class InMemoryFontFactory(GlyphAccumulatorFactory):
             obj_stream = writer.prepare_object_stream()
         return GlyphAccumulator(
             writer=writer,
-            font_handle=io.BytesIO(_font_bytes(self.font_file)),
+            font_handle=io.BytesIO(font_bytes(Path(self.font_file))),
             font_size=self.font_size,
             ot_script_tag=self.ot_script_tag,
             ot_language_tag=self.ot_language_tag,
@@ -47,20 +66,118 @@ class InMemoryFontFactory(GlyphAccumulatorFactory):
         )
 
 
-@cache
-def _font_bytes(path: str) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except OSError as exc:
-        raise SigningError(f"cannot read the stamp font {path}: {exc.strerror}") from exc
-
-
 @dataclass(frozen=True)
-class StampFonts:
-    """Pre-subset font files (see :func:`signing.fonts.stamp_font`)."""
+class PlannedStampStyle(stamp.BaseStampStyle):
+    """A signature's appearance drawn where prepare planned it: the image fitted in its
+    box, the text lines (``text`` with the signing's parameters) in theirs, set smaller if
+    a line is wider than planned, and the QR code of ``%(url)s`` when planned."""
 
-    regular: Path
-    italic: Path
+    plan: StampLayout | None = None
+    image: Any = None  # a PIL image: each stamp embeds its own copy (no state shared by threads)
+    font: Path = Path()
+    text: str = "%(email)s\n%(time)s"
+    border_width: int = 0
+
+    def create_stamp(
+        self, writer: Any, box: layout.BoxConstraints, text_params: dict[str, Any]
+    ) -> Any:
+        return _PlannedStamp(writer, self, box, text_params)
+
+
+class _PlannedStamp(stamp.BaseStamp):
+    def __init__(
+        self,
+        writer: Any,
+        style: PlannedStampStyle,
+        box: layout.BoxConstraints,
+        params: dict[str, Any],
+    ) -> None:
+        super().__init__(writer=writer, style=style, box=box)
+        self.params = params
+
+    def render(self) -> bytes:
+        style: PlannedStampStyle = self.style
+        plan = style.plan
+        assert plan is not None
+        commands = [b"q"]
+        if plan.image is not None and style.image is not None:
+            commands.append(self._image(style.image, plan.image))
+        if plan.text.qr is not None and self.params.get("url"):
+            commands.append(self._qr(str(self.params["url"]), plan.text.qr))
+        commands.extend(self._text(style, plan))
+        commands.append(b"Q")
+        return b" ".join(commands)
+
+    def _image(self, picture: Any, area: Rect) -> bytes:
+        image = PdfImage(picture, writer=self.writer)
+        self.set_resource(ResourceType.XOBJECT, pdf_name("/SvbImage"), image.image_ref)
+        width, height = picture.width, picture.height
+        scale = min(area.width / width, area.height / height)
+        x = area.x0 + (area.width - width * scale) / 2
+        y = area.y0 + (area.height - height * scale) / 2
+        return b"q %g 0 0 %g %g %g cm /SvbImage Do Q" % (width * scale, height * scale, x, y)
+
+    def _qr(self, url: str, area: Rect) -> bytes:
+        import qrcode
+        from pyhanko.pdf_utils.qr import PdfStreamQRImage
+
+        code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M)
+        code.add_data(url)
+        code.make()
+        drawing = code.make_image(image_factory=PdfStreamQRImage).render_command_stream()
+        side = (code.modules_count + 2 * code.border) * code.box_size
+        xobject = init_xobject_dictionary(drawing, side, side)
+        xobject.compress()
+        writer = self.writer
+        assert writer is not None
+        self.set_resource(ResourceType.XOBJECT, pdf_name("/SvbQR"), writer.add_object(xobject))
+        scale = area.width / side
+        return b"q %g 0 0 %g %g %g cm /SvbQR Do Q" % (scale, scale, area.x0, area.y0)
+
+    def _text(self, style: PlannedStampStyle, plan: StampLayout) -> list[bytes]:
+        lines = (style.text % self.params).split("\n")
+        area = plan.text.rect
+        size = plan.text.size
+        widest = max(line_width(self.writer, style.font, line, size) for line in lines)
+        if widest > area.width:
+            size = max(_SMALLEST, size * area.width / widest)
+        commands = []
+        for index, line in enumerate(lines):
+            width = line_width(self.writer, style.font, line, size)
+            x = area.x0 if plan.text.align == "left" else area.x0 + (area.width - width) / 2
+            baseline = area.y1 - size * (_ASCENT + _LEADING * index)
+            commands.append(
+                set_line(self, self.writer, style.font, line, x=x, baseline=baseline, size=size)
+            )
+        return commands
+
+
+class LineAppearance(AppearanceContent):
+    """A text field's appearance that prints one line as its plan says (line_appearance)."""
+
+    def __init__(self, writer: Any, box: layout.BoxConstraints) -> None:
+        super().__init__(writer=writer, box=box)
+        self.data = b""
+
+    def render(self) -> bytes:
+        return self.data
+
+
+def line_appearance(
+    writer: Any, font: Path, text: str, plan: LinePlan, width: float, height: float
+) -> LineAppearance:
+    """``text`` printed in a field ``width`` × ``height`` as ``plan`` says: on its baseline,
+    in its size (smaller if it would not fit), centred on or starting at its anchor."""
+    content = LineAppearance(writer, layout.BoxConstraints(width=width, height=height))
+    size = plan.size
+    natural = line_width(writer, font, text, size)
+    if natural > width - 2:
+        size *= (width - 2) / natural
+        natural = width - 2
+    x = plan.anchor - natural / 2 if plan.align == "centre" else plan.anchor
+    x = min(max(x, 1.0), width - 1 - natural)
+    content.data = set_line(content, writer, font, text, x=x, baseline=plan.baseline, size=size)
+    return content
 
 
 class Appearance:
@@ -76,6 +193,8 @@ class Appearance:
     ) -> None:
         self.fonts = fonts
         self.qr_code = qr_code
+        self.signature_image = _image(signature_image)
+        self.seal_image = _image(seal_image)
         small = TextBoxStyle(font=InMemoryFontFactory(str(fonts.regular), font_size=7), font_size=7)
         mid, low, high = (
             layout.AxisAlignment.ALIGN_MID,
@@ -90,7 +209,7 @@ class Appearance:
             stamp_text="%(email)s\n%(time)s",
             text_box_style=small,
             border_width=0,
-            background=_image(signature_image),
+            background=self.signature_image,
             background_layout=image_below,
             background_opacity=1.0,
             inner_content_layout=text_above,  # e-mail and time under the position line
@@ -102,7 +221,7 @@ class Appearance:
             stamp_text="%(email)s\n%(time)s",
             text_box_style=small,
             border_width=0,
-            background=_image(seal_image),
+            background=self.seal_image,
             background_layout=image_above,
             background_opacity=1.0,
             inner_content_layout=text_below,
@@ -127,6 +246,14 @@ class Appearance:
             font_size=13,
             box_layout_rule=_rule(mid, mid, layout.InnerScaling.SHRINK_TO_FIT),
         )
+
+    def planned_signer(self, plan: StampLayout) -> PlannedStampStyle:
+        picture = self.signature_image.image if self.signature_image else None
+        return PlannedStampStyle(plan=plan, image=picture, font=self.fonts.regular)
+
+    def planned_seal(self, plan: StampLayout) -> PlannedStampStyle:
+        picture = self.seal_image.image if self.seal_image else None
+        return PlannedStampStyle(plan=plan, image=picture, font=self.fonts.regular)
 
 
 def _rule(

@@ -12,6 +12,7 @@ import os
 import tempfile
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 from importlib import metadata, resources
 from pathlib import Path
 
@@ -24,6 +25,7 @@ __all__ = [
     "font_faces",
     "missing_glyphs",
     "stamp_font",
+    "text_width",
 ]
 
 # Every Vietnamese letter with every tone, upper and lower case, and the đ.
@@ -189,3 +191,26 @@ def stamp_font(source: Path) -> Path:
     except OSError as exc:
         raise FontError(f"cannot prepare the stamp font from {source}: {exc}") from exc
     return target
+
+
+@cache
+def _advances(path: Path) -> tuple[dict[int, int], float]:
+    """Each character's advance width in font units, and the units per em."""
+    from fontTools.ttLib import TTFont, TTLibError
+
+    try:
+        with path.open("rb") as stream, TTFont(stream, lazy=True) as font:
+            cmap = font.getBestCmap() or {}
+            metrics = font["hmtx"].metrics
+            widths = {code: metrics[glyph][0] for code, glyph in cmap.items() if glyph in metrics}
+            return widths, float(font["head"].unitsPerEm)
+    except (OSError, TTLibError, AssertionError, KeyError) as exc:
+        raise FontError(f"{path}: not a readable TrueType/OpenType font ({exc})") from exc
+
+
+def text_width(path: Path, text: str, size: float) -> float:
+    """The width in points of ``text`` (NFC) set in the font at ``path`` at ``size``: the sum
+    of the advances, which is what a stamp's text takes without kerning."""
+    widths, units = _advances(path)
+    fallback = widths.get(ord("0"), units / 2)
+    return sum(widths.get(ord(ch), fallback) for ch in text) * size / units

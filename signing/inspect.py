@@ -12,7 +12,14 @@ from basics.text import nfc
 from .errors import UnusablePdfError
 from .limits import DEFAULT_LIMITS, PdfLimits, check_limits
 
-__all__ = ["PdfFacts", "field_values", "inspect_pdf", "inspect_within", "pdf_field_value"]
+__all__ = [
+    "PdfFacts",
+    "field_values",
+    "inspect_pdf",
+    "inspect_within",
+    "pdf_field_value",
+    "prints_its_line",
+]
 
 
 @dataclass(frozen=True)
@@ -92,3 +99,21 @@ def pdf_field_value(data: bytes, name: str) -> str:
     except Exception:  # noqa: BLE001 - unreadable: no value
         return ""
     return field_values(reader).get(name, "")
+
+
+def prints_its_line(data: bytes, name: str) -> bool:
+    """Whether the text field ``name`` of ``data`` was prepared to print its whole line
+    ("Số 01-TB/ĐUK") rather than to lie over the blank ("01")."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    from .field_plans import line_plan_of
+
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        for reference in reader.root["/AcroForm"]["/Fields"]:
+            field = reference.get_object()
+            if str(field.get("/T", "")) == name:
+                return line_plan_of(field) is not None
+    except Exception:  # noqa: BLE001 - unreadable: no plan
+        return False
+    return False

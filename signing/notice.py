@@ -17,6 +17,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from pyhanko.pdf_utils import generic, layout
+from pyhanko.pdf_utils.content import AppearanceContent
 from pyhanko.pdf_utils.form_tools import (
     TextFieldContent,
     annot_width_height,
@@ -26,7 +27,6 @@ from pyhanko.pdf_utils.form_tools import (
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import FormFillingError, PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
 from pyhanko.sign.general import SigningError as LibrarySigningError
 from pyhanko.sign.timestamps import TimeStamper
@@ -36,8 +36,9 @@ from pyhanko_certvalidator import ValidationContext
 
 from basics.text import OffsetStyle, iso_vietnam
 
-from .appearance import Appearance
+from .appearance import Appearance, line_appearance
 from .errors import SigningError
+from .field_plans import line_plan_of, stamp_plan_of
 from .prepare import DATE_FIELD, NUMBER_FIELD, ORGANISATION_FIELD, SIGNER_FIELD
 
 __all__ = ["ATTACHMENT_FIELD", "BYTES_RESERVED", "NoticeSigning"]
@@ -96,9 +97,9 @@ class NoticeSigning:
             location=location or None,
         )
         writer = _writer(prepared)
-        return self._sign(
-            writer, meta, signer, timestamper, self.appearance.signer_style, email, at
-        )
+        plan = stamp_plan_of(_field(writer, SIGNER_FIELD))
+        style = self.appearance.planned_signer(plan) if plan else self.appearance.signer_style
+        return self._sign(writer, meta, signer, timestamper, style, email, at)
 
     def issue(
         self,
@@ -109,20 +110,27 @@ class NoticeSigning:
         number_text: str,
         date_text: str,
         email: str,
+        number_line: str = "",
         location: str = "",
         at: datetime | None = None,
         url: str = "",
     ) -> bytes:
         """Fill number and date and add the organisation's signature, in one update.
 
-        ``url`` (the document's public page) is required when the stamp carries a QR code.
+        A number field that prints its whole line (prepared with a plan) takes
+        ``number_line`` ("Số 01-TB/ĐUK"); one over the blank only takes ``number_text``
+        ("01"). ``url`` (the document's public page) is required when the stamp carries a
+        QR code.
         """
         if self.appearance.qr_code and not url:
             raise SigningError("the organisation's stamp has a QR code: give the document's URL")
         writer = _writer(signed)
         try:
-            _fill(writer, NUMBER_FIELD, number_text, self.appearance.number_style)
-            _fill(writer, DATE_FIELD, date_text, self.appearance.date_style)
+            planned = line_plan_of(_field(writer, NUMBER_FIELD)) is not None
+            if planned and not number_line:
+                raise SigningError("the number field prints its line: give the number line")
+            self._fill(writer, NUMBER_FIELD, number_line if planned else number_text, "number")
+            self._fill(writer, DATE_FIELD, date_text, "date")
         except (PdfError, FormFillingError, LibrarySigningError) as exc:
             raise SigningError(f"the notice was not prepared for issuing: {exc}") from exc
         meta = signers.PdfSignatureMetadata(
@@ -133,9 +141,36 @@ class NoticeSigning:
             location=location or None,
         )
         extra = {"url": url} if self.appearance.qr_code else {}
-        return self._sign(
-            writer, meta, signer, timestamper, self.appearance.seal_style, email, at, extra
-        )
+        plan = stamp_plan_of(_field(writer, ORGANISATION_FIELD))
+        style = self.appearance.planned_seal(plan) if plan else self.appearance.seal_style
+        return self._sign(writer, meta, signer, timestamper, style, email, at, extra)
+
+    def _fill(self, writer: IncrementalPdfFileWriter, name: str, text: str, which: str) -> None:
+        """Fill the prepared, empty text field ``name``: as its plan says, else the plain way."""
+        field_ref = find_existing_empty_field(writer, name, field_type="/Tx")
+        field = field_ref.get_object()
+        assert isinstance(field, generic.DictionaryObject)
+        annot = get_single_field_annot(field)
+        width, height = annot_width_height(annot)
+        plan = line_plan_of(field)
+        content: AppearanceContent
+        if plan is None:
+            style = (
+                self.appearance.number_style if which == "number" else self.appearance.date_style
+            )
+            content = _CoveringText(
+                writer=writer,
+                text_content=text,
+                text_style=replace(style),
+                box=layout.BoxConstraints(width=width, height=height),
+            )
+        else:
+            font = self.appearance.fonts.face(plan.italic)
+            content = line_appearance(writer, font, text, plan, width, height)
+        content.apply_appearance(annot)
+        writer.update_container(annot)
+        field["/V"] = generic.TextStringObject(text)
+        writer.mark_update(field_ref)
 
     def sign_attachment(
         self,
@@ -266,20 +301,13 @@ def _writer(data: bytes) -> IncrementalPdfFileWriter:
         raise SigningError(f"the PDF cannot be read: {exc}") from exc
 
 
-def _fill(writer: IncrementalPdfFileWriter, name: str, text: str, style: TextBoxStyle) -> None:
-    """Fill an empty, prepared text field with ``text`` (read-only, value and appearance)."""
-    field_ref = find_existing_empty_field(writer, name, field_type="/Tx")
-    field = field_ref.get_object()
-    assert isinstance(field, generic.DictionaryObject)
-    annot = get_single_field_annot(field)
-    width, height = annot_width_height(annot)
-    content = _CoveringText(
-        writer=writer,
-        text_content=text,
-        text_style=replace(style),
-        box=layout.BoxConstraints(width=width, height=height),
-    )
-    content.apply_appearance(annot)
-    writer.update_container(annot)
-    field["/V"] = generic.TextStringObject(text)
-    writer.mark_update(field_ref)
+def _field(writer: IncrementalPdfFileWriter, name: str) -> generic.DictionaryObject | None:
+    """The top-level form field ``name``, or None."""
+    try:
+        for reference in writer.root["/AcroForm"]["/Fields"]:
+            field = reference.get_object()
+            if str(field.get("/T")) == name:
+                return field  # type: ignore[no-any-return]
+    except (KeyError, TypeError, AttributeError):
+        return None
+    return None

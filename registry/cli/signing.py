@@ -18,10 +18,9 @@ from ..models import FileKind
 from ..services.drafting.documents import find_document, issued_documents
 from ..services.issuing.steps import (
     attach_file,
-    configured_placement,
     extend_document,
     issue_document,
-    prepare_document,
+    prepare_in_instance,
     sign_document,
 )
 from ..services.setup.keys import (
@@ -31,7 +30,6 @@ from ..services.setup.keys import (
     secret_variable,
 )
 from ..services.setup.signing_tools import SigningTools, signing_tools, timestamping_secret
-from ..services.workers import pdf_workers
 from .context import CommandContext, pass_app, read_secret, write_file_atomically
 
 __all__ = [
@@ -68,13 +66,11 @@ def _signer(app: CommandContext, key: KeyConfig) -> Iterator[signers.Signer]:
 def prepare_command(app: CommandContext, key: str) -> None:
     """Add the number, date and signature fields to a registered draft."""
     with app.unit_of_work() as session:
-        prepare_document(
+        prepare_in_instance(
             session,
-            app.instance().blobs,
+            app.instance(),
             find_document(session, key),
             actor=app.actor,
-            fallback=configured_placement(app.instance().config.signing.placement),
-            prepare=pdf_workers(app.instance()).prepare,
             release=session.rollback,  # nothing written yet: no lock held while it works
         )
 

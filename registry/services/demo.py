@@ -20,7 +20,7 @@ from ..instance import Instance
 from ..models import Document, DocumentStatus, Issuer, Organ
 from .drafting.compose import compose_file, seed_notice_path, type_names
 from .drafting.documents import DraftRequest, register_draft
-from .issuing.steps import issue_document, prepare_document, sign_document
+from .issuing.steps import issue_document, prepare_in_instance, sign_document
 from .people.accounts import set_password
 from .people.users import add_user, find_user
 from .setup.demo_images import draw_seal, draw_signature
@@ -183,7 +183,7 @@ def issue_seed_notice(
     """Prepare, sign (the demo signer) and issue (the office) the reference notice; its number."""
     document = session.get(Document, document_id)
     assert document is not None
-    prepare_document(session, instance.blobs, document, actor=actor)
+    prepare_in_instance(session, instance, document, actor=actor)
     keys = {key.role: key for key in instance.config.signing.keys}
     with open_configured_signer(instance, keys["personal"], passphrase) as signer:
         sign_document(session, instance.blobs, document, signer, tools, actor=actor)

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 from signing.errors import UnusablePdfError
 from signing.inspect import PdfFacts, inspect_within
 from signing.limits import PdfLimits, check_limits
-from signing.placement import place_and_prepare
+from signing.placement import PrepareSpec, place_and_prepare
 from signing.prepare import Placement
 from signing.preview import render_page
 
@@ -157,9 +157,17 @@ class PdfWorkers:
     def inspect(self, data: bytes) -> PdfFacts:
         return self.pool.run(inspect_within, data, self.limits, seconds=self.seconds)
 
-    def prepare(self, draft: bytes, signer_name: str, fallback: Placement | None) -> bytes:
+    def prepare(
+        self, draft: bytes, signer_name: str, fallback: Placement | None, spec: PrepareSpec | None
+    ) -> bytes:
         return self.pool.run(
-            place_and_prepare, draft, signer_name, fallback, self.limits, seconds=self.seconds
+            place_and_prepare,
+            draft,
+            signer_name,
+            fallback,
+            spec,
+            self.limits,
+            seconds=self.seconds,
         )
 
     def render(self, data: bytes, index: int) -> bytes:

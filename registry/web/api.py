@@ -22,9 +22,8 @@ from ..services.archive.search import search_documents
 from ..services.drafting.document_json import document_summary, document_view
 from ..services.drafting.documents import find_document, register_draft
 from ..services.issuing.steps import (
-    configured_placement,
     issue_document,
-    prepare_document,
+    prepare_in_instance,
     sign_document,
 )
 from ..services.issuing.withdrawal import withdraw_and_recall
@@ -166,15 +165,8 @@ def register() -> Any:
 @roles_required("clerk")
 def prepare(document_id: int) -> Any:
     found = _document(str(document_id))
-    fallback = configured_placement(instance_of().config.signing.placement)
-    prepare_document(
-        db_session(),
-        instance_of().blobs,
-        found,
-        actor=g.user.login,
-        fallback=fallback,
-        prepare=pdf_workers(instance_of()).prepare,
-        release=end_transaction,
+    prepare_in_instance(
+        db_session(), instance_of(), found, actor=g.user.login, release=end_transaction
     )
     return _done(found)
 

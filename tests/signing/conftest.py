@@ -37,6 +37,7 @@ def flow(running_pki: RunningPki, signing: NoticeSigning, seed_pdf: bytes) -> Fl
         org,
         tsa,
         number_text="25",
+        number_line="Số 25-TB/ĐUK",
         date_text="Hà Tĩnh, ngày 20 tháng 4 năm 2026",
         email=ORG_EMAIL,
     )

@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import zlib
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -24,13 +25,19 @@ from signing.errors import SigningError, UnusablePdfError
 from signing.fonts import default_font_faces, stamp_font
 from signing.keys import load_pkcs12_signer
 from signing.notice import NoticeSigning
-from signing.placement import PlacementNotFound, find_placement
+from signing.placement import (
+    PlacementNotFound,
+    default_prepare_spec,
+    find_placement,
+    place_and_prepare,
+)
 from signing.prepare import DATE_FIELD, NUMBER_FIELD, ORGANISATION_FIELD, SIGNER_FIELD, prepare_pdf
 from signing.timestamps import LocalTimeStamper, RetryingHTTPTimeStamper
 from tests.support.components import require
 from tests.support.flow import MOMENT, ORG_EMAIL, SIGNER_EMAIL, Flow
 from tests.support.pdfs import blank_pdf
 from tests.support.pki import PASSPHRASE, RunningPki, free_port
+from tests.support.verify import pdfsig_report
 
 
 def statuses(data: bytes, store: TrustStore) -> dict[str, PdfSignatureStatus]:
@@ -197,7 +204,15 @@ def test_issuing_needs_a_prepared_signed_notice(
 ) -> None:
     org = load_pkcs12_signer(running_pki.pki.key_path("organisation"), PASSPHRASE)
     with pytest.raises(SigningError, match="not prepared for issuing"):
-        signing.issue(blank_pdf(), org, None, number_text="1", date_text="x", email=ORG_EMAIL)
+        signing.issue(
+            blank_pdf(),
+            org,
+            None,
+            number_text="1",
+            number_line="Số 1-TB/ĐUK",
+            date_text="x",
+            email=ORG_EMAIL,
+        )
 
 
 def test_a_tsa_that_is_down_fails_cleanly(
@@ -229,31 +244,7 @@ def test_poppler_pdfsig_with_nss_trusts_both_signatures(
     running_pki: RunningPki, flow: Flow, tmp_path: Path
 ) -> None:
     """Another verifier (poppler + NSS, checking OCSP online against our responder)."""
-    require("pdfsig (poppler-utils)", shutil.which("pdfsig") is not None, "not on PATH")
-    require("certutil (libnss3-tools)", shutil.which("certutil") is not None, "not on PATH")
-    nss = tmp_path / "nssdb"
-    nss.mkdir()
-    subprocess.run(["certutil", "-N", "-d", f"sql:{nss}", "--empty-password"], check=True)
-    subprocess.run(
-        [
-            "certutil",
-            "-A",
-            "-d",
-            f"sql:{nss}",
-            "-n",
-            "demo-root",
-            "-t",
-            "CT,C,C",
-            "-i",
-            str(running_pki.pki.folder / "root-ca.pem"),
-        ],
-        check=True,
-    )
-    pdf = tmp_path / "issued.pdf"
-    pdf.write_bytes(flow.issued)
-    report = subprocess.run(
-        ["pdfsig", "-nssdir", f"sql:{nss}", str(pdf)], capture_output=True, text=True
-    ).stdout
+    report = pdfsig_report(flow.issued, running_pki.pki.folder / "root-ca.pem", tmp_path)
     assert report.count("Signature Validation: Signature is Valid.") == 2, report
     assert report.count("Certificate Validation: Certificate is Trusted.") == 2, report
     assert "Signer Certificate Common Name: Nguyễn Trọng Vân" in report
@@ -338,6 +329,7 @@ def test_handwritten_signature_and_seal_images(
         load_pkcs12_signer(running_pki.pki.key_path("organisation"), PASSPHRASE),
         tsa,
         number_text="26",
+        number_line="Số 26-TB/ĐUK",
         date_text="Hà Tĩnh, ngày 21 tháng 4 năm 2026",
         email=ORG_EMAIL,
     )
@@ -358,16 +350,29 @@ def test_a_qr_code_carries_the_document_page_url(running_pki: RunningPki, flow: 
     )
     organisation = load_pkcs12_signer(running_pki.pki.key_path("organisation"), PASSPHRASE)
     tsa = LocalTimeStamper(running_pki.services.tsa)
+    # Prepared with room for the code (an office that publishes its documents' pages).
+    spec = default_prepare_spec()
+    spec = replace(spec, stamps=replace(spec.stamps, qr=True))
+    prepared = place_and_prepare(flow.draft, "Nguyễn Trọng Vân", None, spec=spec)
+    signer = load_pkcs12_signer(running_pki.pki.key_path("signer"), PASSPHRASE)
+    signed = with_qr.sign(prepared, signer, tsa, email=SIGNER_EMAIL)
     with pytest.raises(SigningError, match="give the document's URL"):
         with_qr.issue(
-            flow.signed, organisation, tsa, number_text="27", date_text="x", email=ORG_EMAIL
+            signed,
+            organisation,
+            tsa,
+            number_text="27",
+            number_line="Số 27-TB/ĐUK",
+            date_text="x",
+            email=ORG_EMAIL,
         )
     url = "https://vanban.example.vn/van-ban/27"
     issued = with_qr.issue(
-        flow.signed,
+        signed,
         organisation,
         tsa,
         number_text="27",
+        number_line="Số 27-TB/ĐUK",
         date_text="Hà Tĩnh, ngày 22 tháng 4 năm 2026",
         email=ORG_EMAIL,
         url=url,

@@ -49,13 +49,19 @@ def test_a_state_style_draft_from_another_tool() -> None:
     assert placement.number.x2 - placement.number.x1 > 25
     assert placement.date.page == 0 and placement.date.x1 < 345
     assert placement.signer.page == placement.organisation.page == 1
-    assert 600 < placement.signer.y2 <= 684 and placement.signer.y1 >= 590
+    block = placement.block
+    assert block is not None
+    signature, seal = block.signer.image, block.organisation.image
+    assert signature is not None and seal is not None
+    # Between the position line (684) and the name (590), centred on the name.
+    assert signature.y0 > 590 + 13 and signature.y1 < 684
+    name_centre = 370 + pdfmetrics.stringWidth("Trần Văn An", "DraftSerif", 13) / 2
+    assert abs(signature.centre[0] - name_centre) < 0.5
     # The seal overlaps the left third of the signature.
-    width = placement.signer.x2 - placement.signer.x1
-    seal_right = (
-        placement.organisation.x1 + (placement.organisation.x2 - placement.organisation.x1) / 2 + 50
-    )
-    assert placement.signer.x1 < seal_right <= placement.signer.x1 + width / 3 + 1
+    assert seal.x0 < signature.x0 and 0.24 <= (seal.x1 - signature.x0) / signature.width <= 0.43
+    # The number and date lines are printed by their fields, in the draft's size.
+    assert placement.number_line is not None and placement.number_line.plan.size == 13
+    assert placement.date_line is not None and placement.date_line.plan.align == "left"
 
 
 def test_a_missing_name_is_named() -> None:

@@ -19,6 +19,7 @@ from signing.prepare import NUMBER_FIELD
 from ...audit import AuditAction, record_event
 from ...instance import Instance
 from ...models import Document, DocumentFile, DocumentStatus, FileKind
+from ...numbering import number_line
 from ..drafting.documents import read_revision
 from ..issuing.steps import extend_document
 from ..setup.signing_tools import SigningTools
@@ -171,7 +172,7 @@ def _check_document(
     number = document.number
     if number is not None and not number.recorded:  # given here: the file carries it
         in_file = pdf_field_value(data, NUMBER_FIELD)
-        if in_file != f"{number.number:02d}":
+        if in_file not in (f"{number.number:02d}", number_line(number, document.issuer)):
             problem = f"the number in the file ({in_file or 'none'}) is not the register's"
             found.disagreements.append(Disagreement(label, problem))
     indication, sub_indication = verdict.verdict

@@ -24,13 +24,22 @@ from sqlalchemy.orm import Session
 from basics.text import iso_vietnam, vietnam_date, vietnamese_date_line
 from certs.identity import identity_of
 from signing.handoff import Expectation, HandoffRefused, check_returned
+from signing.inspect import prints_its_line
 from signing.prepare import DATE_FIELD, NUMBER_FIELD, ORGANISATION_FIELD, SIGNER_FIELD
 
 from ...audit import AuditAction, record_event
 from ...config import Config
 from ...errors import InputError, NotFoundError
-from ...models import Document, DocumentFile, DocumentStatus, FileKind, Handoff, Secrecy
-from ...numbering import allocate_number
+from ...models import (
+    Document,
+    DocumentFile,
+    DocumentStatus,
+    FileKind,
+    Handoff,
+    NumberEntry,
+    Secrecy,
+)
+from ...numbering import allocate_number, number_line
 from ...search_text import refresh_search_text
 from ...storage import BlobStore
 from ..drafting.documents import read_revision
@@ -56,7 +65,7 @@ class HandoffTicket:
     kind: str
     expires_at: datetime
     doc_number: str = ""  # "01-TB/ĐUK", for issuing
-    number_text: str = ""  # what the number field must hold: "01"
+    number_text: str = ""  # what the number field must hold: "Số 01-TB/ĐUK" (or "01")
     date_text: str = ""  # what the date field must hold
     issued_date: str = ""  # ISO 8601, Vietnam time: the plugin's IssuedDate
 
@@ -88,7 +97,7 @@ def create_handoff(
             f"document #{document.id} is {document.status.value}: only a {wanted.value} "
             f"document can be handed out to {kind}"
         )
-    stored, _ = read_revision(document, blobs, revision)
+    stored, handed_out = read_revision(document, blobs, revision)
     token = secrets.token_urlsafe(32)
     handoff = Handoff(
         document_id=document.id,
@@ -99,7 +108,7 @@ def create_handoff(
         created_at=now,
         expires_at=now + timedelta(minutes=max(1, min(minutes, 24 * 60))),
     )
-    rendered = ""
+    rendered, entry = "", None
     if kind == "issue":
         entry = document.number or allocate_number(
             session,
@@ -133,10 +142,20 @@ def create_handoff(
         kind,
         handoff.expires_at,
         rendered,
-        handoff.number_text,
+        _number_value(document, entry, handed_out),
         handoff.date_text,
         iso_vietnam(now) if kind == "issue" else "",
     )
+
+
+def _number_value(document: Document, entry: NumberEntry | None, handed_out: bytes) -> str:
+    """What the number field of the handed-out file must hold once issued: the whole number
+    line when the field prints it, else the number ("01"); "" when nothing is to be filled."""
+    if entry is None:
+        return ""
+    if prints_its_line(handed_out, NUMBER_FIELD):
+        return number_line(entry, document.issuer)
+    return f"{entry.number:02d}"
 
 
 def handoff_by_token(session: Session, token: str) -> Handoff:
@@ -206,7 +225,10 @@ def accept_handoff(
             base=base,
             field=SIGNER_FIELD if handoff.kind == "sign" else ORGANISATION_FIELD,
             filled=(
-                {NUMBER_FIELD: handoff.number_text, DATE_FIELD: handoff.date_text}
+                {
+                    NUMBER_FIELD: _number_value(document, document.number, base),
+                    DATE_FIELD: handoff.date_text,
+                }
                 if handoff.kind == "issue"
                 else {}
             ),

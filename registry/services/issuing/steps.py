@@ -19,18 +19,20 @@ from certs.identity import identity_of
 from signing.errors import SigningError
 from signing.inspect import inspect_within
 from signing.keys import check_certificate_standing
-from signing.placement import place_and_prepare
+from signing.placement import PrepareSpec, place_and_prepare
 from signing.prepare import Box, Placement
 
 from ...audit import AuditAction, record_event
 from ...config import PlacementConfig
 from ...errors import InputError
+from ...instance import Instance
 from ...models import Document, DocumentFile, DocumentStatus, FileKind, Secrecy
-from ...numbering import allocate_number
+from ...numbering import allocate_number, number_line
 from ...search_text import refresh_search_text
 from ...storage import BlobStore
 from ..drafting.documents import read_revision
-from ..setup.signing_tools import SigningTools
+from ..setup.signing_tools import SigningTools, prepare_spec
+from ..workers import pdf_workers
 
 __all__ = [
     "attach_file",
@@ -38,6 +40,7 @@ __all__ = [
     "extend_document",
     "issue_document",
     "prepare_document",
+    "prepare_in_instance",
     "sign_document",
 ]
 
@@ -47,7 +50,11 @@ def configured_placement(config: PlacementConfig) -> Placement | None:
     boxes = vars(config)
     if not all(boxes.values()):
         return None
-    return Placement(**{name: Box(int(box[0]) - 1, *box[1:]) for name, box in boxes.items()})
+    number, date, signer, organisation = (
+        Box(int(box[0]) - 1, *box[1:])
+        for box in (config.number, config.date, config.signer, config.organisation)
+    )
+    return Placement(number=number, date=date, signer=signer, organisation=organisation)
 
 
 def _require(document: Document, status: DocumentStatus, step: str) -> None:
@@ -85,8 +92,9 @@ def _refuse_untrusted(signer: signers.Signer, tools: SigningTools) -> None:
         raise InputError(exc.message) from exc
 
 
-# The draft, the signer's name and the fallback boxes in; the prepared PDF out.
-Preparer = Callable[[bytes, str, Placement | None], bytes]
+# The draft, the signer's name, the fallback boxes and what to leave room for in; the
+# prepared PDF out.
+Preparer = Callable[[bytes, str, Placement | None, PrepareSpec | None], bytes]
 
 
 def prepare_document(
@@ -98,19 +106,21 @@ def prepare_document(
     fallback: Placement | None = None,
     prepare: Preparer = place_and_prepare,
     release: Callable[[], None] = lambda: None,
+    spec: PrepareSpec | None = None,
 ) -> None:
     """Draft → prepared: the number, date and both signature fields, placed from the text
     (or at the configured ``fallback`` boxes when the text does not show where).
 
     The draft is read, then ``release()`` is called before the long work (the web ends its
     reading transaction there, so that no lock is held while a large file is prepared);
-    the document is checked again before the prepared file is stored."""
+    the document is checked again before the prepared file is stored. ``spec`` (see
+    setup.signing_tools.prepare_spec) says what the stamps will need room for."""
     _require(document, DocumentStatus.DRAFT, "prepared")
     _, draft = read_revision(document, blobs, FileKind.DRAFT)
     document_id, signer_name = document.id, document.signer_name
     release()
     try:
-        prepared = prepare(draft, signer_name, fallback)
+        prepared = prepare(draft, signer_name, fallback, spec)
     except SigningError as exc:
         hint = "" if fallback else " (or configure [signing.placement])"
         raise InputError(f"document #{document_id}: {exc.message}{hint}") from exc
@@ -124,6 +134,28 @@ def prepare_document(
         action=AuditAction.DOCUMENT_PREPARE,
         document=document,
         details={"sha256": digest},
+    )
+
+
+def prepare_in_instance(
+    session: Session,
+    instance: Instance,
+    document: Document,
+    *,
+    actor: str,
+    release: Callable[[], None] = lambda: None,
+) -> None:
+    """:func:`prepare_document` as an instance does it: in a PDF worker, with the configured
+    boxes as the fallback and room for the instance's stamps."""
+    prepare_document(
+        session,
+        instance.blobs,
+        document,
+        actor=actor,
+        fallback=configured_placement(instance.config.signing.placement),
+        prepare=pdf_workers(instance).prepare,
+        release=release,
+        spec=prepare_spec(instance, document),
     )
 
 
@@ -196,6 +228,7 @@ def issue_document(
         signer,
         tools.timestamper,
         number_text=f"{number.number:02d}",
+        number_line=number_line(number, document.issuer),
         date_text=vietnamese_date_line(document.place, issued_on),
         email=_signer_email(signer),
         location=document.place,

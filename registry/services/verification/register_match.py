@@ -3,6 +3,7 @@ registered revision, or nothing. Told apart by the file's hash and the number it
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from typing import Any, ClassVar, Literal
 
@@ -13,6 +14,7 @@ from signing.inspect import pdf_field_value
 from signing.prepare import NUMBER_FIELD
 
 from ...models import Document, DocumentFile, FileKind, NumberEntry, Secrecy
+from ...numbering import number_in_field, number_line
 from ...storage import BlobStore
 from ..people.access import Viewer, can_see
 
@@ -67,7 +69,8 @@ def match_register(
     """What the register says of ``data`` (whose SHA-256 is ``sha256``) to ``viewer``
     (``None``: the operator). A secret document the viewer may not see is answered for as an
     unknown file is: neither its existence, id nor number is confirmed."""
-    in_file = pdf_field_value(data, NUMBER_FIELD)
+    in_field = pdf_field_value(data, NUMBER_FIELD)
+    in_file = number_in_field(in_field)
     exact = session.scalars(
         select(DocumentFile).where(
             DocumentFile.sha256 == sha256, DocumentFile.kind.in_(_REGISTERED_KINDS)
@@ -79,25 +82,35 @@ def match_register(
             document_id=exact.document.id,
             number=registered.rendered if registered else None,
             revision=exact.kind.value,
-            number_agrees=registered is not None and in_file == f"{registered.number:02d}",
+            number_agrees=registered is not None and _holds(in_field, registered, exact.document),
         )
-    if not (in_file.isdigit() and len(in_file) < 9):
-        return NotInRegister(in_file or None)
+    shown = _SO_PREFIX.sub("", in_field) or None  # "01-TB/ĐUK" of "Số 01-TB/ĐUK"; or "01"
+    if in_file is None:
+        return NotInRegister(shown)
     candidates = session.scalars(
         select(DocumentFile)
         .join(NumberEntry, NumberEntry.document_id == DocumentFile.document_id)
-        .where(DocumentFile.kind.in_(_REGISTERED_KINDS), NumberEntry.number == int(in_file))
+        .where(DocumentFile.kind.in_(_REGISTERED_KINDS), NumberEntry.number == in_file)
     ).all()
     for stored in candidates:
         owner = stored.document
-        if owner.number is None or f"{owner.number.number:02d}" != in_file:
+        if owner.number is None or not _holds(in_field, owner.number, owner):
             continue
         if not _may_confirm(viewer, owner):
             continue
         original = blobs.get(stored.sha256)
         if data.startswith(original):
             return ExtendsRegistered(owner.id, owner.number.rendered, len(data) - len(original))
-    return NotInRegister(in_file)
+    return NotInRegister(shown)
+
+
+_SO_PREFIX = re.compile(r"^\s*Số\s*:?\s*")
+
+
+def _holds(in_field: str, entry: NumberEntry, document: Document) -> bool:
+    """The number field holds ``entry``: its number (a field over the blank) or its whole
+    number line (a field that prints the line)."""
+    return in_field in (f"{entry.number:02d}", number_line(entry, document.issuer))
 
 
 def _may_confirm(viewer: Viewer | None, document: Document) -> bool:

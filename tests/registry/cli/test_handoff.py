@@ -113,7 +113,8 @@ def test_signed_by_pyhankos_command_line_then_issued_by_a_plugin(
     assert again.code != 0 and "no open hand-off" in again.err  # used up
     # Issuing through the plugin's contract: number and date written, the office signs.
     issue = demo.ok("handoff", document, "--issue", "-o", str(handed), "--json").json()
-    assert issue["DocNumber"] == "02-TB/ĐUK" and issue["number_field"] == "02"
+    # The number field prints its whole line, as it will read in the issued file.
+    assert issue["DocNumber"] == "02-TB/ĐUK" and issue["number_field"] == "Số 02-TB/ĐUK"
     assert issue["IssuedDate"].endswith("+07:00")
     issued = tmp_path / "issued.pdf"
     issued.write_bytes(
@@ -122,7 +123,7 @@ def test_signed_by_pyhankos_command_line_then_issued_by_a_plugin(
             handed.read_bytes(),
             "organisation.p12",
             "chu_ky_co_quan",
-            fill={"so_ky_hieu": "02", "ngay_ban_hanh": issue["date_field"]},
+            fill={"so_ky_hieu": issue["number_field"], "ngay_ban_hanh": issue["date_field"]},
         )
     )
     assert demo.ok("accept", document, str(issued)).out.strip() == "issued"
@@ -229,15 +230,15 @@ def test_issuing_refuses_a_number_other_than_the_allocated_one_and_keeps_the_num
         handed.read_bytes(),
         "organisation.p12",
         "chu_ky_co_quan",
-        fill={"so_ky_hieu": "07", "ngay_ban_hanh": issue["date_field"]},
+        fill={"so_ky_hieu": "Số 07-TB/ĐUK", "ngay_ban_hanh": issue["date_field"]},
     )
-    assert "not the allocated '02'" in _refused(demo, document, wrong, tmp_path)
+    assert "not the allocated 'Số 02-TB/ĐUK'" in _refused(demo, document, wrong, tmp_path)
     late = _sign_with(
         demo,
         handed.read_bytes(),
         "organisation.p12",
         "chu_ky_co_quan",
-        fill={"so_ky_hieu": "02", "ngay_ban_hanh": "Hà Tĩnh, ngày 01 tháng 01 năm 2020"},
+        fill={"so_ky_hieu": "Số 02-TB/ĐUK", "ngay_ban_hanh": "Hà Tĩnh, ngày 01 tháng 01 năm 2020"},
     )
     again = demo.ok("handoff", document, "--issue", "-o", str(handed), "--json").json()
     assert again["DocNumber"] == issue["DocNumber"]  # retrying issues the same number

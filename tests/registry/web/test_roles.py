@@ -173,7 +173,10 @@ def test_a_secret_document_appears_on_no_public_page(
                 report = visitor.post(
                     "/api/v1/verify", data=data, content_type="application/pdf", headers=headers
                 ).get_json()
-                assert report["registry"] == {"status": "not_registered", "number_in_file": "01"}
+                assert report["registry"] == {
+                    "status": "not_registered",
+                    "number_in_file": "01-TB/ĐUK",
+                }
         form = {
             "file": (io.BytesIO(issued_pdf), "tb.pdf"),
             "csrf_token": csrf_token(visitor, "/kiem-tra"),

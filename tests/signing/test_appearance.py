@@ -1,0 +1,180 @@
+"""The signature page as printed (NĐ 30 Phụ lục I, 36-HD/VPTW), on the composed notice and on
+drafts exported by LibreOffice: each is prepared, signed and issued, drawn at 200 dpi, and
+checked by tests/support/signature_page.py, which finds the seal, the signature and the
+stamps' texts on the picture and knows nothing of how they were laid out."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pytest
+
+from certs.trust import TrustStore
+from signing.appearance import Appearance
+from signing.keys import load_pkcs12_signer
+from signing.notice import NoticeSigning
+from signing.placement import default_prepare_spec, find_placement, place_and_prepare
+from signing.verify.engine import verify_pdf
+from tests.support.components import require
+from tests.support.flow import ORG_EMAIL, SIGNER_EMAIL
+from tests.support.pki import PASSPHRASE, RunningPki, start_pki, stop_pki
+from tests.support.signature_page import marks_on, rule_breaches
+from tests.support.stamp_images import SIGNATURE_ASPECT, stamp_images
+from tests.support.verify import ROLES, crls, pdfsig_report
+from tests.support.word_drafts import WORD_DRAFTS, WordDraft, export_drafts
+
+SEED = WordDraft(
+    name="composed",
+    header_left=(),
+    header_right=(),
+    title=(),
+    body_paragraphs=0,
+    recipients=(),
+    block=(),
+    signer="Nguyễn Trọng Vân",
+    printed=("T/M BAN CHẤP HÀNH", "PHÓ BÍ THƯ THƯỜNG TRỰC"),
+)
+# Drafts with room between the position line and the name for the seal at its real size.
+ROOMY = {"composed", "party-table", "state-two-line-position-low"}
+WITHOUT_IMAGE = {"party-right-edge"}
+NUMBER_LINES = {"state-two-line-position-low": "Số: 07/QĐ-UBND"}
+DATE_LINE = "Hà Tĩnh, ngày 20 tháng 4 năm 2024"
+
+
+@dataclass(frozen=True)
+class Issued:
+    draft: WordDraft
+    source: bytes
+    pdf: bytes
+    page: int
+    notes: tuple[str, ...]
+    root: Path
+
+
+@pytest.fixture(scope="module")
+def drafts(tmp_path_factory: pytest.TempPathFactory, seed_pdf: bytes) -> dict[str, bytes]:
+    return {"composed": seed_pdf, **export_drafts(tmp_path_factory.mktemp("word"))}
+
+
+@pytest.fixture(scope="module")
+def ecdsa_pki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningPki]:
+    running = start_pki(tmp_path_factory.mktemp("ecdsa") / "pki", key_type="ecdsa")
+    yield running
+    stop_pki(running)
+
+
+def _issue(draft: WordDraft, source: bytes, pki: RunningPki, images: Path) -> Issued:
+    signature, seal = stamp_images(images)
+    spec = default_prepare_spec()
+    with_image = draft.name not in WITHOUT_IMAGE
+    spec = replace(
+        spec,
+        stamps=replace(
+            spec.stamps,
+            signer_lines=(SIGNER_EMAIL, "2026-04-20T11:10:29+07:00"),
+            organisation_lines=(ORG_EMAIL, "2026-04-20T14:34:09+07:00"),
+            signature_aspect=SIGNATURE_ASPECT if with_image else None,
+        ),
+    )
+    placement = find_placement(source, signer_name=draft.signer, spec=spec)
+    assert placement.block is not None
+    prepared = place_and_prepare(source, draft.signer, None, spec=spec)
+    signing = NoticeSigning(
+        Appearance(spec.fonts, signature_image=signature if with_image else None, seal_image=seal)
+    )
+    signed = signing.sign(
+        prepared,
+        load_pkcs12_signer(pki.pki.key_path("signer"), PASSPHRASE),
+        None,
+        email=SIGNER_EMAIL,
+    )
+    issued = signing.issue(
+        signed,
+        load_pkcs12_signer(pki.pki.key_path("organisation"), PASSPHRASE),
+        None,
+        number_text="07",
+        number_line=NUMBER_LINES.get(draft.name, "Số 07-TB/ĐUK"),
+        date_text=DATE_LINE,
+        email=ORG_EMAIL,
+    )
+    return Issued(
+        draft,
+        source,
+        issued,
+        placement.signer.page,
+        placement.block.notes,
+        pki.pki.folder / "root-ca.pem",
+    )
+
+
+CASES = [(d.name, "rsa") for d in (SEED, *WORD_DRAFTS)] + [
+    ("composed", "ecdsa"),
+    ("party-table", "ecdsa"),
+]
+
+
+@pytest.fixture(scope="module", params=CASES, ids=[f"{name}-{key}" for name, key in CASES])
+def issued(
+    request: pytest.FixtureRequest,
+    drafts: dict[str, bytes],
+    running_pki: RunningPki,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Issued:
+    name, key = request.param
+    pki = running_pki if key == "rsa" else request.getfixturevalue("ecdsa_pki")
+    draft = next(d for d in (SEED, *WORD_DRAFTS) if d.name == name)
+    return _issue(draft, drafts[name], pki, tmp_path_factory.mktemp("images"))
+
+
+def test_the_signature_block_prints_by_the_rules(issued: Issued) -> None:
+    marks = marks_on(issued.pdf, issued.page)
+    roomy = issued.draft.name in ROOMY
+    breaches = rule_breaches(
+        marks,
+        block_lines=issued.draft.block_lines,
+        name=issued.draft.signer,
+        with_signature=issued.draft.name not in WITHOUT_IMAGE,
+        seal_size=98.0 if roomy else None,  # the ring of the test seal: 98 % of its image
+    )
+    assert breaches == []
+    # A block without room prints the seal smaller and says why; one with room says nothing.
+    assert bool(issued.notes) is not roomy
+    if not roomy:
+        assert "leave more room" in issued.notes[0]
+
+
+def test_the_text_reads_the_number_and_date_lines_once_as_printed(issued: Issued) -> None:
+    require("pdftotext (poppler-utils)", _has("pdftotext"), "not on PATH")
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=issued.pdf, capture_output=True, check=True
+    ).stdout.decode("utf-8")
+    words = " ".join(text.split())
+    number_line = NUMBER_LINES.get(issued.draft.name, "Số 07-TB/ĐUK")
+    assert words.count(number_line) == 1
+    assert words.count(DATE_LINE) == 1
+    assert "tháng năm" not in words and "tháng ...... năm" not in words  # the draft's blanks
+    assert words.count(SIGNER_EMAIL) == 1 and words.count(ORG_EMAIL) == 1
+
+
+def test_other_verifiers_accept_what_was_printed(
+    issued: Issued, running_pki: RunningPki, tmp_path: Path
+) -> None:
+    report = verify_pdf(
+        issued.pdf,
+        trust=TrustStore.from_paths(anchors=[issued.root]),
+        roles=ROLES,
+        crls=crls(running_pki) if issued.root == running_pki.pki.folder / "root-ca.pem" else [],
+    )
+    assert [s.intact and s.valid and s.trusted for s in report.signatures] == [True, True]
+    assert [s.modifications for s in report.signatures] == ["form_filling", "none"]
+    pdfsig = pdfsig_report(issued.pdf, issued.root, tmp_path)
+    assert pdfsig.count("Signature Validation: Signature is Valid.") == 2, pdfsig
+
+
+def _has(command: str) -> bool:
+    import shutil
+
+    return shutil.which(command) is not None
