@@ -7,6 +7,8 @@
     subject = "Hội nghị …"
     date = 2023-04-20                      # optional: blank on a draft
     number = 25                            # optional: blank on a draft
+    secrecy = "mat"                        # optional: mat, toi_mat, tuyet_mat (độ mật)
+    urgency = "khan"                       # optional: khan, thuong_khan, hoa_toc (độ khẩn)
     body = '''
     # I. A heading (bold)
     ## 1. A sub-heading (bold)
@@ -23,7 +25,8 @@
     login = "nguyentrongvan"               # optional: the signer's account
 
 The issuer's header lines come from the configuration unless an ``[issuer]`` table
-(superior_body, header_name, abbreviation, place) gives them.
+(superior_body, header_name, abbreviation, place) gives them. A Công văn (type CV) has no
+title line: its subject is printed "V/v …" under the number.
 """
 
 from __future__ import annotations
@@ -39,7 +42,19 @@ from basics.text import nfc
 from ..errors import InputError
 from ..recipients import RecipientLine, parse_distribution, recipients_from_toml
 
-__all__ = ["Notice", "Paragraph", "SignatureBlock", "load_notice", "notice_from_toml"]
+__all__ = [
+    "SECRECY_MARKS",
+    "URGENCY_MARKS",
+    "Notice",
+    "Paragraph",
+    "SignatureBlock",
+    "load_notice",
+    "notice_from_toml",
+]
+
+# The marks of Hướng dẫn 36-HD/VPTW (and NĐ 30), by the register's codes for them.
+SECRECY_MARKS = {"mat": "MẬT", "toi_mat": "TỐI MẬT", "tuyet_mat": "TUYỆT MẬT"}
+URGENCY_MARKS = {"khan": "KHẨN", "thuong_khan": "THƯỢNG KHẨN", "hoa_toc": "HỎA TỐC"}
 
 
 @dataclass(frozen=True)
@@ -71,6 +86,13 @@ class Notice:
     recipients: tuple[RecipientLine, ...]
     date: date | None = None
     number: int | None = None
+    secrecy: str = ""  # the mark as printed: "MẬT"; "" for none
+    urgency: str = ""  # "KHẨN"; "" for none
+
+    @property
+    def is_letter(self) -> bool:
+        """A Công văn: no title line, the subject "V/v …" under the number."""
+        return self.type_code == "CV"
 
     @property
     def notation(self) -> str:
@@ -100,6 +122,8 @@ _TOP_KEYS = {
     "recipients",
     "signature",
     "issuer",
+    "secrecy",
+    "urgency",
 }
 
 
@@ -175,6 +199,17 @@ def notice_from_toml(
     else:
         raise InputError(f"{source}: 'recipients' must be the Nơi nhận text or [[recipients]]")
     body = parse_body(_text(data, "body", source))
+    marks = {}
+    for key, table in (("secrecy", SECRECY_MARKS), ("urgency", URGENCY_MARKS)):
+        code = data.get(key, "")
+        if code in ("", "none", "normal"):
+            continue
+        if code not in table:
+            known = ", ".join(table)
+            raise InputError(
+                f"{source}: '{key}' must be one of {known} (or left out), not {code!r}"
+            )
+        marks[key] = table[code]
     signature = SignatureBlock(
         authority=_text(signature_data, "authority", f"{source} [signature]"),
         position=_text(signature_data, "position", f"{source} [signature]"),
@@ -195,6 +230,7 @@ def notice_from_toml(
         recipients=lines,
         date=day,
         number=number,
+        **marks,
     )
 
 

@@ -1,25 +1,39 @@
 """Render a :class:`Notice` as a PDF in the Party layout of Hướng dẫn 36-HD/VPTW.
 
-Left header: superior body, issuer (bold), "*", the number line. Right header:
-"ĐẢNG CỘNG SẢN VIỆT NAM" (bold, underlined), the place and date (italic). Then the
-title and subject, the body, and at the foot the Nơi nhận list beside the signature
-block. A4, Vietnamese fonts embedded (subset), text NFC so it extracts as written.
+Left header: superior body, issuer (bold), "*", the number line, for a Công văn its subject
+"V/v …" (italic), then the secrecy and urgency marks (bold capitals, each framed). Right
+header: "ĐẢNG CỘNG SẢN VIỆT NAM" (bold, underlined), the place and date (italic). Then
+the title and subject (not for a Công văn), the body, and at the foot the Nơi nhận list
+beside the signature block, kept on one page with the last paragraph. Pages from the second
+on are numbered at the top centre. A4, Vietnamese fonts embedded (subset), text NFC so it
+extracts as written.
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 from xml.sax.saxutils import escape
 
+from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from basics.text import vietnamese_date_line
 from signing.fonts import FontFaces
@@ -86,6 +100,9 @@ def _styles(family: str) -> dict[str, ParagraphStyle]:
         "recipients_title": style("recipients_title", 12, bold=True, italic=True),
         "recipients": style("recipients", 11, alignment=TA_LEFT),
         "signer": style("signer", 14, bold=True, alignment=TA_CENTER),
+        "letter_subject": style("letter_subject", 12, italic=True, alignment=TA_CENTER),
+        "mark": style("mark", 13, bold=True, alignment=TA_CENTER),
+        "page_number": style("page_number", 13, alignment=TA_CENTER),
     }
 
 
@@ -93,6 +110,51 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
     # A spaced dash is bound to both neighbours: a line ending on "-" reads as a
     # hyphenation to text extractors (pdftotext drops it), one starting with it as a list.
     return Paragraph(escape(text.replace(" - ", "\u00a0-\u00a0")), style)
+
+
+def _mark(text: str, style: ParagraphStyle) -> Table:
+    """A secrecy or urgency mark: bold capitals in a rectangular frame (36-HD/VPTW)."""
+    width = pdfmetrics.stringWidth(text, style.fontName, style.fontSize) + 14
+    framed = Table([[_p(text, style)]], colWidths=[width], hAlign="CENTER")
+    framed.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 1, colors.black),
+                ("LEFTPADDING", (0, 0), (-1, -1), 6),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
+    return framed
+
+
+def _left_header(notice: Notice, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    cell: list[Flowable] = [
+        _p(notice.superior_body, styles["header"]),
+        _p(notice.issuer_header, styles["header_bold"]),
+        _p("*", styles["header"]),
+        _p(notice.number_line, styles["header"]),
+    ]
+    if notice.is_letter:
+        cell.append(_p(f"V/v {notice.subject}", styles["letter_subject"]))
+    for mark in (notice.secrecy, notice.urgency):
+        if mark:
+            cell.extend([Spacer(1, 6), _mark(mark, styles["mark"])])
+    return cell
+
+
+def _number_pages(style: ParagraphStyle) -> Callable[[Canvas, Any], None]:
+    """Pages from the second on carry their number at the top centre (36-HD/VPTW)."""
+
+    def draw(canvas: Canvas, document: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(style.fontName, style.fontSize)
+        canvas.drawCentredString(A4[0] / 2, A4[1] - 12 * mm, str(document.page))
+        canvas.restoreState()
+
+    return draw
 
 
 def render_notice(notice: Notice, faces: FontFaces) -> bytes:
@@ -103,12 +165,7 @@ def render_notice(notice: Notice, faces: FontFaces) -> bytes:
     header = Table(
         [
             [
-                [
-                    _p(notice.superior_body, styles["header"]),
-                    _p(notice.issuer_header, styles["header_bold"]),
-                    _p("*", styles["header"]),
-                    _p(notice.number_line, styles["header"]),
-                ],
+                _left_header(notice, styles),
                 [
                     Paragraph(f"<u>{escape(PARTY_HEADER)}</u>", styles["party"]),
                     Spacer(1, 10),
@@ -123,12 +180,13 @@ def render_notice(notice: Notice, faces: FontFaces) -> bytes:
         [("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONT", (0, 0), (-1, -1), family)]
     )
     header.setStyle(cell_style)
-    story: list[object] = [
-        header,
-        _p(notice.title, styles["title"]),
-        _p(notice.subject, styles["subject"]),
-    ]
-    story.extend(_p(paragraph.text, styles[_style_of(paragraph.kind)]) for paragraph in notice.body)
+    header.setStyle(TableStyle([("ALIGN", (0, 0), (-1, -1), "CENTER")]))  # the framed marks
+    story: list[Flowable] = [header]
+    if notice.is_letter:
+        story.append(Spacer(1, 18))
+    else:
+        story.extend([_p(notice.title, styles["title"]), _p(notice.subject, styles["subject"])])
+    body = [_p(paragraph.text, styles[_style_of(paragraph.kind)]) for paragraph in notice.body]
     distribution = render_distribution(notice.recipients, notice.scheme).splitlines()
     foot = Table(
         [
@@ -138,9 +196,9 @@ def render_notice(notice: Notice, faces: FontFaces) -> bytes:
                     *(_p(line, styles["recipients"]) for line in distribution[1:]),
                 ],
                 [
-                    _p(notice.signature.authority, styles["signer"]),
-                    _p(notice.signature.position, styles["signer"]),
-                    Spacer(1, 32 * mm),  # room for the handwritten signature and the seal
+                    _p(notice.signature.authority.upper(), styles["signer"]),
+                    _p(notice.signature.position.upper(), styles["signer"]),
+                    Spacer(1, 40 * mm),  # room for the seal at real size (35 mm), and its text
                     _p(notice.signature.name, styles["signer"]),
                 ],
             ]
@@ -148,7 +206,8 @@ def render_notice(notice: Notice, faces: FontFaces) -> bytes:
         colWidths=[width * 0.5, width * 0.5],
     )
     foot.setStyle(cell_style)
-    story.extend([Spacer(1, 12), KeepTogether([foot])])
+    # The last paragraph goes with the block: a signature never stands on a page alone.
+    story.extend([*body[:-1], KeepTogether([*body[-1:], Spacer(1, 12), foot])])
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,
@@ -163,7 +222,7 @@ def render_notice(notice: Notice, faces: FontFaces) -> bytes:
         invariant=True,
         initialFontName=family,
     )
-    document.build(story)
+    document.build(story, onLaterPages=_number_pages(styles["page_number"]))
     return buffer.getvalue()
 
 
