@@ -58,6 +58,12 @@ def compose_command(app: CommandContext, notice: str, output: str) -> None:
 @click.option("--urgency", type=click.Choice([u.value for u in Urgency]), default="normal")
 @click.option("--secrecy", type=click.Choice([s.value for s in Secrecy]), default="none")
 @click.option("--unit", "drafting_unit", default="", help="Drafting unit (State công văn).")
+@click.option(
+    "--authority",
+    default="",
+    help="Thẩm quyền ký, e.g. 'T/M BAN THƯỜNG VỤ' or 'KT. CHỦ TỊCH' (default: the signer's).",
+)
+@click.option("--position", default="", help="Chức vụ under it (default: the signer's).")
 @pass_app
 def register_command(
     app: CommandContext,
@@ -69,6 +75,8 @@ def register_command(
     urgency: str,
     secrecy: str,
     drafting_unit: str,
+    authority: str,
+    position: str,
 ) -> None:
     """Register PDF as a draft; prints the new document's id, only that."""
     path = Path(pdf)
@@ -89,6 +97,8 @@ def register_command(
         secrecy=Secrecy(secrecy),
         drafting_unit=drafting_unit,
         file_name=path.name,
+        authority=authority,
+        position=position,
     )
     # Read in a worker first, with no transaction open (a long file holds no lock).
     facts = read_draft(pdf_workers(app.instance()).inspect, data, path.name)

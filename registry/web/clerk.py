@@ -19,7 +19,7 @@ from ..services.archive.register_book import (
 from ..services.archive.search import SearchQuery, search_documents
 from ..services.drafting.compose import compose_data
 from ..services.drafting.documents import document_types, register_draft
-from ..services.issuing.steps import configured_placement, issue_document, prepare_document
+from ..services.issuing.steps import issue_document, prepare_in_instance
 from ..services.issuing.withdrawal import withdraw_and_recall
 from ..services.people.users import active_signers, find_user
 from ..services.setup.keys import open_configured_signer, organisation_key
@@ -84,9 +84,11 @@ def _draft_pdf(form: Any, signer: User | None) -> tuple[bytes, str]:
         "type": form.get("type", ""),
         "subject": form.get("subject", ""),
         "body": form.get("body", ""),
+        "secrecy": form.get("secrecy", "none"),
+        "urgency": form.get("urgency", "normal"),
         "signature": {
-            "authority": signer.authority or " ",
-            "position": signer.position or " ",
+            "authority": form.get("authority", "").strip() or signer.authority or " ",
+            "position": form.get("position", "").strip() or signer.position or " ",
             "name": signer.full_name,
             "login": signer.login,
         },
@@ -136,14 +138,8 @@ def register() -> Any:
 def prepare(document_id: int) -> Any:
     database = db_session()
     document = visible_document(document_id)
-    prepare_document(
-        database,
-        instance_of().blobs,
-        document,
-        actor=g.user.login,
-        fallback=configured_placement(instance_of().config.signing.placement),
-        prepare=pdf_workers(instance_of()).prepare,
-        release=end_transaction,
+    prepare_in_instance(
+        database, instance_of(), document, actor=g.user.login, release=end_transaction
     )
     database.commit()
     return redirect(url_for("workspace.document_page", document_id=document_id))

@@ -47,6 +47,8 @@ def draft_request(form: Any, pdf: bytes, file_name: str) -> DraftRequest:
         secrecy=choice(Secrecy, form.get("secrecy", "none"), "độ mật", "secrecy"),
         drafting_unit=form.get("drafting_unit", ""),
         file_name=file_name,
+        authority=form.get("authority", ""),
+        position=form.get("position", ""),
     )
 
 

@@ -155,6 +155,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "email": ("Thư điện tử", "E-mail"),
     "position": ("Chức vụ", "Position"),
     "authority": ("Thẩm quyền ký", "Signing authority"),
+    "authority_hint": (
+        "Để trống: theo tài khoản người ký. In chữ in hoa, ví dụ T/M BAN THƯỜNG VỤ.",
+        "Empty: the signer's own. Printed in capitals, e.g. T/M BAN THƯỜNG VỤ.",
+    ),
     "roles": ("Vai trò", "Roles"),
     "role_clerk": ("Văn thư", "Clerk"),
     "role_signer": ("Người ký", "Signer"),

@@ -18,6 +18,7 @@ from ..models import AuditEvent, Document, DocumentStatus, FileKind, Secrecy
 from ..services.archive.audit_trail import document_events
 from ..services.archive.search import SearchQuery, search_documents
 from ..services.drafting.documents import document_types, read_revision
+from ..services.drafting.draft_checks import secrecy_disagreement
 from ..services.people.access import can_see
 from ..services.people.users import active_signers
 from ..services.workers import pdf_workers
@@ -97,7 +98,14 @@ def document_page(document_id: int) -> str:
             pages = [index + 1 for index in pages_to_show(newest)]
         except (SigningError, NotFoundError):
             pages = []
-    return render_template("workspace/document.html", document=document, events=events, pages=pages)
+    warning = secrecy_disagreement(document.body_text or "", document.secrecy)
+    return render_template(
+        "workspace/document.html",
+        document=document,
+        events=events,
+        pages=pages,
+        warning=shown(warning[0]) if warning else "",
+    )
 
 
 @workspace.get("/<int:document_id>/<any(draft, prepared, signed, issued, archive):revision>.pdf")

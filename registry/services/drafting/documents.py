@@ -36,6 +36,7 @@ from ...references import find_citations
 from ...search_text import number_key, refresh_search_text
 from ...storage import BlobStore
 from ..people.users import get_user
+from .draft_checks import secrecy_disagreement, signing_authority
 
 __all__ = [
     "MAX_SUBJECT",
@@ -75,6 +76,8 @@ class DraftRequest:
     secrecy: Secrecy = Secrecy.NONE
     drafting_unit: str = ""
     file_name: str = ""
+    authority: str = ""  # "T/M BAN THƯỜNG VỤ"; "" for the signer's own
+    position: str = ""  # "PHÓ BÍ THƯ THƯỜNG TRỰC"; "" for the signer's own
 
 
 def get_type(session: Session, issuer: Issuer, code: str) -> DocumentType:
@@ -131,6 +134,11 @@ def register_draft(
             f"{name} is already signed ({', '.join(facts.signature_fields)}); "
             "register the unsigned draft"
         )
+    authority = signing_authority(issuer.scheme, request.authority or signer.authority)
+    signer_position = nfc(" ".join((request.position or signer.position).split())).upper()
+    disagreement = secrecy_disagreement(facts.text, request.secrecy)
+    if disagreement is not None and disagreement[1]:
+        raise InputError(disagreement[0])
     blob = blobs.put(request.pdf)
     document = Document(
         issuer_id=issuer.id,
@@ -138,8 +146,8 @@ def register_draft(
         subject=subject,
         signer_id=signer.id,
         signer_name=signer.full_name,
-        signer_position=signer.position,
-        signer_authority=signer.authority,
+        signer_position=signer_position,
+        signer_authority=authority,
         place=issuer.place,
         urgency=request.urgency,
         secrecy=request.secrecy,

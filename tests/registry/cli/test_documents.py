@@ -234,3 +234,20 @@ def test_a_withdrawn_document_keeps_its_number_marked_void(sovanban: Sovanban, r
     assert shown["number"]["void_reason"] == "Ban hành nhầm, thay bằng văn bản khác"
     again = sovanban("withdraw", "1", "--reason", "x")
     assert again.code == 1 and "already withdrawn" in again.err
+
+
+def test_the_signing_authority_is_chosen_when_registering(sovanban: Sovanban, ready: Path) -> None:
+    default = register(sovanban, ready).out.strip()
+    chosen = register(
+        sovanban, ready, "--authority", "K/T Bí thư", "--position", "Phó Bí thư"
+    ).out.strip()
+    shown = {key: sovanban.ok("show", key, "--json").json()["signer"] for key in (default, chosen)}
+    assert (shown[default]["authority"], shown[default]["position"]) == (
+        "T/M BAN CHẤP HÀNH",
+        "PHÓ BÍ THƯ THƯỜNG TRỰC",
+    )
+    assert (shown[chosen]["authority"], shown[chosen]["position"]) == ("K/T BÍ THƯ", "PHÓ BÍ THƯ")
+    refused = register(sovanban, ready, "--authority", "TM. Ban Chấp hành")
+    assert refused.code != 0
+    assert "thẩm quyền ký phải bắt đầu bằng T/M, K/T, T/L, T/UQ" in refused.err
+    assert len(refused.err.strip().splitlines()) == 1

@@ -126,3 +126,42 @@ def test_withdrawing_needs_a_reason_and_keeps_the_number(
     )
     assert done.status_code == 302
     assert "Soạn nhầm" in clerk.get(location).get_data(as_text=True)
+
+
+def test_a_composed_secret_notice_prints_its_marks_and_the_chosen_authority(
+    app: Flask, demo_instance: Instance
+) -> None:
+    status, location, _ = _register(
+        app, secrecy="toi_mat", urgency="hoa_toc", authority="K/T Bí thư", position="Phó Bí thư"
+    )
+    assert status == 302
+    document_id = int(location.rsplit("/", 1)[1])
+    with demo_instance.sessions() as session:
+        found = session.get(Document, document_id)
+        assert found is not None
+        assert (found.signer_authority, found.signer_position) == ("K/T BÍ THƯ", "PHÓ BÍ THƯ")
+        header = found.body_text.split("THÔNG BÁO")[0]
+        assert "TỐI MẬT" in header and "HỎA TỐC" in header
+        assert "K/T BÍ THƯ" in found.body_text
+    page = logged_in(app, "clerk").get(location).get_data(as_text=True)
+    assert 'id="warning"' not in page
+
+
+def test_an_unmarked_draft_registered_secret_is_flagged_a_marked_one_registered_plain_refused(
+    app: Flask, demo_instance: Instance, seed_pdf: bytes
+) -> None:
+    upload = {"file": (io.BytesIO(seed_pdf), "du-thao.pdf"), "body": ""}
+    status, location, _ = _register(app, secrecy="mat", **upload)
+    assert status == 302
+    page = logged_in(app, "clerk").get(location).get_data(as_text=True)
+    assert 'id="warning"' in page and "không in dấu MẬT" in page
+    status, location, _ = _register(app, secrecy="tuyet_mat")  # composed: it prints its mark
+    document_id = int(location.rsplit("/", 1)[1])
+    with demo_instance.sessions() as session:
+        found = session.get(Document, document_id)
+        assert found is not None
+        marked_pdf = demo_instance.blobs.get(found.files[0].sha256)
+    refused, _, body = _register(
+        app, secrecy="none", file=(io.BytesIO(marked_pdf), "mat.pdf"), body=""
+    )
+    assert refused == 400 and "in dấu TUYỆT MẬT nhưng đăng ký là" in body

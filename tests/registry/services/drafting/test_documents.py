@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from registry.config import load_config
 from registry.errors import InputError, NotFoundError
-from registry.models import AuditEvent, DocumentFile, FileKind
+from registry.models import AuditEvent, DocumentFile, FileKind, User
 from registry.recipients import parse_distribution
 from registry.services.drafting.documents import (
     DraftRequest,
@@ -86,3 +87,64 @@ def test_nothing_is_written_when_the_pdf_is_refused(database: Database, tmp_path
             register_draft(session, blobs, issuer_of(session, issuer_id), request, actor="t")
         assert session.scalar(select(func.count()).select_from(DocumentFile)) == 0
     assert not blobs.root.exists()
+
+
+def get_user_or_none(session: Session, login: str) -> User | None:
+    return session.scalars(select(User).where(User.login == login)).first()
+
+
+def _register(database: Database, tmp_path: Path, pdf: bytes, **request: object) -> int:
+    issuer_id = seed_issuer(database, load_config(None))
+    with database.sessions.begin() as session:
+        if get_user_or_none(session, "van") is None:
+            add_user(
+                session,
+                login="van",
+                full_name="Nguyễn Trọng Vân",
+                roles={"signer"},
+                actor="t",
+                authority="T/M Ban Chấp hành",
+                position="Phó Bí thư Thường trực",
+            )
+        document = register_draft(
+            session,
+            LocalBlobStore(tmp_path / "blobs"),
+            issuer_of(session, issuer_id),
+            DraftRequest(
+                pdf=pdf, type_code="TB", subject="Thông báo", signer_login="van", **request
+            ),  # type: ignore[arg-type]
+            actor="t",
+        )
+        return document.id
+
+
+def test_the_authority_is_the_signers_unless_the_clerk_chooses_one(
+    database: Database, tmp_path: Path, seed_pdf: bytes
+) -> None:
+    default = _register(database, tmp_path, seed_pdf)
+    chosen = _register(
+        database, tmp_path / "2", seed_pdf, authority="k/t bí thư", position="Phó Bí thư"
+    )
+    with database.sessions() as session:
+        first, second = find_document(session, str(default)), find_document(session, str(chosen))
+        assert (first.signer_authority, first.signer_position) == (
+            "T/M BAN CHẤP HÀNH",
+            "PHÓ BÍ THƯ THƯỜNG TRỰC",
+        )
+        assert (second.signer_authority, second.signer_position) == ("K/T BÍ THƯ", "PHÓ BÍ THƯ")
+    with pytest.raises(InputError, match="the signing authority must be one of T/M"):
+        _register(database, tmp_path / "3", seed_pdf, authority="KT. Bí thư")
+
+
+def test_a_draft_marked_secret_is_not_registered_as_ordinary(
+    database: Database, tmp_path: Path
+) -> None:
+    from registry.models import Secrecy
+    from tests.support.pdfs import text_pdf
+
+    marked = text_pdf("ĐẢNG ỦY KHỐI", "Số      -TB/ĐUK", "TUYỆT MẬT", "THÔNG BÁO")
+    with pytest.raises(InputError, match="marked TUYỆT MẬT but is registered as"):
+        _register(database, tmp_path, marked)
+    with database.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(DocumentFile)) == 0
+    assert _register(database, tmp_path / "2", marked, secrecy=Secrecy.ABSOLUTE) > 0

@@ -1,0 +1,85 @@
+"""What a draft's text must agree with when it is registered: the signing authority line
+and the secrecy mark (Hướng dẫn 36-HD/VPTW; NĐ 30/2020 Phụ lục I).
+
+- The authority line starts with the form of signing: for Party bodies T/M (on behalf of a
+  collective), K/T (in place of the head), T/L (by order), T/UQ (by delegation); for State
+  bodies TM., KT., TL., TUQ., Q. (acting). A head signing in his own right has none. It is
+  printed in capitals, like the position line under it.
+- A secret document carries its mark (MẬT, TỐI MẬT, TUYỆT MẬT) on page 1, under the number.
+"""
+
+from __future__ import annotations
+
+import re
+
+from basics.text import nfc
+
+from ...errors import InputError
+from ...models import Secrecy
+
+__all__ = [
+    "AUTHORITY_FORMS",
+    "MARKS",
+    "marked_secrecy",
+    "secrecy_disagreement",
+    "signing_authority",
+]
+
+AUTHORITY_FORMS = {
+    "party": ("T/M", "K/T", "T/L", "T/UQ"),
+    "state": ("TM.", "KT.", "TL.", "TUQ.", "Q."),
+}
+MARKS = {Secrecy.SECRET: "MẬT", Secrecy.TOP_SECRET: "TỐI MẬT", Secrecy.ABSOLUTE: "TUYỆT MẬT"}
+_FIRST_LINES = 40  # the marks stand in the header of page 1
+
+
+def signing_authority(scheme: str, authority: str) -> str:
+    """``authority`` as printed (NFC, capitals, single spaces); InputError in both languages
+    when it does not start with a form of signing of ``scheme``'s documents."""
+    line = nfc(" ".join(authority.split())).upper()
+    if not line:
+        return ""
+    forms = AUTHORITY_FORMS["state" if scheme == "state" else "party"]
+    head, _, rest = line.partition(" ")
+    if head not in forms or not rest:
+        known = ", ".join(forms)
+        raise InputError(
+            f"thẩm quyền ký phải bắt đầu bằng {known} rồi đến tập thể hoặc người đứng đầu "
+            f"(ví dụ {forms[0]} BAN THƯỜNG VỤ): {authority!r} / the signing authority must be "
+            f"one of {known} followed by the body or its head: {authority!r}"
+        )
+    return line
+
+
+def marked_secrecy(text: str) -> Secrecy | None:
+    """The secrecy mark printed in the header of the draft whose text is ``text`` (a line
+    that is only the mark), or None when it shows none."""
+    lines = [" ".join(line.split()).upper() for line in nfc(text).splitlines()[:_FIRST_LINES]]
+    for secrecy, mark in sorted(MARKS.items(), key=lambda item: -len(item[1])):
+        if any(re.fullmatch(rf"{mark}", line) for line in lines):
+            return secrecy
+    return None
+
+
+def secrecy_disagreement(text: str, registered: Secrecy) -> tuple[str, bool] | None:
+    """What is wrong when the draft's mark and the registered secrecy disagree, and whether
+    it must be refused (the draft is marked, the registration says otherwise) or only said
+    (the registration is secret, the draft shows no mark: it will print without one)."""
+    found = marked_secrecy(text)
+    if found == registered or (found is None and registered == Secrecy.NONE):
+        return None
+    if found is not None:
+        shown = MARKS.get(registered, "không mật / not secret")
+        return (
+            f"dự thảo in dấu {MARKS[found]} nhưng đăng ký là {shown}: chọn đúng độ mật / the "
+            f"draft is marked {MARKS[found]} but is registered as {shown}: choose its secrecy",
+            True,
+        )
+    if not text.strip():
+        return None  # a scan without text: nothing to compare
+    return (
+        f"dự thảo đăng ký là {MARKS[registered]} nhưng không in dấu {MARKS[registered]} dưới "
+        f"số, ký hiệu / the draft is registered as {MARKS[registered]} but does not print the "
+        "mark under its number",
+        False,
+    )
