@@ -5,6 +5,7 @@ stamps' texts on the picture and knows nothing of how they were laid out."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -18,10 +19,11 @@ from signing.keys import load_pkcs12_signer
 from signing.notice import NoticeSigning
 from signing.placement import default_prepare_spec, find_placement, place_and_prepare
 from signing.verify.engine import verify_pdf
+from tests.support import PROJECT_ROOT
 from tests.support.components import require
 from tests.support.flow import ORG_EMAIL, SIGNER_EMAIL
 from tests.support.pki import PASSPHRASE, RunningPki, start_pki, stop_pki
-from tests.support.signature_page import marks_on, rule_breaches
+from tests.support.signature_page import block_picture, marks_on, rule_breaches
 from tests.support.stamp_images import SIGNATURE_ASPECT, stamp_images
 from tests.support.verify import ROLES, crls, pdfsig_report
 from tests.support.word_drafts import WORD_DRAFTS, WordDraft, export_drafts
@@ -40,6 +42,10 @@ SEED = WordDraft(
 # Drafts with room between the position line and the name for the seal at its real size.
 ROOMY = {"composed", "party-table", "state-two-line-position-low"}
 WITHOUT_IMAGE = {"party-right-edge"}
+# Each block as printed, for a person to look at: test-output/signature-page/.
+OUTPUT = (
+    Path(os.environ.get("SOVANBAN_TEST_OUTPUT", PROJECT_ROOT / "test-output")) / "signature-page"
+)
 NUMBER_LINES = {"state-two-line-position-low": "Số: 07/QĐ-UBND"}
 DATE_LINE = "Hà Tĩnh, ngày 20 tháng 4 năm 2024"
 
@@ -52,6 +58,7 @@ class Issued:
     page: int
     notes: tuple[str, ...]
     root: Path
+    key: str
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +73,7 @@ def ecdsa_pki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningPki]:
     stop_pki(running)
 
 
-def _issue(draft: WordDraft, source: bytes, pki: RunningPki, images: Path) -> Issued:
+def _issue(draft: WordDraft, source: bytes, pki: RunningPki, images: Path, key: str) -> Issued:
     signature, seal = stamp_images(images)
     spec = default_prepare_spec()
     with_image = draft.name not in WITHOUT_IMAGE
@@ -107,6 +114,7 @@ def _issue(draft: WordDraft, source: bytes, pki: RunningPki, images: Path) -> Is
         placement.signer.page,
         placement.block.notes,
         pki.pki.folder / "root-ca.pem",
+        key,
     )
 
 
@@ -126,7 +134,7 @@ def issued(
     name, key = request.param
     pki = running_pki if key == "rsa" else request.getfixturevalue("ecdsa_pki")
     draft = next(d for d in (SEED, *WORD_DRAFTS) if d.name == name)
-    return _issue(draft, drafts[name], pki, tmp_path_factory.mktemp("images"))
+    return _issue(draft, drafts[name], pki, tmp_path_factory.mktemp("images"), key)
 
 
 def test_the_signature_block_prints_by_the_rules(issued: Issued) -> None:
@@ -139,6 +147,9 @@ def test_the_signature_block_prints_by_the_rules(issued: Issued) -> None:
         with_signature=issued.draft.name not in WITHOUT_IMAGE,
         seal_size=98.0 if roomy else None,  # the ring of the test seal: 98 % of its image
     )
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    picture = block_picture(issued.pdf, issued.page, marks, issued.draft.signer)
+    picture.save(OUTPUT / f"{issued.draft.name}-{issued.key}.png")
     assert breaches == []
     # A block without room prints the seal smaller and says why; one with room says nothing.
     assert bool(issued.notes) is not roomy

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageChops, ImageFilter
 
-__all__ = ["PageMarks", "Rect", "marks_on", "rule_breaches", "text_rect"]
+__all__ = ["PageMarks", "Rect", "block_picture", "marks_on", "rule_breaches", "text_rect"]
 
 DPI = 200
 _SCALE = DPI / 72
@@ -270,3 +270,14 @@ def rule_breaches(
             if text.overlaps(printed):
                 breaches.append(f"stamp text {index + 1} lies over {marks.text_of[printed]!r}")
     return breaches
+
+
+def block_picture(pdf: bytes, index: int, marks: PageMarks, name: str) -> Image.Image:
+    """The signature block as printed (200 dpi), from the Nơi nhận column to the margin."""
+    picture, _, top = _render(pdf, index, True)
+    name_rect = text_rect(marks, name)
+    assert name_rect is not None
+    low = min([name_rect.y0, *(t.y0 for t in marks.stamp_texts if t.y1 > name_rect.y0 - 80)])
+    high = name_rect.y1 + 190
+    box = (0, int((top - high) * _SCALE), picture.width, int((top - low + 12) * _SCALE))
+    return picture.crop(box)
