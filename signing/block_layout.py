@@ -116,7 +116,7 @@ class StampLayout:
 
     @property
     def field(self) -> Rect:
-        area = self.text.rect
+        area = self.text.rect if self.text.qr is None else self.text.rect.union(self.text.qr)
         return area.union(self.image) if self.image is not None else area
 
 
@@ -174,7 +174,7 @@ def lay_out_block(
         measure=measure,
         qr=False,
         notes=notes,
-        what="the signer's e-mail and time",
+        what=("thư điện tử và thời gian của người ký", "the signer's e-mail and time"),
     )
     organisation_text = _text_block(
         spec.organisation_lines,
@@ -184,7 +184,7 @@ def lay_out_block(
         measure=measure,
         qr=spec.qr,
         notes=notes,
-        what="the organisation's e-mail and time",
+        what=("thư điện tử và thời gian của cơ quan", "the organisation's e-mail and time"),
     )
     return BlockLayout(
         signer=StampLayout(image, signer_text),
@@ -241,7 +241,10 @@ def _signature(
         if found is not None:
             return found
     if spec.signature_aspect:
-        notes.append("the handwritten signature has no room between the position line and the name")
+        notes.append(
+            "chữ ký không có chỗ giữa dòng chức vụ và họ tên / the handwritten signature has "
+            "no room between the position line and the name"
+        )
     width = min(aspect * 26.0, _SIGNATURE_MAX_WIDTH)
     return Rect.sized(centre_x - width / 2, gap.centre[1] - 13.0, width, 26.0)
 
@@ -261,13 +264,18 @@ def _seal(
         found = _nearest_free(preferred, moves, lines, page)
         if found is not None:
             if size < spec.seal_size:
+                share = f"{size / spec.seal_size:.0%}"
                 notes.append(
-                    f"the seal is printed at {size / spec.seal_size:.0%} of its real size: "
+                    f"con dấu in bằng {share} kích thước thật: hãy để thêm khoảng trống giữa "
+                    f"dòng chức vụ và họ tên / the seal is printed at {share} of its real size: "
                     "leave more room between the position line and the name"
                 )
             return found
         size *= 0.95
-    notes.append("the seal overlaps the text of the block: leave room for it")
+    notes.append(
+        "con dấu đè lên chữ của khối chữ ký: hãy để chỗ cho con dấu / the seal overlaps the "
+        "text of the block: leave room for it"
+    )
     right = signature.x0 + signature.width / 3
     return Rect.sized(
         right - spec.seal_size,
@@ -286,36 +294,34 @@ def _text_block(
     measure: Measure,
     qr: bool,
     notes: list[str],
-    what: str,
+    what: tuple[str, str],
 ) -> TextBlock:
     """The block of ``lines`` nearest ``anchor`` (x, top, alignment of x) that is free, in
-    the largest size that finds room."""
+    the largest size that finds room; ``what`` names it (Vietnamese, English) in a note."""
     x, top, align = anchor
+    qr_side = _QR_SIZE if qr else 0.0
+    size = _TEXT_SIZES[-1]
+    preferred = Rect(x, top, x, top)
     for size in _TEXT_SIZES:
         text_width = max(measure(line, size) for line in lines) + 1
-        text_height = len(lines) * size * _LEADING
-        qr_side = _QR_SIZE if qr else 0.0
         width = text_width + (qr_side + _GAP if qr else 0.0)
-        height = max(text_height, qr_side)
-        x0 = {"left": x, "centre": x - width / 2, "right": x - width}[align]
+        height = max(len(lines) * size * _LEADING, qr_side)
+        x0 = x if align == "left" else x - width / 2
         preferred = Rect.sized(x0, top - height, width, height)
         reach = _steps(-_SEARCH, _SEARCH, 3.0)
         found = _nearest_free(preferred, _moves(reach, reach), taken, region)
         if found is not None:
-            return _with_qr(found, qr_side, size)
-    notes.append(f"{what} could not be placed clear of the page's text")
-    size = _TEXT_SIZES[-1]
-    width = max(measure(line, size) for line in lines) + 1
-    x0 = {"left": x, "centre": x - width / 2, "right": x - width}[align]
-    return TextBlock(
-        Rect.sized(x0, top - len(lines) * size * _LEADING, width, len(lines) * size * _LEADING),
-        size,
+            return _with_qr(found, qr_side, size, align)
+    notes.append(
+        f"không đặt được {what[0]} mà không đè lên chữ của trang / {what[1]} could not be "
+        "placed clear of the page's text"
     )
+    return _with_qr(preferred, qr_side, size, align)
 
 
-def _with_qr(area: Rect, qr_side: float, size: float) -> TextBlock:
+def _with_qr(area: Rect, qr_side: float, size: float, align: Align) -> TextBlock:
     if not qr_side:
-        return TextBlock(area, size)
+        return TextBlock(area, size, align)
     qr = Rect.sized(area.x0, area.centre[1] - qr_side / 2, qr_side, qr_side)
     text = replace(area, x0=area.x0 + qr_side + _GAP)
-    return TextBlock(text, size, qr=qr)
+    return TextBlock(text, size, align, qr=qr)

@@ -33,6 +33,7 @@ from .prepare import Box, Placement, PrintedLine, prepare_pdf
 __all__ = [
     "PlacementNotFound",
     "PrepareSpec",
+    "Prepared",
     "default_prepare_spec",
     "find_placement",
     "place_and_prepare",
@@ -66,6 +67,14 @@ def default_prepare_spec() -> PrepareSpec:
         StampFonts(stamp_font(faces.regular), stamp_font(faces.italic)),
         StampSpec(signer_lines=sample, organisation_lines=sample, signature_aspect=480 / 180),
     )
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A prepared draft, and what the clerk should know of it (a seal printed smaller…)."""
+
+    pdf: bytes
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -319,7 +328,7 @@ def place_and_prepare(
     fallback: Placement | None,
     spec: PrepareSpec | None = None,
     limits: PdfLimits = DEFAULT_LIMITS,
-) -> bytes:
+) -> Prepared:
     """The draft checked against ``limits``, its fields placed from its text (or at the
     ``fallback`` boxes when the text does not show where) and added (prepare.py). The
     number and date lines are taken out of the page's own text first, when that can be
@@ -337,4 +346,4 @@ def place_and_prepare(
     if lines and not erased_cleanly(draft, prepared, 0, lines):
         covering = replace(placement, number_line=None, date_line=None)
         prepared = prepare_pdf(draft, covering, fonts=spec.fonts)
-    return prepared
+    return Prepared(prepared, placement.block.notes if placement.block else ())

@@ -66,13 +66,15 @@ def _signer(app: CommandContext, key: KeyConfig) -> Iterator[signers.Signer]:
 def prepare_command(app: CommandContext, key: str) -> None:
     """Add the number, date and signature fields to a registered draft."""
     with app.unit_of_work() as session:
-        prepare_in_instance(
+        notes = prepare_in_instance(
             session,
             app.instance(),
             find_document(session, key),
             actor=app.actor,
             release=session.rollback,  # nothing written yet: no lock held while it works
         )
+    for note in notes:
+        click.echo(f"sovanban: lưu ý / note: {note}", err=True)
 
 
 @click.command("sign")

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 from signing.errors import UnusablePdfError
 from signing.inspect import PdfFacts, inspect_within
 from signing.limits import PdfLimits, check_limits
-from signing.placement import PrepareSpec, place_and_prepare
+from signing.placement import Prepared, PrepareSpec, place_and_prepare
 from signing.prepare import Placement
 from signing.preview import render_page
 
@@ -159,7 +159,7 @@ class PdfWorkers:
 
     def prepare(
         self, draft: bytes, signer_name: str, fallback: Placement | None, spec: PrepareSpec | None
-    ) -> bytes:
+    ) -> Prepared:
         return self.pool.run(
             place_and_prepare,
             draft,

@@ -13,6 +13,7 @@ from flask import Blueprint, abort, g, render_template, request, send_file
 from signing.errors import SigningError
 from signing.preview import pages_to_show
 
+from ..audit import AuditAction
 from ..errors import NotFoundError
 from ..models import AuditEvent, Document, DocumentStatus, FileKind, Secrecy
 from ..services.archive.audit_trail import document_events
@@ -99,12 +100,15 @@ def document_page(document_id: int) -> str:
         except (SigningError, NotFoundError):
             pages = []
     warning = secrecy_disagreement(document.body_text or "", document.secrecy)
+    prepared = [e for e in events if e.action == AuditAction.DOCUMENT_PREPARE]
+    notes = prepared[-1].details.get("notes", []) if prepared else []
     return render_template(
         "workspace/document.html",
         document=document,
         events=events,
         pages=pages,
         warning=shown(warning[0]) if warning else "",
+        notes=notes,
     )
 
 

@@ -5,19 +5,23 @@ stamps' texts on the picture and knows nothing of how they were laid out."""
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from certs.trust import TrustStore
 from signing.appearance import Appearance
+from signing.field_plans import stamp_plan_of
 from signing.keys import load_pkcs12_signer
 from signing.notice import NoticeSigning
 from signing.placement import default_prepare_spec, find_placement, place_and_prepare
+from signing.prepare import ORGANISATION_FIELD
 from signing.verify.engine import verify_pdf
 from tests.support import PROJECT_ROOT
 from tests.support.components import require
@@ -77,6 +81,7 @@ def _issue(draft: WordDraft, source: bytes, pki: RunningPki, images: Path, key: 
     signature, seal = stamp_images(images)
     spec = default_prepare_spec()
     with_image = draft.name not in WITHOUT_IMAGE
+    qr = key.endswith("-qr")  # an office that publishes its documents' pages
     spec = replace(
         spec,
         stamps=replace(
@@ -84,16 +89,24 @@ def _issue(draft: WordDraft, source: bytes, pki: RunningPki, images: Path, key: 
             signer_lines=(SIGNER_EMAIL, "2026-04-20T11:10:29+07:00"),
             organisation_lines=(ORG_EMAIL, "2026-04-20T14:34:09+07:00"),
             signature_aspect=SIGNATURE_ASPECT if with_image else None,
+            qr=qr,
         ),
     )
     placement = find_placement(source, signer_name=draft.signer, spec=spec)
     assert placement.block is not None
     prepared = place_and_prepare(source, draft.signer, None, spec=spec)
+    assert prepared.notes == placement.block.notes
+    prepared_pdf = prepared.pdf
     signing = NoticeSigning(
-        Appearance(spec.fonts, signature_image=signature if with_image else None, seal_image=seal)
+        Appearance(
+            spec.fonts,
+            signature_image=signature if with_image else None,
+            seal_image=seal,
+            qr_code=qr,
+        )
     )
     signed = signing.sign(
-        prepared,
+        prepared_pdf,
         load_pkcs12_signer(pki.pki.key_path("signer"), PASSPHRASE),
         None,
         email=SIGNER_EMAIL,
@@ -106,6 +119,7 @@ def _issue(draft: WordDraft, source: bytes, pki: RunningPki, images: Path, key: 
         number_line=NUMBER_LINES.get(draft.name, "Số 07-TB/ĐUK"),
         date_text=DATE_LINE,
         email=ORG_EMAIL,
+        url="https://vanban.example.vn/van-ban/7" if qr else "",
     )
     return Issued(
         draft,
@@ -121,6 +135,7 @@ def _issue(draft: WordDraft, source: bytes, pki: RunningPki, images: Path, key: 
 CASES = [(d.name, "rsa") for d in (SEED, *WORD_DRAFTS)] + [
     ("composed", "ecdsa"),
     ("party-table", "ecdsa"),
+    ("composed", "rsa-qr"),
 ]
 
 
@@ -132,7 +147,7 @@ def issued(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Issued:
     name, key = request.param
-    pki = running_pki if key == "rsa" else request.getfixturevalue("ecdsa_pki")
+    pki = running_pki if key.startswith("rsa") else request.getfixturevalue("ecdsa_pki")
     draft = next(d for d in (SEED, *WORD_DRAFTS) if d.name == name)
     return _issue(draft, drafts[name], pki, tmp_path_factory.mktemp("images"), key)
 
@@ -151,6 +166,14 @@ def test_the_signature_block_prints_by_the_rules(issued: Issued) -> None:
     picture = block_picture(issued.pdf, issued.page, marks, issued.draft.signer)
     picture.save(OUTPUT / f"{issued.draft.name}-{issued.key}.png")
     assert breaches == []
+    if issued.key.endswith("-qr"):  # the code whole (27 pt of modules) beside the office's text
+        assert any(t.height >= 26 and t.width >= 26 + 60 for t in marks.stamp_texts)
+        field = _field(issued.pdf, ORGANISATION_FIELD)
+        plan = stamp_plan_of(field)
+        assert plan is not None and plan.text.qr is not None
+        x0, y0, x1, y1 = (float(v) for v in field["/Rect"])
+        qr = plan.text.qr
+        assert qr.x0 >= 0 and qr.x1 <= x1 - x0 and qr.y0 >= 0 and qr.y1 <= y1 - y0  # not clipped
     # A block without room prints the seal smaller and says why; one with room says nothing.
     assert bool(issued.notes) is not roomy
     if not roomy:
@@ -183,6 +206,15 @@ def test_other_verifiers_accept_what_was_printed(
     assert [s.modifications for s in report.signatures] == ["form_filling", "none"]
     pdfsig = pdfsig_report(issued.pdf, issued.root, tmp_path)
     assert pdfsig.count("Signature Validation: Signature is Valid.") == 2, pdfsig
+
+
+def _field(pdf: bytes, name: str) -> Any:
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    reader = PdfFileReader(io.BytesIO(pdf))
+    return next(
+        f.get_object() for f in reader.root["/AcroForm"]["/Fields"] if f.get_object()["/T"] == name
+    )
 
 
 def _has(command: str) -> bool:

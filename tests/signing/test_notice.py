@@ -353,7 +353,7 @@ def test_a_qr_code_carries_the_document_page_url(running_pki: RunningPki, flow: 
     # Prepared with room for the code (an office that publishes its documents' pages).
     spec = default_prepare_spec()
     spec = replace(spec, stamps=replace(spec.stamps, qr=True))
-    prepared = place_and_prepare(flow.draft, "Nguyễn Trọng Vân", None, spec=spec)
+    prepared = place_and_prepare(flow.draft, "Nguyễn Trọng Vân", None, spec=spec).pdf
     signer = load_pkcs12_signer(running_pki.pki.key_path("signer"), PASSPHRASE)
     signed = with_qr.sign(prepared, signer, tsa, email=SIGNER_EMAIL)
     with pytest.raises(SigningError, match="give the document's URL"):

@@ -135,7 +135,7 @@ def register_draft(
             "register the unsigned draft"
         )
     authority = signing_authority(issuer.scheme, request.authority or signer.authority)
-    signer_position = nfc(" ".join((request.position or signer.position).split())).upper()
+    signer_position = nfc(" ".join((request.position or signer.position).split()))
     disagreement = secrecy_disagreement(facts.text, request.secrecy)
     if disagreement is not None and disagreement[1]:
         raise InputError(disagreement[0])

@@ -4,7 +4,8 @@ and the secrecy mark (Hướng dẫn 36-HD/VPTW; NĐ 30/2020 Phụ lục I).
 - The authority line starts with the form of signing: for Party bodies T/M (on behalf of a
   collective), K/T (in place of the head), T/L (by order), T/UQ (by delegation); for State
   bodies TM., KT., TL., TUQ., Q. (acting). A head signing in his own right has none. It is
-  printed in capitals, like the position line under it.
+  printed in capitals, like the position line under it (the register keeps them as typed:
+  the edXML package and the register book show "T/M Ban Chấp hành").
 - A secret document carries its mark (MẬT, TỐI MẬT, TUYỆT MẬT) on page 1, under the number.
 """
 
@@ -34,13 +35,15 @@ _FIRST_LINES = 40  # the marks stand in the header of page 1
 
 
 def signing_authority(scheme: str, authority: str) -> str:
-    """``authority`` as printed (NFC, capitals, single spaces); InputError in both languages
-    when it does not start with a form of signing of ``scheme``'s documents."""
-    line = nfc(" ".join(authority.split())).upper()
+    """``authority`` as the register keeps it (NFC, single spaces, the form of signing in
+    capitals: "T/M Ban Chấp hành"); InputError in both languages when it does not start with
+    a form of signing of ``scheme``'s documents."""
+    line = nfc(" ".join(authority.split()))
     if not line:
         return ""
     forms = AUTHORITY_FORMS["state" if scheme == "state" else "party"]
     head, _, rest = line.partition(" ")
+    head = head.upper()
     if head not in forms or not rest:
         known = ", ".join(forms)
         raise InputError(
@@ -48,7 +51,7 @@ def signing_authority(scheme: str, authority: str) -> str:
             f"(ví dụ {forms[0]} BAN THƯỜNG VỤ): {authority!r} / the signing authority must be "
             f"one of {known} followed by the body or its head: {authority!r}"
         )
-    return line
+    return f"{head} {rest}"
 
 
 def marked_secrecy(text: str) -> Secrecy | None:

@@ -19,7 +19,7 @@ from certs.identity import identity_of
 from signing.errors import SigningError
 from signing.inspect import inspect_within
 from signing.keys import check_certificate_standing
-from signing.placement import PrepareSpec, place_and_prepare
+from signing.placement import Prepared, PrepareSpec, place_and_prepare
 from signing.prepare import Box, Placement
 
 from ...audit import AuditAction, record_event
@@ -94,7 +94,7 @@ def _refuse_untrusted(signer: signers.Signer, tools: SigningTools) -> None:
 
 # The draft, the signer's name, the fallback boxes and what to leave room for in; the
 # prepared PDF out.
-Preparer = Callable[[bytes, str, Placement | None, PrepareSpec | None], bytes]
+Preparer = Callable[[bytes, str, Placement | None, PrepareSpec | None], Prepared]
 
 
 def prepare_document(
@@ -107,9 +107,10 @@ def prepare_document(
     prepare: Preparer = place_and_prepare,
     release: Callable[[], None] = lambda: None,
     spec: PrepareSpec | None = None,
-) -> None:
+) -> tuple[str, ...]:
     """Draft → prepared: the number, date and both signature fields, placed from the text
-    (or at the configured ``fallback`` boxes when the text does not show where).
+    (or at the configured ``fallback`` boxes when the text does not show where); what the
+    clerk should know of the result (the seal printed smaller…), also kept in the audit trail.
 
     The draft is read, then ``release()`` is called before the long work (the web ends its
     reading transaction there, so that no lock is held while a large file is prepared);
@@ -126,15 +127,19 @@ def prepare_document(
         raise InputError(f"document #{document_id}: {exc.message}{hint}") from exc
     session.refresh(document)  # another clerk may have prepared it meanwhile
     _require(document, DocumentStatus.DRAFT, "prepared")
-    digest = _store(session, blobs, document, FileKind.PREPARED, prepared)
+    digest = _store(session, blobs, document, FileKind.PREPARED, prepared.pdf)
     document.status = DocumentStatus.PREPARED
+    details: dict[str, object] = {"sha256": digest}
+    if prepared.notes:
+        details["notes"] = list(prepared.notes)
     record_event(
         session,
         actor=actor,
         action=AuditAction.DOCUMENT_PREPARE,
         document=document,
-        details={"sha256": digest},
+        details=details,
     )
+    return prepared.notes
 
 
 def prepare_in_instance(
@@ -144,10 +149,10 @@ def prepare_in_instance(
     *,
     actor: str,
     release: Callable[[], None] = lambda: None,
-) -> None:
+) -> tuple[str, ...]:
     """:func:`prepare_document` as an instance does it: in a PDF worker, with the configured
     boxes as the fallback and room for the instance's stamps."""
-    prepare_document(
+    return prepare_document(
         session,
         instance.blobs,
         document,

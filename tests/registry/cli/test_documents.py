@@ -243,10 +243,10 @@ def test_the_signing_authority_is_chosen_when_registering(sovanban: Sovanban, re
     ).out.strip()
     shown = {key: sovanban.ok("show", key, "--json").json()["signer"] for key in (default, chosen)}
     assert (shown[default]["authority"], shown[default]["position"]) == (
-        "T/M BAN CHẤP HÀNH",
-        "PHÓ BÍ THƯ THƯỜNG TRỰC",
+        "T/M Ban Chấp hành",
+        "Phó Bí thư Thường trực",
     )
-    assert (shown[chosen]["authority"], shown[chosen]["position"]) == ("K/T BÍ THƯ", "PHÓ BÍ THƯ")
+    assert (shown[chosen]["authority"], shown[chosen]["position"]) == ("K/T Bí thư", "Phó Bí thư")
     refused = register(sovanban, ready, "--authority", "TM. Ban Chấp hành")
     assert refused.code != 0
     assert "thẩm quyền ký phải bắt đầu bằng T/M, K/T, T/L, T/UQ" in refused.err

@@ -139,7 +139,7 @@ def test_a_composed_secret_notice_prints_its_marks_and_the_chosen_authority(
     with demo_instance.sessions() as session:
         found = session.get(Document, document_id)
         assert found is not None
-        assert (found.signer_authority, found.signer_position) == ("K/T BÍ THƯ", "PHÓ BÍ THƯ")
+        assert (found.signer_authority, found.signer_position) == ("K/T Bí thư", "Phó Bí thư")
         header = found.body_text.split("THÔNG BÁO")[0]
         assert "TỐI MẬT" in header and "HỎA TỐC" in header
         assert "K/T BÍ THƯ" in found.body_text

@@ -183,3 +183,35 @@ def test_configured_boxes_place_a_draft_the_text_cannot(setup) -> None:  # type:
         prepare_document(session, blobs, blank, actor="t", fallback=fallback)
         assert blank.status == DocumentStatus.PREPARED
     assert configured_placement(PlacementConfig(number=(1, 1, 1, 2, 2))) is None
+
+
+def test_a_block_without_room_for_the_seal_is_prepared_and_the_clerk_told(setup) -> None:  # type: ignore[no-untyped-def]
+    from tests.support.pdfs import text_pdf
+
+    database, blobs, document_id = setup
+    # The position line right above the name: the seal can only be printed small.
+    tight = text_pdf(
+        "Số        -TB/ĐUK",
+        "Hà Tĩnh, ngày      tháng      năm 2026",
+        "",
+        "T/M BAN CHẤP HÀNH",
+        "PHÓ BÍ THƯ THƯỜNG TRỰC",
+        "",
+        "",
+        "",
+        "Nguyễn Trọng Vân",
+    )
+    with database.sessions.begin() as session:
+        template = session.get(Document, document_id)
+        assert template is not None
+        request = DraftRequest(
+            pdf=tight, type_code="TB", subject="Khối chữ ký chật", signer_login="nguyentrongvan"
+        )
+        document = register_draft(session, blobs, template.issuer, request, actor="t")
+        notes = prepare_document(session, blobs, document, actor="t")
+        assert len(notes) == 1 and "the seal" in notes[0] and "con dấu" in notes[0]
+    with database.sessions() as session:
+        event = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "document:prepare")
+        ).one()
+        assert event.details["notes"] == list(notes)
