@@ -14,37 +14,12 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageChops, ImageFilter
 
+from signing.block_layout import Rect  # geometry only: nothing of how the block is laid out
+
 __all__ = ["PageMarks", "Rect", "block_picture", "marks_on", "rule_breaches", "text_rect"]
 
 DPI = 200
 _SCALE = DPI / 72
-
-
-@dataclass(frozen=True)
-class Rect:
-    """A rectangle in PDF points, from the page's lower-left corner."""
-
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-
-    @property
-    def width(self) -> float:
-        return self.x1 - self.x0
-
-    @property
-    def height(self) -> float:
-        return self.y1 - self.y0
-
-    @property
-    def centre(self) -> tuple[float, float]:
-        return (self.x0 + self.x1) / 2, (self.y0 + self.y1) / 2
-
-    def overlaps(self, other: Rect) -> bool:
-        return not (
-            self.x1 <= other.x0 or other.x1 <= self.x0 or self.y1 <= other.y0 or other.y1 <= self.y0
-        )
 
 
 @dataclass(frozen=True)
