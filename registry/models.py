@@ -32,6 +32,8 @@ __all__ = [
     "AuditHead",
     "AuditSeal",
     "Base",
+    "Comment",
+    "CommentKind",
     "Document",
     "DocumentFile",
     "DocumentReference",
@@ -86,6 +88,13 @@ class DocumentStatus(enum.StrEnum):
     SIGNED = "signed"
     ISSUED = "issued"
     WITHDRAWN = "withdrawn"
+    RETURNED = "returned"  # trả lại: the signer sent it back; a new revision answers
+
+
+class CommentKind(enum.StrEnum):
+    COMMENT = "comment"
+    RETURN = "return"  # why the signer returned it
+    REVISION = "revision"  # what the clerk changed in a new revision
 
 
 class Urgency(enum.StrEnum):
@@ -360,8 +369,27 @@ class Document(Base):
         order_by="DocumentReference.id",
         foreign_keys="DocumentReference.document_id",
     )
+    comments: Mapped[list[Comment]] = relationship(back_populates="document", order_by="Comment.id")
 
     __table_args__ = (Index("ix_documents_status", "status"),)
+
+
+class Comment(Base):
+    """What the clerk and the signer say to each other about a document, kept with it."""
+
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    author: Mapped[str] = mapped_column(String(64))  # the login
+    author_name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[CommentKind] = mapped_column(_enum(CommentKind, "kind"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    document: Mapped[Document] = relationship(back_populates="comments")
+
+    __table_args__ = (Index("ix_comments_document_id", "document_id"),)
 
 
 class Recipient(Base):

@@ -32,6 +32,7 @@ from .documents import (
     register_command,
     show_command,
 )
+from .draft_life import comment_command, history_command, replace_command, return_command
 from .handoff import accept_command, handoff_command
 from .importing import import_command
 from .search import search_command
@@ -107,6 +108,10 @@ for command in (
     send_command,
     handoff_command,
     accept_command,
+    return_command,
+    replace_command,
+    comment_command,
+    history_command,
 ):
     cli.add_command(command)
 

@@ -33,6 +33,16 @@ __all__ = [
 MAX_DRAFT_BYTES = 100 * 1024 * 1024
 
 
+def read_pdf_argument(path: Path) -> bytes:
+    """The bytes of a draft named on the command line, within the size a draft may have."""
+    try:
+        if path.stat().st_size > MAX_DRAFT_BYTES:
+            raise InputError(f"{path}: larger than {MAX_DRAFT_BYTES // (1024 * 1024)} MB")
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+
+
 @click.command("compose")
 @click.argument("notice", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", required=True, help="Where to write the PDF ('-': stdout).")
@@ -80,12 +90,7 @@ def register_command(
 ) -> None:
     """Register PDF as a draft; prints the new document's id, only that."""
     path = Path(pdf)
-    try:
-        if path.stat().st_size > MAX_DRAFT_BYTES:
-            raise InputError(f"{path}: larger than {MAX_DRAFT_BYTES // (1024 * 1024)} MB")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+    data = read_pdf_argument(path)
     recipients = load_recipients_file(Path(recipients_file)) if recipients_file else ()
     request = DraftRequest(
         pdf=data,

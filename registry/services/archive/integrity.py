@@ -53,6 +53,7 @@ class Disagreement:
 # The events that record each kind of revision with its SHA-256 when it is stored.
 _RECORDED_BY: dict[str, FileKind] = {
     AuditAction.DOCUMENT_REGISTER: FileKind.DRAFT,
+    AuditAction.DOCUMENT_REVISE: FileKind.DRAFT,
     AuditAction.DOCUMENT_PREPARE: FileKind.PREPARED,
     AuditAction.DOCUMENT_SIGN: FileKind.SIGNED,
     AuditAction.HANDOFF_ACCEPTED_SIGN: FileKind.SIGNED,

@@ -49,17 +49,16 @@ __all__ = [
     "list_documents",
     "read_draft",
     "read_revision",
+    "record_recipients",
+    "record_references",
     "register_draft",
     "signer_queue",
 ]
 
 MAX_SUBJECT = 1000
-REVISION_ORDER = (
-    FileKind.ARCHIVE,
-    FileKind.ISSUED,
-    FileKind.SIGNED,
-    FileKind.PREPARED,
-    FileKind.DRAFT,
+# The kinds of a document's own revisions (attachments are other files).
+REVISION_KINDS = frozenset(
+    {FileKind.DRAFT, FileKind.PREPARED, FileKind.SIGNED, FileKind.ISSUED, FileKind.ARCHIVE}
 )
 
 
@@ -169,9 +168,29 @@ def register_draft(
             original_name=request.file_name[:255],
         )
     )
+    record_recipients(session, document, request.recipients)
+    record_references(session, document, facts.text)
+    refresh_search_text(session, document, [line.name for line in request.recipients])
+    record_event(
+        session,
+        actor=actor,
+        action=AuditAction.DOCUMENT_REGISTER,
+        document=document,
+        details={"sha256": blob.sha256, "size": blob.size, "type": doc_type.code},
+    )
+    session.flush()
+    return document
+
+
+def record_recipients(session: Session, document: Document, lines: Sequence[RecipientLine]) -> None:
+    """The Nơi nhận rows of ``document`` from ``lines``, matched to the directory (replacing
+    any it had)."""
     from ...directory import match_recipients
 
-    for position, line in enumerate(match_recipients(session, request.recipients), start=1):
+    for old in list(document.recipients):
+        session.delete(old)
+    session.flush()
+    for position, line in enumerate(match_recipients(session, lines), start=1):
         session.add(
             Recipient(
                 document_id=document.id,
@@ -183,11 +202,21 @@ def register_draft(
                 copies=line.copies,
             )
         )
+    session.flush()
+    session.expire(document, ["recipients"])
+
+
+def record_references(session: Session, document: Document, text: str) -> None:
+    """The documents ``text`` cites, as ``document``'s references (replacing any it had)."""
+    for old in list(document.references):
+        session.delete(old)
+    session.flush()
     type_names = session.scalars(select(DocumentType.name).distinct()).all()
-    for citation in find_citations(facts.text, type_names):
+    for citation in find_citations(text, type_names):
         cited = session.scalars(
             select(NumberEntry.document_id).where(
-                NumberEntry.issuer_id == issuer.id, NumberEntry.rendered == citation.number_text
+                NumberEntry.issuer_id == document.issuer_id,
+                NumberEntry.rendered == citation.number_text,
             )
         ).first()
         session.add(
@@ -199,16 +228,8 @@ def register_draft(
                 cited_document_id=cited,
             )
         )
-    refresh_search_text(session, document, [line.name for line in request.recipients])
-    record_event(
-        session,
-        actor=actor,
-        action=AuditAction.DOCUMENT_REGISTER,
-        document=document,
-        details={"sha256": blob.sha256, "size": blob.size, "type": doc_type.code},
-    )
     session.flush()
-    return document
+    session.expire(document, ["references"])
 
 
 def find_document(session: Session, key: str) -> Document:
@@ -254,17 +275,21 @@ def list_documents(
 def read_revision(
     document: Document, blobs: BlobStore, kind: FileKind | None = None
 ) -> tuple[DocumentFile, bytes]:
-    """The newest stored revision of ``kind`` (or the newest of all), hash-checked."""
+    """The newest stored revision of ``kind`` (or the document's current one: the newest
+    of all but attachments, a new draft after a prepared one included), hash-checked."""
     by_kind: dict[FileKind, DocumentFile] = {}
+    newest: DocumentFile | None = None
     for stored in document.files:  # ordered by id: later rows replace earlier ones
         by_kind[stored.kind] = stored
+        if stored.kind in REVISION_KINDS:
+            newest = stored
     if kind is not None:
         chosen = by_kind.get(kind)
         if chosen is None:
             have = ", ".join(sorted({stored.kind.value for stored in document.files}))
             raise NotFoundError(f"document #{document.id} has no {kind.value} revision ({have})")
     else:
-        chosen = next((by_kind[each] for each in REVISION_ORDER if each in by_kind), None)
+        chosen = newest
         if chosen is None:
             raise NotFoundError(f"document #{document.id} has no stored revision")
     return chosen, blobs.get(chosen.sha256)
