@@ -85,6 +85,7 @@ def create_app(instance: Instance, *, pki: PkiServices | None = None) -> Flask:
     from .auditor import auditor
     from .auth import auth
     from .clerk import clerk
+    from .draft_life import drafts
     from .handoff import handoff
     from .public import public
     from .signer import signer
@@ -98,6 +99,7 @@ def create_app(instance: Instance, *, pki: PkiServices | None = None) -> Flask:
     app.register_blueprint(auditor, url_prefix="/kiem-soat")
     app.register_blueprint(admin, url_prefix="/quan-tri")
     app.register_blueprint(handoff)
+    app.register_blueprint(drafts)
     app.register_blueprint(api, url_prefix="/api/v1")
     csrf.exempt(api)  # no cookies there: bearer tokens, which a foreign page cannot send
     # The signing plugin uploads with the hand-off's single-use token, not a session.

@@ -14,27 +14,30 @@ from typing import Any
 from flask import Blueprint, Response, abort, g, request, url_for
 
 from signing.errors import SigningError, UnusablePdfError
+from signing.inspect import PdfFacts
 
 from ..config import KeyConfig
 from ..errors import InputError, NotFoundError, RegistryError
 from ..models import Document, FileKind, User
+from ..services.archive.history import document_history
 from ..services.archive.search import search_documents
 from ..services.drafting.document_json import document_summary, document_view
-from ..services.drafting.documents import find_document, register_draft
+from ..services.drafting.documents import find_document, read_draft, register_draft
+from ..services.drafting.draft_life import add_comment, return_document, revise_document
 from ..services.issuing.steps import (
     issue_document,
     prepare_in_instance,
     sign_document,
 )
 from ..services.issuing.withdrawal import withdraw_and_recall
-from ..services.people.access import can_see
+from ..services.people.access import can_see, takes_part
 from ..services.people.accounts import user_for_token
 from ..services.setup.keys import open_configured_signer, organisation_key, personal_key
 from ..services.setup.reference_data import current_issuer
 from ..services.workers import pdf_workers
 from .auth import roles_required
 from .context import db_session, end_transaction, instance_of, signing_tools_of, viewer
-from .forms import draft_request, well_formed
+from .forms import draft_request, revision_request, well_formed
 from .messages import shown
 from .public import verify_upload
 from .workspace import pdf_response, search_query_from
@@ -220,6 +223,72 @@ def withdraw(document_id: int) -> Any:
     reason = _body().get("reason", "")
     withdraw_and_recall(db_session(), instance_of(), found, reason=str(reason), actor=g.user.login)
     return _done(found)
+
+
+@api.post("/documents/<int:document_id>/return")
+@roles_required("signer")
+def return_(document_id: int) -> Any:
+    """The signer returns a draft or prepared document with ``comment``."""
+    found = _document(str(document_id))
+    comment = str(_body().get("comment", ""))
+    return_document(db_session(), found, comment=comment, by=g.user, actor=g.user.login)
+    return _done(found)
+
+
+@api.post("/documents/<int:document_id>/revise")
+@roles_required("clerk")
+def revise(document_id: int) -> Any:
+    """A new revision: multipart ``file`` (optional) and the fields to change."""
+    found = _document(str(document_id))
+    upload = request.files.get("file")
+    pdf = upload.read() if upload is not None and upload.filename else None
+    revision = revision_request(_body(), pdf, (upload.filename or "") if pdf and upload else "")
+    database = db_session()
+    facts: PdfFacts | None = None
+    if pdf is not None:
+        end_transaction()  # no lock held while a worker reads the new file
+        facts = read_draft(pdf_workers(instance_of()).inspect, pdf, revision.file_name)
+
+    def inspect(_pdf: bytes) -> PdfFacts:
+        assert facts is not None  # a revision without a file reads none
+        return facts
+
+    revise_document(
+        database,
+        instance_of().blobs,
+        found,
+        revision,
+        author=g.user,
+        actor=g.user.login,
+        inspect=inspect,
+    )
+    return _done(found)
+
+
+@api.post("/documents/<int:document_id>/comments")
+@roles_required("clerk", "signer")
+def comment(document_id: int) -> Any:
+    found = _document(str(document_id))
+    if not takes_part(viewer(), found):
+        abort(403, "only the clerk and the document's signer comment on it")
+    add_comment(
+        db_session(),
+        found,
+        text=str(_body().get("comment", "")),
+        author=g.user,
+        actor=g.user.login,
+    )
+    return _done(found, 201)
+
+
+@api.get("/documents/<int:document_id>/history")
+@roles_required("clerk", "signer", "auditor")
+def history(document_id: int) -> Any:
+    found = _document(str(document_id))
+    if not takes_part(viewer(), found):
+        abort(403, "only the clerk, the auditor and the document's signer follow its making")
+    lang = "en" if request.args.get("lang") == "en" else "vi"
+    return {"history": [entry.as_dict() for entry in document_history(db_session(), found, lang)]}
 
 
 @api.errorhandler(RegistryError)

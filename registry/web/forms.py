@@ -10,8 +10,9 @@ from ..errors import InputError
 from ..models import Secrecy, Urgency
 from ..recipients import parse_distribution
 from ..services.drafting.documents import DraftRequest
+from ..services.drafting.draft_life import Revision
 
-__all__ = ["choice", "draft_request", "well_formed", "whole_number"]
+__all__ = ["choice", "draft_request", "revision_request", "well_formed", "whole_number"]
 
 Choice = TypeVar("Choice", bound=StrEnum)
 
@@ -49,6 +50,30 @@ def draft_request(form: Any, pdf: bytes, file_name: str) -> DraftRequest:
         file_name=file_name,
         authority=form.get("authority", ""),
         position=form.get("position", ""),
+    )
+
+
+def revision_request(form: Any, pdf: bytes | None, file_name: str) -> Revision:
+    """The revision a form asks for: a field left out (or empty) keeps what the document
+    has; the Nơi nhận list, when given, replaces it whole."""
+
+    def given(name: str) -> str | None:
+        value = form.get(name)
+        return str(value) if value is not None and str(value).strip() else None
+
+    recipients = given("recipients")
+    urgency, secrecy = given("urgency"), given("secrecy")
+    return Revision(
+        pdf=pdf,
+        file_name=file_name,
+        type_code=given("type"),
+        subject=given("subject"),
+        recipients=parse_distribution(recipients) if recipients else None,
+        urgency=choice(Urgency, urgency, "độ khẩn", "urgency") if urgency else None,
+        secrecy=choice(Secrecy, secrecy, "độ mật", "secrecy") if secrecy else None,
+        authority=given("authority"),
+        position=given("position"),
+        note=str(form.get("note", "")),
     )
 
 

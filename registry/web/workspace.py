@@ -8,23 +8,25 @@ from collections import OrderedDict
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, g, render_template, request, send_file
+from flask import Blueprint, abort, render_template, request, send_file
 
 from signing.errors import SigningError
 from signing.preview import pages_to_show
 
 from ..audit import AuditAction
 from ..errors import NotFoundError
-from ..models import AuditEvent, Document, DocumentStatus, FileKind, Secrecy
+from ..models import Document, DocumentStatus, FileKind, Secrecy
 from ..services.archive.audit_trail import document_events
+from ..services.archive.history import document_history
 from ..services.archive.search import SearchQuery, search_documents
 from ..services.drafting.documents import document_types, read_revision
 from ..services.drafting.draft_checks import secrecy_disagreement
-from ..services.people.access import can_see
+from ..services.people.access import can_see, takes_part
 from ..services.people.users import active_signers
 from ..services.workers import pdf_workers
 from .auth import roles_required
 from .context import db_session, end_transaction, instance_of, page_number, viewer
+from .i18n import current_language
 from .messages import shown
 
 __all__ = ["pdf_response", "search_query_from", "visible_document", "workspace"]
@@ -89,9 +91,9 @@ def search_query_from(args: Any) -> SearchQuery:
 @roles_required()
 def document_page(document_id: int) -> str:
     document = visible_document(document_id)
-    events: list[AuditEvent] = []
-    if g.user.role_set & {"clerk", "auditor"}:
-        events = list(document_events(db_session(), document.id))
+    follows = takes_part(viewer(), document)
+    events = list(document_events(db_session(), document.id)) if follows else []
+    history = document_history(db_session(), document, current_language()) if follows else []
     pages: list[int] = []
     if document.files:
         try:
@@ -109,6 +111,8 @@ def document_page(document_id: int) -> str:
         pages=pages,
         warning=shown(warning[0]) if warning else "",
         notes=notes,
+        follows=follows,
+        history=history,
     )
 
 

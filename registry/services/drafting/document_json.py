@@ -7,7 +7,7 @@ from typing import Any
 from basics.text import iso_vietnam
 
 from ...models import Document, DocumentReference
-from ..people.access import Viewer, can_see
+from ..people.access import Viewer, can_see, takes_part
 
 __all__ = ["document_summary", "document_view"]
 
@@ -31,8 +31,23 @@ def document_view(document: Document, viewer: Viewer | None = None) -> dict[str,
     """Everything the registry holds about ``document``, as ``viewer`` may see it (``None``:
     the operator at the command line): a cited document it may not see is not linked."""
     number = document.number
+    comments = (
+        [
+            {
+                "author": comment.author,
+                "name": comment.author_name,
+                "kind": comment.kind.value,
+                "text": comment.body,
+                "at": iso_vietnam(comment.created_at),
+            }
+            for comment in document.comments
+        ]
+        if viewer is None or takes_part(viewer, document)
+        else None  # kept from the public and from those who take no part in it
+    )
     return {
         **document_summary(document),
+        "comments": comments,
         "type": {"code": document.type.code, "name": document.type.name},
         "issuer": {"abbreviation": document.issuer.abbreviation, "name": document.issuer.name},
         "number": (

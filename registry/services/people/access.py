@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, and_, false, or_, true
 
 from ...models import Document, DocumentStatus, Secrecy, User
 
-__all__ = ["ANONYMOUS", "Viewer", "can_see", "visible_documents"]
+__all__ = ["ANONYMOUS", "Viewer", "can_see", "takes_part", "visible_documents"]
 
 
 @dataclass(frozen=True)
@@ -63,3 +63,11 @@ def can_see(viewer: Viewer, document: Document) -> bool:
     if viewer.sees_secrets or document.secrecy == Secrecy.NONE:
         return True
     return document.signer_id is not None and document.signer_id == viewer.user_id
+
+
+def takes_part(viewer: Viewer, document: Document) -> bool:
+    """Whether ``viewer`` follows ``document``'s making (its comments, its history): the
+    clerk, the auditor and the person who signs it, when they may see it at all."""
+    if not can_see(viewer, document) or viewer.anonymous:
+        return False
+    return bool(viewer.roles & {"clerk", "auditor"}) or document.signer_id == viewer.user_id

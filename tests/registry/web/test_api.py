@@ -266,3 +266,62 @@ def test_errors_name_no_server_path(
     assert wrong.status_code == 400 and "wrong passphrase" in error
     assert str(demo_instance.folder) not in error and "/keys/" not in error
     assert error.startswith("…/") and ".p12" in error
+
+
+def test_the_draft_life_through_the_api(
+    client: FlaskClient, tokens: dict[str, str], seed_pdf: bytes
+) -> None:
+    """Return → revise → comment → history → sign, each answer checked against the document."""
+    spec = _spec(client)
+    clerk = {"Authorization": f"Bearer {tokens['clerk']}"}
+    signer = {"Authorization": f"Bearer {tokens['signer']}"}
+    auditor = {"Authorization": f"Bearer {tokens['auditor']}"}
+    registered = _register(client, tokens["clerk"], seed_pdf, "Thông báo trả lại qua API")
+    base = f"/api/v1/documents/{registered.get_json()['id']}"
+    client.post(f"{base}/prepare", headers=clerk)
+    empty = client.post(f"{base}/return", json={"comment": " "}, headers=signer)
+    _check(spec, "/documents/{document_id}/return", "post", empty)
+    assert empty.status_code == 400
+    returned = client.post(f"{base}/return", json={"comment": "Sửa trích yếu."}, headers=signer)
+    _check(spec, "/documents/{document_id}/return", "post", returned)
+    assert returned.get_json()["status"] == "returned"
+    refused = client.post(f"{base}/sign", json={"secret": PASSPHRASE}, headers=signer)
+    assert refused.status_code == 400 and "returned" in refused.get_json()["error"]
+    revised = client.post(
+        f"{base}/revise",
+        data={
+            "file": (io.BytesIO(seed_pdf + b"\n%v2\n"), "du-thao-2.pdf"),
+            "subject": "Thông báo đã sửa qua API",
+            "note": "Đã sửa trích yếu.",
+        },
+        headers=clerk,
+        content_type="multipart/form-data",
+    )
+    _check(spec, "/documents/{document_id}/revise", "post", revised)
+    assert revised.status_code == 200, revised.get_json()
+    body = revised.get_json()
+    assert body["status"] == "draft" and body["subject"] == "Thông báo đã sửa qua API"
+    assert [f["revision"] for f in body["files"]] == ["draft", "prepared", "draft"]
+    said = client.post(f"{base}/comments", json={"comment": "Mời anh ký."}, headers=clerk)
+    _check(spec, "/documents/{document_id}/comments", "post", said)
+    assert said.status_code == 201, said.get_json()
+    assert [c["kind"] for c in said.get_json()["comments"]] == ["return", "revision", "comment"]
+    admin = {"Authorization": f"Bearer {tokens['admin']}"}
+    assert client.get(base, headers=admin).get_json()["comments"] is None  # not his to follow
+    assert client.get("/api/v1/documents/1").get_json()["comments"] is None  # nor the public's
+    history = client.get(f"{base}/history?lang=en", headers=auditor)
+    _check(spec, "/documents/{document_id}/history", "get", history)
+    whats = [entry["what"] for entry in history.get_json()["history"]]
+    assert whats[:5] == [
+        "registered the draft",
+        "prepared it for signing",
+        "returned the draft",
+        "revised the draft (subject, file)",
+        "commented",
+    ]
+    client.post(f"{base}/prepare", headers=clerk)
+    signed = client.post(f"{base}/sign", json={"secret": PASSPHRASE}, headers=signer)
+    assert signed.get_json()["status"] == "signed"
+    late = client.post(f"{base}/revise", data={"subject": "Muộn"}, headers=clerk)
+    _check(spec, "/documents/{document_id}/revise", "post", late)
+    assert late.status_code == 400

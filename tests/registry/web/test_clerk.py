@@ -165,3 +165,56 @@ def test_an_unmarked_draft_registered_secret_is_flagged_a_marked_one_registered_
         app, secrecy="none", file=(io.BytesIO(marked_pdf), "mat.pdf"), body=""
     )
     assert refused == 400 and "in dấu TUYỆT MẬT nhưng đăng ký là" in body
+
+
+def test_the_signer_returns_the_clerk_revises_both_read_the_history(
+    app: Flask, demo_instance: Instance
+) -> None:
+    status, location, _ = _register(app)
+    document_id = int(location.rsplit("/", 1)[1])
+    clerk = logged_in(app, "clerk")
+    clerk.post(f"/van-thu/{document_id}/chuan-bi", data={"csrf_token": csrf_token(clerk, location)})
+    signer = logged_in(app, "signer")
+    page = signer.get(location).get_data(as_text=True)
+    assert 'id="return"' in page and 'id="sign"' in page
+    returned = signer.post(
+        f"/ky/{document_id}/tra-lai",
+        data={"comment": "Bổ sung kết luận.", "csrf_token": csrf_token(signer, location)},
+    )
+    assert returned.status_code == 302
+    page = clerk.get(location).get_data(as_text=True)
+    assert "Bị trả lại" in page and "Bổ sung kết luận." in page and 'id="revise-link"' in page
+    assert "trả lại dự thảo" in page  # the history, in words
+    form_page = f"/van-thu/{document_id}/sua"
+    bad = clerk.post(
+        form_page,
+        data={
+            "subject": "Kết luận đã bổ sung",
+            "authority": "KT. Bí thư",
+            "note": "Đã bổ sung.",
+            "csrf_token": csrf_token(clerk, form_page),
+        },
+    )
+    text = bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "thẩm quyền ký phải bắt đầu bằng" in text
+    assert "Kết luận đã bổ sung" in text and "Đã bổ sung." in text  # what was typed stays
+    revised = clerk.post(
+        form_page,
+        data={
+            "subject": "Kết luận đã bổ sung",
+            "note": "Đã bổ sung.",
+            "csrf_token": csrf_token(clerk, form_page),
+        },
+    )
+    assert revised.status_code == 302
+    page = signer.get(location).get_data(as_text=True)
+    assert "Kết luận đã bổ sung" in page and "thay dự thảo (trích yếu)" in page
+    assert "Đã bổ sung." in page and 'id="sign"' not in page  # a draft again, to be prepared
+    said = signer.post(
+        f"/ho-so/{document_id}/y-kien",
+        data={"comment": "Đồng ý.", "csrf_token": csrf_token(signer, location)},
+    )
+    assert said.status_code == 302 and "Đồng ý." in clerk.get(location).get_data(as_text=True)
+    with demo_instance.sessions() as session:
+        found = session.get(Document, document_id)
+        assert found is not None and found.status == DocumentStatus.DRAFT

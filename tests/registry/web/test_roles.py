@@ -36,6 +36,9 @@ ROUTES: dict[str, tuple[str, str, frozenset[str]]] = {
     "clerk.withdraw": ("POST", "/van-thu/1/thu-hoi", frozenset({"clerk"})),
     "clerk.register_book": ("GET", "/van-thu/so-van-ban", frozenset({"clerk", "auditor"})),
     "signer.inbox": ("GET", "/ky/", frozenset({"signer"})),
+    "drafts.revise": ("GET", "/van-thu/1/sua", frozenset({"clerk"})),
+    "drafts.return_": ("POST", "/ky/1/tra-lai", frozenset({"signer"})),
+    "drafts.comment": ("POST", "/ho-so/1/y-kien", frozenset({"clerk", "signer"})),
     "signer.sign": ("POST", "/ky/1", frozenset({"signer"})),
     "auditor.dashboard": ("GET", "/kiem-soat/", frozenset({"auditor"})),
     "auditor.audit_trail": ("GET", "/kiem-soat/nhat-ky", frozenset({"auditor", "admin"})),
@@ -59,6 +62,14 @@ ROUTES: dict[str, tuple[str, str, frozenset[str]]] = {
     "api.sign": ("POST", "/api/v1/documents/1/sign", frozenset({"signer"})),
     "api.issue": ("POST", "/api/v1/documents/1/issue", frozenset({"clerk"})),
     "api.withdraw": ("POST", "/api/v1/documents/1/withdraw", frozenset({"clerk"})),
+    "api.return_": ("POST", "/api/v1/documents/1/return", frozenset({"signer"})),
+    "api.revise": ("POST", "/api/v1/documents/1/revise", frozenset({"clerk"})),
+    "api.comment": ("POST", "/api/v1/documents/1/comments", frozenset({"clerk", "signer"})),
+    "api.history": (
+        "GET",
+        "/api/v1/documents/1/history",
+        frozenset({"clerk", "signer", "auditor"}),
+    ),
 }
 
 
