@@ -171,6 +171,7 @@ def test_the_signer_returns_the_clerk_revises_both_read_the_history(
     app: Flask, demo_instance: Instance
 ) -> None:
     status, location, _ = _register(app)
+    assert status == 302
     document_id = int(location.rsplit("/", 1)[1])
     clerk = logged_in(app, "clerk")
     clerk.post(f"/van-thu/{document_id}/chuan-bi", data={"csrf_token": csrf_token(clerk, location)})
