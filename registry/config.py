@@ -208,6 +208,21 @@ class AuditConfig:
 
 
 @dataclass(frozen=True)
+class MailConfig:
+    """E-mail for notifications (SMTP); none is sent while host is empty."""
+
+    host: str = ""
+    port: int = 587
+    starttls: bool = True
+    username: str = ""
+    password_env: str = "SOVANBAN_MAIL_PASSWORD"
+    sender: str = ""
+    ca_file: str = ""  # a CA to trust for STARTTLS besides the system's (a private mail server)
+    timeout_seconds: int = 20
+    every_seconds: int = 30  # how often a running service sends what is due
+
+
+@dataclass(frozen=True)
 class Config:
     issuer: IssuerConfig
     numbering: NumberingConfig
@@ -222,6 +237,7 @@ class Config:
     audit: AuditConfig = field(default_factory=AuditConfig)
     limits: LimitsConfig = field(default_factory=LimitsConfig)
     distribution: DistributionConfig = field(default_factory=DistributionConfig)
+    mail: MailConfig = field(default_factory=MailConfig)
     source: str = field(default="", compare=False)
 
     def database_url(self, instance: Path) -> str:

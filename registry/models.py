@@ -44,6 +44,9 @@ __all__ = [
     "Handoff",
     "Issuer",
     "LoginLock",
+    "MailState",
+    "Notification",
+    "NotificationKind",
     "NumberEntry",
     "Organ",
     "Recipient",
@@ -89,6 +92,23 @@ class DocumentStatus(enum.StrEnum):
     ISSUED = "issued"
     WITHDRAWN = "withdrawn"
     RETURNED = "returned"  # trả lại: the signer sent it back; a new revision answers
+
+
+class NotificationKind(enum.StrEnum):
+    """What a person is told (and what waits for them under "Việc chờ xử lý")."""
+
+    TO_SIGN = "to_sign"  # to the signer: a draft is prepared for him
+    RETURNED = "returned"  # to the clerks: the signer returned a draft
+    TO_ISSUE = "to_issue"  # to the clerks: signed, to be numbered and issued
+    HANDOFF_EXPIRED = "handoff_expired"  # to who opened it: a hand-off ran out unused
+    DELIVERY_FAILED = "delivery_failed"  # to the clerks: an edXML package did not leave
+
+
+class MailState(enum.StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"  # tried and given up: the administrator sees it
+    NONE = "none"  # no e-mail: the person has no address, or the office sends none
 
 
 class CommentKind(enum.StrEnum):
@@ -589,3 +609,30 @@ class AuditSeal(Base):
     hash: Mapped[str] = mapped_column(String(64))
     sealed_at: Mapped[datetime] = mapped_column(default=utc_now)
     token: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Notification(Base):
+    """Something a person is told about a document: listed in the service until read, and
+    sent by e-mail after the action that caused it (never in its way)."""
+
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    kind: Mapped[NotificationKind] = mapped_column(_enum(NotificationKind, "kind"))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    read_at: Mapped[datetime | None]
+    mail_state: Mapped[MailState] = mapped_column(_enum(MailState, "mail_state"))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None]
+    last_error: Mapped[str] = mapped_column(Text, default="")
+
+    user: Mapped[User] = relationship()
+    document: Mapped[Document | None] = relationship()
+
+    __table_args__ = (
+        Index("ix_notifications_user_id", "user_id"),
+        Index("ix_notifications_mail_state", "mail_state"),
+    )

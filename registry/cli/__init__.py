@@ -35,6 +35,7 @@ from .documents import (
 from .draft_life import comment_command, history_command, replace_command, return_command
 from .handoff import accept_command, handoff_command
 from .importing import import_command
+from .mail import mail_group
 from .search import search_command
 from .serve import serve_command
 from .signing import (
@@ -112,6 +113,7 @@ for command in (
     replace_command,
     comment_command,
     history_command,
+    mail_group,
 ):
     cli.add_command(command)
 

@@ -28,6 +28,7 @@ def serve_instance(app: CommandContext, host: str | None, port: int | None) -> N
         pki = pki_services(instance, os.environ[variable].encode())
     web = instance.config.web
     _start_sealing(app, instance.config.audit.seal_minutes)
+    _start_mailing(app)
     address = f"http://{host or web.bind}:{port or web.port}/"
     click.echo(
         f"sovanban: serving {address}" + (" and the demo PKI at /pki" if pki else ""), err=True
@@ -72,6 +73,27 @@ def _start_sealing(app: CommandContext, minutes: int) -> None:
 
     stop = threading.Event()
     threading.Thread(target=seal_forever, name="audit-seal", daemon=True).start()
+
+
+def _start_mailing(app: CommandContext) -> None:
+    """Send the notifications that are due, and tell of expired hand-offs, every
+    [mail] every_seconds, in a background thread (outside every request)."""
+    import threading
+
+    from ..services.notifying.mail import deliver_mail
+
+    instance = app.instance()
+    every = max(5, instance.config.mail.every_seconds)
+
+    def mail_forever() -> None:
+        while not stop.wait(every):
+            try:
+                deliver_mail(instance.sessions, instance.config, instance.folder)
+            except Exception as exc:  # noqa: BLE001 - the thread must outlive a bad run
+                click.echo(f"sovanban: could not send the notifications: {exc}", err=True)
+
+    stop = threading.Event()
+    threading.Thread(target=mail_forever, name="mail", daemon=True).start()
 
 
 @click.command("serve")

@@ -24,6 +24,7 @@ from certs.services import PkiServices
 from ..errors import RegistryError
 from ..instance import Instance
 from ..models import LARGEST_KEY
+from ..services.notifying.notifications import unread
 from .context import PAGE_POLICY, db_session, instance_of, load_user, session_secret
 from .i18n import current_language, translator
 from .limits import RateLimiter
@@ -89,6 +90,7 @@ def create_app(instance: Instance, *, pki: PkiServices | None = None) -> Flask:
     from .handoff import handoff
     from .public import public
     from .signer import signer
+    from .tasks import tasks
     from .workspace import workspace
 
     app.register_blueprint(public)
@@ -100,6 +102,7 @@ def create_app(instance: Instance, *, pki: PkiServices | None = None) -> Flask:
     app.register_blueprint(admin, url_prefix="/quan-tri")
     app.register_blueprint(handoff)
     app.register_blueprint(drafts)
+    app.register_blueprint(tasks, url_prefix="/viec-can-lam")
     app.register_blueprint(api, url_prefix="/api/v1")
     csrf.exempt(api)  # no cookies there: bearer tokens, which a foreign page cannot send
     # The signing plugin uploads with the hand-off's single-use token, not a session.
@@ -111,7 +114,9 @@ def create_app(instance: Instance, *, pki: PkiServices | None = None) -> Flask:
     @app.context_processor
     def page_context() -> dict[str, Any]:
         lang = current_language()
-        return {"lang": lang, "t": translator(lang), "user": g.get("user")}
+        user = g.get("user")
+        waiting = len(unread(db_session(), user)) if user is not None else 0
+        return {"lang": lang, "t": translator(lang), "user": user, "waiting": waiting}
 
     @app.after_request
     def security_headers(response: Any) -> Any:

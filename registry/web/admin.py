@@ -8,6 +8,7 @@ from flask import Blueprint, abort, g, redirect, render_template, request, url_f
 
 from ..errors import InputError
 from ..models import User
+from ..services.notifying.notifications import failed_mail
 from ..services.people.accounts import revoke_api_token, set_active, user_tokens
 from ..services.people.administration import (
     add_account,
@@ -40,6 +41,7 @@ def _users_page(error: str = "", form: Any = None, status: int = 200) -> Any:
     return render_template(
         "admin/users.html",
         users=users,
+        failed=failed_mail(db_session()),
         roles=sorted(ROLES),
         error=error,
         form=form or {},

@@ -86,3 +86,27 @@ def logged_in(app: Flask, role: str) -> FlaskClient:
 def post_form(client: FlaskClient, url: str, data: dict[str, object], page: str) -> object:
     """POST ``data`` with the CSRF token found on ``page``."""
     return client.post(url, data={**data, "csrf_token": csrf_token(client, page)})
+
+
+RECIPIENTS = "- Thường trực Tỉnh ủy,\n- Các đảng ủy, chi bộ cơ sở,\n- Lưu Văn phòng Đảng ủy Khối."
+BODY = "Ngày 20 tháng 11, Ban Thường vụ họp giao ban.\n\n# I. Kết luận\n\nCác đơn vị thực hiện."
+
+
+def register_by_form(app: Flask, **fields: object) -> tuple[int, str, str]:
+    """The clerk registers a draft composed from the form (or ``file=``); the answer's status,
+    its Location and its page."""
+    clerk = logged_in(app, "clerk")
+    data = {
+        "type": "TB",
+        "subject": "Kết luận giao ban tháng 11 năm 2026",
+        "signer": "nguyentrongvan",
+        "urgency": "khan",
+        "secrecy": "none",
+        "recipients": RECIPIENTS,
+        "body": BODY,
+        "csrf_token": csrf_token(clerk, "/van-thu/dang-ky"),
+        **fields,
+    }
+    response = clerk.post("/van-thu/dang-ky", data=data, content_type="multipart/form-data")
+    location = response.headers.get("Location", "")
+    return response.status_code, location, response.get_data(as_text=True)

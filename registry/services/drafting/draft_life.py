@@ -37,6 +37,7 @@ from ...models import (
     DocumentFile,
     DocumentStatus,
     FileKind,
+    NotificationKind,
     Secrecy,
     Urgency,
     User,
@@ -44,6 +45,7 @@ from ...models import (
 from ...recipients import RecipientLine
 from ...search_text import refresh_search_text
 from ...storage import BlobStore
+from ..notifying.notifications import notify_clerks
 from .documents import MAX_SUBJECT, get_type, read_draft, record_recipients, record_references
 from .draft_checks import secrecy_disagreement, signing_authority
 
@@ -218,6 +220,7 @@ def return_document(
     body = _comment_text(comment, "lý do trả lại / the reason for returning it")
     document.status = DocumentStatus.RETURNED
     made = _comment(session, document, by, actor, CommentKind.RETURN, body)
+    notify_clerks(session, NotificationKind.RETURNED, document, detail=body)
     record_event(
         session,
         actor=actor,

@@ -36,6 +36,7 @@ from ...models import (
     DocumentStatus,
     FileKind,
     Handoff,
+    NotificationKind,
     NumberEntry,
     Secrecy,
 )
@@ -43,6 +44,7 @@ from ...numbering import allocate_number, number_line
 from ...search_text import refresh_search_text
 from ...storage import BlobStore
 from ..drafting.documents import read_revision
+from ..notifying.notifications import notify_clerks
 from ..setup.signing_tools import SigningTools
 from .steps import extend_document
 
@@ -266,6 +268,7 @@ def accept_handoff(
     handoff.finished_at, handoff.outcome = now, "accepted"
     if handoff.kind == "sign":
         document.status = DocumentStatus.SIGNED
+        notify_clerks(session, NotificationKind.TO_ISSUE, document)
     else:
         document.status = DocumentStatus.ISSUED
         document.issued_at = signature.signing_time or handoff.issued_at

@@ -26,11 +26,19 @@ from ...audit import AuditAction, record_event
 from ...config import PlacementConfig
 from ...errors import InputError
 from ...instance import Instance
-from ...models import Document, DocumentFile, DocumentStatus, FileKind, Secrecy
+from ...models import (
+    Document,
+    DocumentFile,
+    DocumentStatus,
+    FileKind,
+    NotificationKind,
+    Secrecy,
+)
 from ...numbering import allocate_number, number_line
 from ...search_text import refresh_search_text
 from ...storage import BlobStore
 from ..drafting.documents import read_revision
+from ..notifying.notifications import notify, notify_clerks
 from ..setup.signing_tools import SigningTools, prepare_spec
 from ..workers import pdf_workers
 
@@ -139,6 +147,7 @@ def prepare_document(
         document=document,
         details=details,
     )
+    notify(session, [document.signer], NotificationKind.TO_SIGN, document)
     return prepared.notes
 
 
@@ -196,6 +205,7 @@ def sign_document(
         document=document,
         details={"sha256": digest, "signer_email": email},
     )
+    notify_clerks(session, NotificationKind.TO_ISSUE, document)
 
 
 def issue_document(

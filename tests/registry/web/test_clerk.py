@@ -12,35 +12,14 @@ from flask import Flask
 
 from registry.instance import Instance
 from registry.models import Document, DocumentStatus
-from tests.support.web import PASSPHRASE, csrf_token, logged_in
-
-RECIPIENTS = "- Thường trực Tỉnh ủy,\n- Các đảng ủy, chi bộ cơ sở,\n- Lưu Văn phòng Đảng ủy Khối."
-BODY = "Ngày 20 tháng 11, Ban Thường vụ họp giao ban.\n\n# I. Kết luận\n\nCác đơn vị thực hiện."
-
-
-def _register(app: Flask, **fields: object) -> tuple[int, str, str]:
-    clerk = logged_in(app, "clerk")
-    data = {
-        "type": "TB",
-        "subject": "Kết luận giao ban tháng 11 năm 2026",
-        "signer": "nguyentrongvan",
-        "urgency": "khan",
-        "secrecy": "none",
-        "recipients": RECIPIENTS,
-        "body": BODY,
-        "csrf_token": csrf_token(clerk, "/van-thu/dang-ky"),
-        **fields,
-    }
-    response = clerk.post("/van-thu/dang-ky", data=data, content_type="multipart/form-data")
-    location = response.headers.get("Location", "")
-    return response.status_code, location, response.get_data(as_text=True)
+from tests.support.web import PASSPHRASE, csrf_token, logged_in, register_by_form
 
 
 def test_compose_prepare_sign_issue_in_the_browser_workspaces(
     app: Flask, demo_instance: Instance, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    status, location, _ = _register(app)
+    status, location, _ = register_by_form(app)
     assert status == 302 and location.startswith("/ho-so/")
     document_id = int(location.rsplit("/", 1)[1])
     clerk = logged_in(app, "clerk")
@@ -99,12 +78,12 @@ def test_compose_prepare_sign_issue_in_the_browser_workspaces(
 def test_a_refused_registration_keeps_what_was_typed(app: Flask, demo_instance: Instance) -> None:
     with demo_instance.sessions() as session:
         before = session.query(Document).count()
-    status, _, page = _register(app, body="", subject="Trích yếu đã gõ")
+    status, _, page = register_by_form(app, body="", subject="Trích yếu đã gõ")
     assert status == 400 and "chọn tệp PDF" in page
     assert "Trích yếu đã gõ" in page and "Thường trực Tỉnh ủy" in page
-    status, _, page = _register(app, file=(io.BytesIO(b"not a pdf"), "du-thao.pdf"))
+    status, _, page = register_by_form(app, file=(io.BytesIO(b"not a pdf"), "du-thao.pdf"))
     assert status == 400 and "not a PDF" in page
-    status, _, page = _register(app, type="XX")
+    status, _, page = register_by_form(app, type="XX")
     assert status == 400 and "unknown document type" in page
     with demo_instance.sessions() as session:
         assert session.query(Document).count() == before
@@ -113,7 +92,7 @@ def test_a_refused_registration_keeps_what_was_typed(app: Flask, demo_instance: 
 def test_withdrawing_needs_a_reason_and_keeps_the_number(
     app: Flask, demo_instance: Instance
 ) -> None:
-    _, location, _ = _register(app, subject="Văn bản sẽ thu hồi")
+    _, location, _ = register_by_form(app, subject="Văn bản sẽ thu hồi")
     document_id = int(location.rsplit("/", 1)[1])
     clerk = logged_in(app, "clerk")
     token = csrf_token(clerk, location)
@@ -131,7 +110,7 @@ def test_withdrawing_needs_a_reason_and_keeps_the_number(
 def test_a_composed_secret_notice_prints_its_marks_and_the_chosen_authority(
     app: Flask, demo_instance: Instance
 ) -> None:
-    status, location, _ = _register(
+    status, location, _ = register_by_form(
         app, secrecy="toi_mat", urgency="hoa_toc", authority="K/T Bí thư", position="Phó Bí thư"
     )
     assert status == 302
@@ -151,17 +130,17 @@ def test_an_unmarked_draft_registered_secret_is_flagged_a_marked_one_registered_
     app: Flask, demo_instance: Instance, seed_pdf: bytes
 ) -> None:
     upload = {"file": (io.BytesIO(seed_pdf), "du-thao.pdf"), "body": ""}
-    status, location, _ = _register(app, secrecy="mat", **upload)
+    status, location, _ = register_by_form(app, secrecy="mat", **upload)
     assert status == 302
     page = logged_in(app, "clerk").get(location).get_data(as_text=True)
     assert 'id="warning"' in page and "không in dấu MẬT" in page
-    status, location, _ = _register(app, secrecy="tuyet_mat")  # composed: it prints its mark
+    status, location, _ = register_by_form(app, secrecy="tuyet_mat")  # composed: it prints its mark
     document_id = int(location.rsplit("/", 1)[1])
     with demo_instance.sessions() as session:
         found = session.get(Document, document_id)
         assert found is not None
         marked_pdf = demo_instance.blobs.get(found.files[0].sha256)
-    refused, _, body = _register(
+    refused, _, body = register_by_form(
         app, secrecy="none", file=(io.BytesIO(marked_pdf), "mat.pdf"), body=""
     )
     assert refused == 400 and "in dấu TUYỆT MẬT nhưng đăng ký là" in body
@@ -170,7 +149,7 @@ def test_an_unmarked_draft_registered_secret_is_flagged_a_marked_one_registered_
 def test_the_signer_returns_the_clerk_revises_both_read_the_history(
     app: Flask, demo_instance: Instance
 ) -> None:
-    status, location, _ = _register(app)
+    status, location, _ = register_by_form(app)
     assert status == 302
     document_id = int(location.rsplit("/", 1)[1])
     clerk = logged_in(app, "clerk")

@@ -36,6 +36,8 @@ ROUTES: dict[str, tuple[str, str, frozenset[str]]] = {
     "clerk.withdraw": ("POST", "/van-thu/1/thu-hoi", frozenset({"clerk"})),
     "clerk.register_book": ("GET", "/van-thu/so-van-ban", frozenset({"clerk", "auditor"})),
     "signer.inbox": ("GET", "/ky/", frozenset({"signer"})),
+    "tasks.waiting": ("GET", "/viec-can-lam/", STAFF),
+    "tasks.seen": ("POST", "/viec-can-lam/da-xem", STAFF),
     "drafts.revise": ("GET", "/van-thu/1/sua", frozenset({"clerk"})),
     "drafts.return_": ("POST", "/ky/1/tra-lai", frozenset({"signer"})),
     "drafts.comment": ("POST", "/ho-so/1/y-kien", frozenset({"clerk", "signer"})),
