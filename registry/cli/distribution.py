@@ -16,9 +16,10 @@ from ..services.exchange.distribution import (
     document_id_of,
     export_package,
     receive,
+    record_delivery_failure,
     send_document,
 )
-from ..services.exchange.transport import transport_for
+from ..services.exchange.transport import TransportError, transport_for
 from .context import CommandContext, echo_json, pass_app, write_file_atomically
 
 __all__ = ["export_command", "import_edxml_command", "organs_group", "send_command"]
@@ -127,21 +128,29 @@ def send_command(app: CommandContext, key: str, replaces: str | None) -> None:
     """Send an issued document to its recipients with an OrganId ([distribution]); with
     --replaces, as the replacement (BussinessDocType 3) of a withdrawn one."""
     instance = app.instance()
-    with app.unit_of_work() as session:
-        document = find_document(session, key)
-        replaced: list[str] = []
-        if replaces:
-            old = find_document(session, replaces)
-            if old.number is None or old.issued_at is None:
-                raise InputError(f"{replaces} was never issued: there is nothing to replace")
-            replaced = [document_id_of(instance.config.issuer.organ_id, old.number, old.issued_at)]
-        where = send_document(
-            session,
-            instance,
-            document,
-            transport_for(instance),
-            actor=app.actor,
-            business=BusinessType.REPLACE if replaced else BusinessType.NEW,
-            replaces=replaced,
-        )
+    try:
+        with app.unit_of_work() as session:
+            document = find_document(session, key)
+            replaced: list[str] = []
+            if replaces:
+                old = find_document(session, replaces)
+                if old.number is None or old.issued_at is None:
+                    raise InputError(f"{replaces} was never issued: there is nothing to replace")
+                organ = instance.config.issuer.organ_id
+                replaced = [document_id_of(organ, old.number, old.issued_at)]
+            where = send_document(
+                session,
+                instance,
+                document,
+                transport_for(instance),
+                actor=app.actor,
+                business=BusinessType.REPLACE if replaced else BusinessType.NEW,
+                replaces=replaced,
+            )
+    except TransportError as exc:
+        with app.unit_of_work() as session:
+            record_delivery_failure(
+                session, find_document(session, key), exc.message, actor=app.actor
+            )
+        raise
     click.echo(where)

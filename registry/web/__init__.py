@@ -87,6 +87,7 @@ def create_app(instance: Instance, *, pki: PkiServices | None = None) -> Flask:
     from .auth import auth
     from .clerk import clerk
     from .draft_life import drafts
+    from .exchange import exchange
     from .handoff import handoff
     from .public import public
     from .signer import signer
@@ -102,6 +103,7 @@ def create_app(instance: Instance, *, pki: PkiServices | None = None) -> Flask:
     app.register_blueprint(admin, url_prefix="/quan-tri")
     app.register_blueprint(handoff)
     app.register_blueprint(drafts)
+    app.register_blueprint(exchange, url_prefix="/van-thu")
     app.register_blueprint(tasks, url_prefix="/viec-can-lam")
     app.register_blueprint(api, url_prefix="/api/v1")
     csrf.exempt(api)  # no cookies there: bearer tokens, which a foreign page cannot send

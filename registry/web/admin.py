@@ -18,9 +18,10 @@ from ..services.people.administration import (
     pending_roles,
     reset_password,
 )
-from ..services.people.users import ROLES, find_user, list_users
+from ..services.people.users import ROLES, edit_profile, find_user, list_users, pin_certificate
+from ..services.setup.reference_data import current_issuer
 from .auth import roles_required
-from .context import db_session
+from .context import db_session, instance_of
 from .forms import whole_number
 from .messages import shown
 
@@ -115,6 +116,24 @@ def change(login: str) -> Any:
             reset_password(database, g.user, user, request.form.get("password", ""))
         elif action in ("activate", "deactivate"):
             set_active(database, user, action == "activate", actor=g.user.login)
+        elif action == "profile":
+            form = request.form
+            edit_profile(
+                database,
+                user,
+                scheme=current_issuer(database, instance_of().config).scheme,
+                full_name=form.get("full_name", ""),
+                email=form.get("email", ""),
+                position=form.get("position", ""),
+                authority=form.get("authority", ""),
+                actor=g.user.login,
+            )
+        elif action == "certificate":
+            upload = request.files.get("certificate")
+            pem = upload.read(64 * 1024) if upload is not None and upload.filename else None
+            if pem is None and not request.form.get("clear"):
+                raise InputError("chọn tệp chứng thư số / choose the certificate file")
+            pin_certificate(database, user.login, pem, actor=g.user.login)
         elif action == "token":
             token = mint_token(database, g.user, user, request.form.get("label", ""))
         elif action == "revoke":

@@ -122,6 +122,25 @@ def download(document_id: int, revision: str) -> Any:
     return pdf_response(visible_document(document_id), FileKind(revision))
 
 
+@workspace.get("/<int:document_id>/phu-luc/<int:file_id>.pdf")
+@roles_required()
+def attachment(document_id: int, file_id: int) -> Any:
+    """A signed attachment of the document (its own file, kept beside the revisions)."""
+    document = visible_document(document_id)
+    stored = next(
+        (f for f in document.files if f.id == file_id and f.kind == FileKind.ATTACHMENT), None
+    )
+    if stored is None:
+        abort(404)
+    return send_file(
+        io.BytesIO(instance_of().blobs.get(stored.sha256)),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=stored.original_name or f"phu-luc-{stored.id}.pdf",
+        etag=stored.sha256,
+    )
+
+
 _pictures: OrderedDict[tuple[str, int], bytes] = OrderedDict()
 _pictures_lock = threading.Lock()
 

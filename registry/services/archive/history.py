@@ -53,6 +53,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     AuditAction.DOCUMENT_SEND_NEW: ("gửi qua trục liên thông", "sent it as edXML"),
     AuditAction.DOCUMENT_SEND_RECALL: ("gửi lệnh thu hồi", "sent its recall"),
     AuditAction.DOCUMENT_SEND_REPLACE: ("gửi văn bản thay thế", "sent it as a replacement"),
+    AuditAction.DOCUMENT_SEND_FAILED: ("gửi không thành: {reason}", "could not send it: {reason}"),
     AuditAction.DOCUMENT_DELIVERY_STATUS: (
         "nhận trạng thái gửi nhận",
         "received a delivery status",

@@ -15,7 +15,7 @@ import re
 
 from basics.text import nfc
 
-from ...errors import InputError
+from ...authority import AUTHORITY_FORMS, signing_authority
 from ...models import Secrecy
 
 __all__ = [
@@ -26,32 +26,8 @@ __all__ = [
     "signing_authority",
 ]
 
-AUTHORITY_FORMS = {
-    "party": ("T/M", "K/T", "T/L", "T/UQ"),
-    "state": ("TM.", "KT.", "TL.", "TUQ.", "Q."),
-}
 MARKS = {Secrecy.SECRET: "MẬT", Secrecy.TOP_SECRET: "TỐI MẬT", Secrecy.ABSOLUTE: "TUYỆT MẬT"}
 _FIRST_LINES = 40  # the marks stand in the header of page 1
-
-
-def signing_authority(scheme: str, authority: str) -> str:
-    """``authority`` as the register keeps it (NFC, single spaces, the form of signing in
-    capitals: "T/M Ban Chấp hành"); InputError in both languages when it does not start with
-    a form of signing of ``scheme``'s documents."""
-    line = nfc(" ".join(authority.split()))
-    if not line:
-        return ""
-    forms = AUTHORITY_FORMS["state" if scheme == "state" else "party"]
-    head, _, rest = line.partition(" ")
-    head = head.upper()
-    if head not in forms or not rest:
-        known = ", ".join(forms)
-        raise InputError(
-            f"thẩm quyền ký phải bắt đầu bằng {known} rồi đến tập thể hoặc người đứng đầu "
-            f"(ví dụ {forms[0]} BAN THƯỜNG VỤ): {authority!r} / the signing authority must be "
-            f"one of {known} followed by the body or its head: {authority!r}"
-        )
-    return f"{head} {rest}"
 
 
 def marked_secrecy(text: str) -> Secrecy | None:

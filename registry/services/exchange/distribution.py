@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -34,6 +35,7 @@ from ...models import (
     Document,
     DocumentStatus,
     FileKind,
+    NotificationKind,
     NumberEntry,
     Organ,
     Recipient,
@@ -41,6 +43,7 @@ from ...models import (
     Urgency,
 )
 from ..drafting.documents import read_revision
+from ..notifying.notifications import notify_clerks
 from .transport import Transport
 
 __all__ = [
@@ -204,6 +207,21 @@ def send_document(
     return where
 
 
+def record_delivery_failure(
+    session: Session, document: Document, reason: str, *, actor: str
+) -> None:
+    """A package that did not leave: recorded, and the clerks told (in a transaction of its
+    own, after the failed one was rolled back)."""
+    record_event(
+        session,
+        actor=actor,
+        action=AuditAction.DOCUMENT_SEND_FAILED,
+        document=document,
+        details={"reason": reason[:500]},
+    )
+    notify_clerks(session, NotificationKind.DELIVERY_FAILED, document, detail=reason[:500])
+
+
 def recall_document(
     session: Session, instance: Instance, document: Document, transport: Transport, *, actor: str
 ) -> str | None:
@@ -225,6 +243,10 @@ def recall_document(
 class ReceivedPackage:
     content: EdxmlDocument
     reports: tuple[DocumentReport | None, ...]  # one per attachment; None: not a PDF
+
+    @property
+    def attachments_with_reports(self) -> list[tuple[Any, DocumentReport | None]]:
+        return list(zip(self.content.attachments, self.reports, strict=True))
 
 
 @dataclass(frozen=True)

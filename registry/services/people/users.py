@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from basics.text import nfc
 
 from ...audit import AuditAction, record_event
+from ...authority import signing_authority
 from ...errors import InputError, NotFoundError
 from ...models import User
 
@@ -19,6 +20,7 @@ __all__ = [
     "ROLES",
     "active_signers",
     "add_user",
+    "edit_profile",
     "find_user",
     "get_user",
     "list_users",
@@ -119,3 +121,42 @@ def pin_certificate(session: Session, login: str, certificate: bytes | None, *, 
         details={"login": login, "certificate_sha256": fingerprint},
     )
     return fingerprint
+
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def edit_profile(
+    session: Session,
+    user: User,
+    *,
+    scheme: str,
+    full_name: str,
+    email: str,
+    position: str,
+    authority: str,
+    actor: str,
+) -> list[str]:
+    """Change an account's name, e-mail, position and default signing authority (``scheme``'s
+    forms); the names of what changed, recorded in the audit trail."""
+    values = {
+        "full_name": nfc(" ".join(full_name.split())),
+        "email": email.strip().lower(),
+        "position": nfc(" ".join(position.split())),
+        "authority": signing_authority(scheme, authority),
+    }
+    if not values["full_name"]:
+        raise InputError("họ và tên không được để trống / a user needs a full name")
+    if values["email"] and not _EMAIL.fullmatch(values["email"]):
+        raise InputError(f"địa chỉ thư không hợp lệ / not an e-mail address: {email!r}")
+    changed = [name for name, value in values.items() if getattr(user, name) != value]
+    for name in changed:
+        setattr(user, name, values[name])
+    if changed:
+        record_event(
+            session,
+            actor=actor,
+            action=AuditAction.USER_PROFILE,
+            details={"login": user.login, "changed": changed},
+        )
+    return changed

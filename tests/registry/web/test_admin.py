@@ -4,6 +4,7 @@ one who does, without a second administrator."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -146,3 +147,68 @@ def test_the_last_administrator_stays(app: Flask, demo_instance: Instance) -> No
         data={"action": "roles", "roles": "clerk", "csrf_token": csrf_token(admin, "/quan-tri/")},
     )
     assert response.status_code == 400 and "last administrator" in response.get_data(as_text=True)
+
+
+def test_a_signers_profile_and_certificate_are_kept_up_to_date(
+    app: Flask, demo_instance: Instance
+) -> None:
+    admin = logged_in(app, "admin")
+    page = "/quan-tri/nguoi-dung/nguyentrongvan"
+    bad = admin.post(
+        page,
+        data={
+            "action": "profile",
+            "full_name": "Nguyễn Trọng Vân",
+            "email": "nguyentrongvan@hatinh.dcs.vn",
+            "position": "Bí thư",
+            "authority": "KT. Ban Chấp hành",
+            "csrf_token": csrf_token(admin, page),
+        },
+    )
+    assert bad.status_code == 400 and "thẩm quyền ký phải bắt đầu bằng" in bad.get_data(
+        as_text=True
+    )
+    good = admin.post(
+        page,
+        data={
+            "action": "profile",
+            "full_name": "  Nguyễn   Trọng Vân ",
+            "email": "NguyenTrongVan@HaTinh.dcs.vn",
+            "position": "Bí thư",
+            "authority": "t/m Ban Chấp hành",
+            "csrf_token": csrf_token(admin, page),
+        },
+    )
+    assert good.status_code == 302
+    pem = (demo_instance.folder / "pki" / "signer.pem").read_bytes()
+    pinned = admin.post(
+        page,
+        data={
+            "action": "certificate",
+            "certificate": (io.BytesIO(pem), "signer.pem"),
+            "csrf_token": csrf_token(admin, page),
+        },
+        content_type="multipart/form-data",
+    )
+    assert pinned.status_code == 302
+    junk = admin.post(
+        page,
+        data={
+            "action": "certificate",
+            "certificate": (io.BytesIO(b"not a certificate"), "x.pem"),
+            "csrf_token": csrf_token(admin, page),
+        },
+        content_type="multipart/form-data",
+    )
+    assert junk.status_code == 400 and "not a readable certificate" in junk.get_data(as_text=True)
+    with demo_instance.sessions() as session:
+        user = session.query(User).filter_by(login="nguyentrongvan").one()
+        assert (user.full_name, user.email, user.position, user.authority) == (
+            "Nguyễn Trọng Vân",
+            "nguyentrongvan@hatinh.dcs.vn",
+            "Bí thư",
+            "T/M Ban Chấp hành",
+        )
+        assert len(user.certificate_sha256) == 64
+        actions = [e.action for e in session.query(AuditEvent).order_by(AuditEvent.id)]
+        assert actions[-2:] == ["user:profile", "user:certificate"]

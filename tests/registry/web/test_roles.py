@@ -37,6 +37,10 @@ ROUTES: dict[str, tuple[str, str, frozenset[str]]] = {
     "clerk.register_book": ("GET", "/van-thu/so-van-ban", frozenset({"clerk", "auditor"})),
     "signer.inbox": ("GET", "/ky/", frozenset({"signer"})),
     "tasks.waiting": ("GET", "/viec-can-lam/", STAFF),
+    "exchange.send": ("POST", "/van-thu/999999/gui", frozenset({"clerk"})),  # sends nothing
+    "exchange.receive_package": ("GET", "/van-thu/nhan-goi-tin", frozenset({"clerk"})),
+    "exchange.attach": ("POST", "/van-thu/1/phu-luc", frozenset({"clerk"})),
+    "workspace.attachment": ("GET", "/ho-so/1/phu-luc/1.pdf", STAFF),
     "tasks.seen": ("POST", "/viec-can-lam/da-xem", STAFF),
     "drafts.revise": ("GET", "/van-thu/1/sua", frozenset({"clerk"})),
     "drafts.return_": ("POST", "/ky/1/tra-lai", frozenset({"signer"})),

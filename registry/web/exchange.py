@@ -1,0 +1,117 @@
+"""Sending and receiving from the clerk's workspace: an issued document sent to its
+recipients as edXML, a package received (a recipient's status, or a document), attachments
+signed the NĐ 30 way."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, g, redirect, render_template, request, url_for
+
+from signing.errors import SigningError
+
+from ..edxml.model import STATUS_CODES
+from ..errors import InputError, RegistryError
+from ..services.exchange.distribution import (
+    AppliedStatus,
+    receive,
+    record_delivery_failure,
+    send_document,
+)
+from ..services.exchange.transport import TransportError, transport_for
+from ..services.issuing.steps import attach_file
+from ..services.setup.keys import open_configured_signer, organisation_key
+from .auth import roles_required
+from .context import db_session, instance_of, signing_tools_of
+from .messages import shown
+from .workspace import visible_document
+
+__all__ = ["exchange"]
+
+exchange = Blueprint("exchange", __name__)
+_PACKAGE_LIMIT = 64 * 1024 * 1024  # as the command line takes them
+
+
+@exchange.post("/<int:document_id>/gui")
+@roles_required("clerk")
+def send(document_id: int) -> Any:
+    """Send the issued document to its recipients with an OrganId; a package that does not
+    leave is recorded and the clerks told."""
+    instance = instance_of()
+    database = db_session()
+    document = visible_document(document_id)
+    try:
+        send_document(database, instance, document, transport_for(instance), actor=g.user.login)
+    except TransportError as exc:
+        database.rollback()
+        record_delivery_failure(
+            database, visible_document(document_id), exc.message, actor=g.user.login
+        )
+        database.commit()
+        return render_template(
+            "error.html", code=502, message=shown(exc.message), back=document_id
+        ), 502
+    database.commit()
+    return redirect(url_for("workspace.document_page", document_id=document_id))
+
+
+@exchange.route("/nhan-goi-tin", methods=["GET", "POST"])
+@roles_required("clerk")
+def receive_package() -> Any:
+    """An incoming edXML package: a recipient's status is recorded on the document; a
+    document package is checked and its PDFs verified."""
+    if request.method == "GET":
+        return render_template("clerk/receive.html")
+    upload = request.files.get("file")
+    data = upload.read(_PACKAGE_LIMIT + 1) if upload is not None and upload.filename else b""
+    database = db_session()
+    try:
+        if not data:
+            raise InputError("chọn tệp gói tin edXML / choose the edXML package")
+        if len(data) > _PACKAGE_LIMIT:
+            raise InputError("gói tin lớn quá 64 MiB / the package is over 64 MiB")
+        received = receive(database, instance_of(), data, actor=g.user.login)
+    except RegistryError as exc:
+        database.rollback()
+        return render_template("clerk/receive.html", error=shown(exc.message)), 400
+    database.commit()
+    if isinstance(received, AppliedStatus):
+        return render_template(
+            "clerk/receive.html",
+            status=received,
+            meaning=STATUS_CODES.get(received.status.status_code, ""),
+        )
+    return render_template("clerk/receive.html", package=received)
+
+
+@exchange.post("/<int:document_id>/phu-luc")
+@roles_required("clerk")
+def attach(document_id: int) -> Any:
+    """Sign a separate attachment with the office's key (its passphrase typed here)."""
+    instance = instance_of()
+    database = db_session()
+    document = visible_document(document_id)
+    upload = request.files.get("file")
+    try:
+        if upload is None or not upload.filename:
+            raise InputError("chọn tệp phụ lục (PDF) / choose the attachment (PDF)")
+        data = upload.read()
+        key = organisation_key(instance, request.form.get("key"))
+        with open_configured_signer(instance, key, request.form.get("secret", "")) as signer:
+            attach_file(
+                database,
+                instance.blobs,
+                document,
+                data,
+                signer,
+                signing_tools_of(),
+                actor=g.user.login,
+                name=upload.filename,
+            )
+    except (RegistryError, SigningError) as exc:
+        database.rollback()
+        return render_template(
+            "error.html", code=400, message=shown(exc.message), back=document_id
+        ), 400
+    database.commit()
+    return redirect(url_for("workspace.document_page", document_id=document_id))
