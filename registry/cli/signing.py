@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import click
@@ -13,7 +13,7 @@ from pyhanko.sign import signers
 from signing.errors import SigningError
 
 from ..config import KeyConfig
-from ..errors import InputError
+from ..errors import InputError, RegistryError
 from ..models import FileKind
 from ..services.drafting.documents import find_document, issued_documents
 from ..services.issuing.steps import (
@@ -21,6 +21,7 @@ from ..services.issuing.steps import (
     extend_document,
     issue_document,
     prepare_in_instance,
+    record_failed_step,
     sign_document,
 )
 from ..services.setup.keys import (
@@ -89,12 +90,31 @@ def prepare_command(app: CommandContext, key: str) -> None:
 def sign_command(app: CommandContext, key: str, key_name: str | None) -> None:
     """The signer's signature: certifies the prepared notice (form filling allowed)."""
     tools = signing_tools_for(app)
+    try:
+        with app.unit_of_work() as session:
+            document = find_document(session, key)
+            login = document.signer.login if document.signer else ""
+            config = personal_key(app.instance(), key_name or login)
+            with _signer(app, config) as signer:
+                sign_document(
+                    session, app.instance().blobs, document, signer, tools, actor=app.actor
+                )
+    except (RegistryError, SigningError) as exc:
+        _record_failure(app, [key], issuing=False, reason=exc.message)
+        raise
+
+
+def _record_failure(
+    app: CommandContext, keys: Sequence[str], *, issuing: bool, reason: str
+) -> None:
+    """The attempt that failed, in the audit trail of each document it was for (no secret)."""
     with app.unit_of_work() as session:
-        document = find_document(session, key)
-        login = document.signer.login if document.signer else ""
-        config = personal_key(app.instance(), key_name or login)
-        with _signer(app, config) as signer:
-            sign_document(session, app.instance().blobs, document, signer, tools, actor=app.actor)
+        for key in keys:
+            try:
+                document = find_document(session, key)
+            except RegistryError:
+                continue  # no such document: nothing was attempted on it
+            record_failed_step(session, document, issuing=issuing, reason=reason, actor=app.actor)
 
 
 @click.command("issue")
@@ -114,12 +134,15 @@ def issue_command(
     tools = signing_tools_for(app)
     config = organisation_key(app.instance(), key_name)
     failures: list[str] = []
-    with (
-        _signer(app, config) as signer,
-        click.progressbar(
-            keys, label="issuing", file=sys.stderr, hidden=len(keys) == 1
-        ) as documents,
-    ):
+    with ExitStack() as stack:
+        try:
+            signer = stack.enter_context(_signer(app, config))
+        except (RegistryError, SigningError) as exc:  # a wrong passphrase or PIN, a bad key
+            _record_failure(app, keys, issuing=True, reason=exc.message)
+            raise
+        documents = stack.enter_context(
+            click.progressbar(keys, label="issuing", file=sys.stderr, hidden=len(keys) == 1)
+        )
         for key in documents:
             try:
                 with app.unit_of_work() as session:
@@ -129,6 +152,7 @@ def issue_command(
                     )
                     rendered = document.number.rendered if document.number else ""
             except (InputError, SigningError) as exc:
+                _record_failure(app, [key], issuing=True, reason=exc.message)
                 if len(keys) == 1:
                     raise
                 failures.append(f"{key}: {exc.message}")

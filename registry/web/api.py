@@ -27,6 +27,7 @@ from ..services.drafting.draft_life import add_comment, return_document, revise_
 from ..services.issuing.steps import (
     issue_document,
     prepare_in_instance,
+    record_failed_step,
     sign_document,
 )
 from ..services.issuing.withdrawal import withdraw_and_recall
@@ -184,17 +185,22 @@ def _secret() -> str:
 def _with_key(document: Document, key: KeyConfig, step: Callable[..., Any]) -> Any:
     """Open ``key`` with the secret sent, take the signing ``step``, answer the document."""
     instance = instance_of()
+    database = db_session()
+    document_id = document.id
+    secret = _secret()
     try:
-        with open_configured_signer(instance, key, _secret()) as opened:
-            step(
-                db_session(),
-                instance.blobs,
-                document,
-                opened,
-                signing_tools_of(),
-                actor=g.user.login,
-            )
-    except SigningError as exc:
+        with open_configured_signer(instance, key, secret) as opened:
+            step(database, instance.blobs, document, opened, signing_tools_of(), actor=g.user.login)
+    except (SigningError, RegistryError) as exc:
+        database.rollback()
+        record_failed_step(
+            database,
+            _document(str(document_id)),
+            issuing=step is issue_document,
+            reason=shown(exc.message),
+            actor=g.user.login,
+        )
+        database.commit()
         raise InputError(exc.message) from exc
     return _done(document)
 

@@ -16,6 +16,7 @@ from ..services.archive.stats import dashboard as dashboard_figures
 from ..services.setup.trust import instance_trust_store
 from .auth import roles_required
 from .context import db_session, instance_of, page_number, viewer
+from .i18n import current_language
 
 __all__ = ["auditor"]
 
@@ -43,6 +44,7 @@ def audit_trail() -> str:
         action=action,
         page=page_number(request.args),
         per_page=EVENTS_PER_PAGE,
+        lang=current_language(),
     )
     events, page, pages = found.events, found.page, found.pages
     return render_template(

@@ -10,12 +10,12 @@ from signing.errors import SigningError
 
 from ..errors import RegistryError
 from ..services.drafting.documents import signer_queue
-from ..services.issuing.steps import sign_document
+from ..services.issuing.steps import record_failed_step, sign_document
 from ..services.setup.keys import configured_key, open_configured_signer
 from .auth import roles_required
 from .context import db_session, instance_of, signing_tools_of
 from .messages import shown
-from .workspace import visible_document
+from .workspace import document_page_with, visible_document
 
 __all__ = ["signer"]
 
@@ -47,8 +47,14 @@ def sign(document_id: int) -> Any:
             sign_document(database, instance.blobs, document, opened, tools, actor=g.user.login)
     except (RegistryError, SigningError) as exc:
         database.rollback()
-        return render_template(
-            "error.html", code=400, message=shown(exc.message), back=document_id
-        ), 400
+        record_failed_step(
+            database,
+            visible_document(document_id),
+            issuing=False,
+            reason=shown(exc.message),
+            actor=g.user.login,
+        )
+        database.commit()
+        return document_page_with(document_id, shown(exc.message)), 400
     database.commit()
     return redirect(url_for("workspace.document_page", document_id=document_id))

@@ -90,6 +90,12 @@ def search_query_from(args: Any) -> SearchQuery:
 @workspace.get("/<int:document_id>")
 @roles_required()
 def document_page(document_id: int) -> str:
+    return document_page_with(document_id)
+
+
+def document_page_with(document_id: int, error: str = "") -> str:
+    """The document's page; ``error`` (a step that failed: a wrong passphrase…) shown above
+    its forms, so the person stays where they were and tries again."""
     document = visible_document(document_id)
     follows = takes_part(viewer(), document)
     events = list(document_events(db_session(), document.id)) if follows else []
@@ -113,6 +119,7 @@ def document_page(document_id: int) -> str:
         notes=notes,
         follows=follows,
         history=history,
+        error=error,
     )
 
 

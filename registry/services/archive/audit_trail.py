@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from ...models import AuditEvent, Document
 from ..people.access import Viewer, can_see
+from .history import action_words
 
 __all__ = ["EventPage", "TrailEntry", "document_events", "event_page"]
 
@@ -28,6 +29,8 @@ class TrailEntry:
     action: str
     document_id: int | None
     details: dict[str, Any]
+    words: str = ""  # what the event did, in the reader's language
+    document: str = ""  # the document's number (or #id) and subject, when the reader may see it
 
 
 @dataclass(frozen=True)
@@ -37,12 +40,27 @@ class EventPage:
     pages: int
 
 
-def _entry(session: Session, event: AuditEvent, viewer: Viewer) -> TrailEntry:
+def _entry(session: Session, event: AuditEvent, viewer: Viewer, lang: str) -> TrailEntry:
     document = session.get(Document, event.document_id) if event.document_id else None
     if document is not None and not can_see(viewer, document):
-        return TrailEntry(event.id, event.occurred_at, event.actor, event.action, None, WITHHELD)
+        words = "một việc về văn bản mật" if lang == "vi" else "something about a secret document"
+        return TrailEntry(
+            event.id, event.occurred_at, event.actor, event.action, None, WITHHELD, words
+        )
+    label = ""
+    if document is not None:
+        number = document.number.rendered if document.number else f"#{document.id}"
+        label = f"{number} — {document.subject}"
+    details = event.details if isinstance(event.details, dict) else {}
     return TrailEntry(
-        event.id, event.occurred_at, event.actor, event.action, event.document_id, event.details
+        event.id,
+        event.occurred_at,
+        event.actor,
+        event.action,
+        event.document_id,
+        event.details,
+        action_words(event.action, details, lang),
+        label,
     )
 
 
@@ -54,6 +72,7 @@ def event_page(
     action: str = "",
     page: int = 1,
     per_page: int = 50,
+    lang: str = "vi",
 ) -> EventPage:
     """Events by ``actor`` and whose action starts with ``action`` (both optional), as
     ``viewer`` may read them."""
@@ -66,7 +85,7 @@ def event_page(
     events = session.scalars(
         query.order_by(AuditEvent.id.desc()).offset((page - 1) * per_page).limit(per_page)
     ).all()
-    shown = [_entry(session, event, viewer) for event in events]
+    shown = [_entry(session, event, viewer, lang) for event in events]
     return EventPage(shown, page, max(1, -(-total // per_page)))
 
 

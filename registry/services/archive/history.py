@@ -62,6 +62,39 @@ _WORDS: dict[str, tuple[str, str]] = {
     AuditAction.DOCUMENT_VERIFY: ("kiểm tra chữ ký", "verified it"),
     AuditAction.DOCUMENT_IMPORT: ("nhập từ kho lưu trữ", "imported it"),
     AuditAction.DOCUMENT_IMPORT_REFUSED: ("từ chối nhập", "refused to import it"),
+    # Events about the register as a whole, the accounts and the trail itself.
+    AuditAction.ARCHIVE_CHECK: ("kiểm tra kho lưu trữ", "checked the archive"),
+    AuditAction.ARCHIVE_CHECK_BLOBS: ("kiểm tra toàn vẹn các tệp", "re-hashed the stored files"),
+    AuditAction.AUDIT_SEAL: ("niêm phong nhật ký", "sealed the audit trail"),
+    AuditAction.AUDIT_WITNESS_FAILED: (
+        "không gửi được dấu niêm phong cho bên chứng kiến",
+        "could not send the seal to the witness",
+    ),
+    AuditAction.CONFIG_APPLY: ("áp dụng cấu hình", "applied the configuration"),
+    AuditAction.ORGAN_SAVE: ("lưu cơ quan nhận {organ_id}", "saved the receiving body {organ_id}"),
+    AuditAction.REGISTER_EXPORT: ("xuất sổ đăng ký văn bản đi", "exported the register book"),
+    AuditAction.SERIES_CLOSE: ("đóng sổ số {key}", "closed the series {key}"),
+    AuditAction.TOKEN_CREATE: ("tạo khóa API", "made an API token"),
+    AuditAction.TOKEN_REVOKE: ("thu hồi khóa API", "revoked an API token"),
+    AuditAction.USER_ACTIVATE: ("mở lại tài khoản {login}", "reactivated the account {login}"),
+    AuditAction.USER_ADD: ("thêm tài khoản {login}", "added the account {login}"),
+    AuditAction.USER_DEACTIVATE: ("khóa tài khoản {login}", "deactivated the account {login}"),
+    AuditAction.USER_CERTIFICATE: (
+        "ràng buộc chứng thư số của {login}",
+        "bound {login}'s certificate",
+    ),
+    AuditAction.USER_LOGIN: ("đăng nhập", "logged in"),
+    AuditAction.USER_LOGIN_FAILED: ("đăng nhập sai", "failed to log in"),
+    AuditAction.USER_LOGIN_LOCKED: ("bị tạm khóa đăng nhập", "was locked out"),
+    AuditAction.USER_LOGOUT: ("đăng xuất", "logged out"),
+    AuditAction.USER_PASSWORD: ("đặt mật khẩu cho {login}", "set {login}'s password"),
+    AuditAction.USER_PROFILE: ("sửa thông tin {login}", "edited {login}'s account"),
+    AuditAction.USER_ROLES: ("đổi vai trò của {login}", "changed {login}'s roles"),
+    AuditAction.USER_ROLES_APPROVED: ("duyệt vai trò của {login}", "approved {login}'s roles"),
+    AuditAction.USER_ROLES_PENDING: (
+        "giao vai trò cho {login}, chờ duyệt",
+        "gave {login} roles awaiting approval",
+    ),
 }
 _CHANGED: dict[str, tuple[str, str]] = {
     "file": ("tệp", "file"),
@@ -100,6 +133,9 @@ def action_words(action: str, details: dict[str, Any], lang: str = "vi") -> str:
         "number": details.get("number", ""),
         "reason": details.get("reason", ""),
         "changed": changed,
+        "login": details.get("login", details.get("user", "")),
+        "key": details.get("series", details.get("key", "")),
+        "organ_id": details.get("organ_id", ""),
     }
     return pair[index].format(**values)
 

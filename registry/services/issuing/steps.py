@@ -49,6 +49,7 @@ __all__ = [
     "issue_document",
     "prepare_document",
     "prepare_in_instance",
+    "record_failed_step",
     "sign_document",
 ]
 
@@ -170,6 +171,21 @@ def prepare_in_instance(
         prepare=pdf_workers(instance).prepare,
         release=release,
         spec=prepare_spec(instance, document),
+    )
+
+
+def record_failed_step(
+    session: Session, document: Document, *, issuing: bool, reason: str, actor: str
+) -> None:
+    """A signature or an issue that did not happen (a wrong passphrase or PIN, a refused
+    key, a timestamp service down): recorded after the attempt was rolled back, without the
+    secret (the reason is the error's words, never what was typed)."""
+    record_event(
+        session,
+        actor=actor,
+        action=AuditAction.DOCUMENT_ISSUE_FAILED if issuing else AuditAction.DOCUMENT_SIGN_FAILED,
+        document=document,
+        details={"reason": reason[:500]},
     )
 
 

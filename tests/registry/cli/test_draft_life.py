@@ -32,17 +32,19 @@ def test_returned_replaced_signed_issued_with_its_history(demo: Sovanban, tmp_pa
     for step in ("prepare", "sign", "issue"):
         demo.ok(step, document)
     history = demo.ok("history", document, "--json").json()
-    assert [entry["what"] for entry in history][:5] == [
+    assert [entry["what"] for entry in history][:6] == [
         "đăng ký dự thảo",
         "chuẩn bị để ký",
         "trả lại dự thảo",
+        f"ký không thành: document #{document} is returned; only a prepared document can be "
+        "signed",  # the attempt the returned draft refused, recorded
         "thay dự thảo (trích yếu, tệp)",
         "ghi ý kiến",
     ]
     assert (
         history[2]["who"] == "Nguyễn Trọng Vân" and history[2]["said"] == "Bổ sung đoạn kết luận."
     )
-    assert history[3]["said"] == "Đã bổ sung." and history[3]["at"].endswith("+07:00")
+    assert history[4]["said"] == "Đã bổ sung." and history[4]["at"].endswith("+07:00")
     assert any(entry["what"].startswith("ban hành, cấp số 02-TB/ĐUK") for entry in history)
     text = demo.ok("history", document, "--lang", "en").out
     assert "Nguyễn Trọng Vân: returned the draft — “Bổ sung đoạn kết luận.”" in text

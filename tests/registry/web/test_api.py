@@ -312,10 +312,11 @@ def test_the_draft_life_through_the_api(
     history = client.get(f"{base}/history?lang=en", headers=auditor)
     _check(spec, "/documents/{document_id}/history", "get", history)
     whats = [entry["what"] for entry in history.get_json()["history"]]
-    assert whats[:5] == [
+    assert whats[:6] == [
         "registered the draft",
         "prepared it for signing",
         "returned the draft",
+        f"failed to sign: {refused.get_json()['error']}",  # recorded, without the passphrase
         "revised the draft (subject, file)",
         "commented",
     ]

@@ -21,6 +21,11 @@ def test_the_audit_trail_lists_and_filters(app: Flask) -> None:
     page = auditor.get("/kiem-soat/nhat-ky", query_string={"hanh_dong": "document:issue"})
     text = page.get_data(as_text=True)
     assert "document:issue" in text and "document:register" not in text
+    # In words, with the document's number and subject; the codes only behind "details".
+    assert "ban hành, cấp số 01-TB/ĐUK" in text
+    assert "01-TB/ĐUK — Kết luận Hội nghị Ban Chấp hành Đảng bộ Khối lần thứ VII" in text
+    english = auditor.get("/kiem-soat/nhat-ky", query_string={"hanh_dong": "user:", "lang": "en"})
+    assert "logged in" in english.get_data(as_text=True)
 
 
 def test_the_integrity_report_finds_a_damaged_file(app: Flask, demo_instance: Instance) -> None:
