@@ -83,6 +83,8 @@ def load_pkcs12(
         data = path.read_bytes()
     except OSError as exc:
         raise CertsError(f"{path}: cannot read the key file ({exc.strerror})") from exc
+    if b"\x00" in passphrase:  # cryptography panics on it (an exception no caller expects)
+        raise CertsError(f"{path}: wrong passphrase (it cannot hold a NUL character)")
     try:
         key, cert, chain = pkcs12.load_key_and_certificates(data, passphrase)
     except ValueError as exc:

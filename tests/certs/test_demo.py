@@ -63,6 +63,9 @@ def test_keys_are_only_in_passphrase_protected_pkcs12(running_pki: RunningPki) -
         assert (folder / f"{label}.p12").stat().st_mode & 0o077 == 0
         with pytest.raises(CertsError, match="wrong passphrase"):
             load_pkcs12(folder / f"{label}.p12", b"wrong")
+    # A NUL in what was typed is a wrong passphrase too (cryptography would panic on it).
+    with pytest.raises(CertsError, match="wrong passphrase"):
+        load_pkcs12(folder / "signer.p12", b"\x00\x1b[31m\r\nSet-Cookie: x=1")
     _, cert, chain = load_pkcs12(folder / "signer.p12", PASSPHRASE)
     assert cert == running_pki.pki.certificate("signer")
     assert [c.subject for c in chain] == [
