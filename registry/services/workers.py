@@ -140,9 +140,9 @@ def close_pools() -> None:
 atexit.register(close_pools)
 
 
-def _render(data: bytes, index: int, limits: PdfLimits) -> bytes:
+def _render(data: bytes, index: int, limits: PdfLimits, outline: bool = True) -> bytes:
     check_limits(data, limits)
-    return render_page(data, index)
+    return render_page(data, index, outline=outline)
 
 
 class PdfWorkers:
@@ -170,8 +170,8 @@ class PdfWorkers:
             seconds=self.seconds,
         )
 
-    def render(self, data: bytes, index: int) -> bytes:
-        return self.pool.run(_render, data, index, self.limits, seconds=self.seconds)
+    def render(self, data: bytes, index: int, *, outline: bool = True) -> bytes:
+        return self.pool.run(_render, data, index, self.limits, outline, seconds=self.seconds)
 
 
 _workers: dict[Config, PdfWorkers] = {}

@@ -96,6 +96,15 @@ WORDS: dict[str, tuple[str, str]] = {
     "return_reason": ("Lý do trả lại", "Why it goes back"),
     "comments": ("Ý kiến trao đổi", "Comments"),
     "tasks": ("Việc chờ xử lý", "Waiting for you"),
+    "first_page": ("Trang đầu của văn bản", "The document's first page"),
+    "plugin_not_configured": (
+        "Văn phòng chưa cài đặt phần mềm ký số VGCA cho trang này (cấu hình [web] "
+        "vgca_plugin_script): hãy tải tệp về, ký bằng công cụ trên máy, rồi gửi lại như hướng "
+        "dẫn bên dưới.",
+        "The office has not set up the VGCA signing plugin for this page ([web] "
+        "vgca_plugin_script): download the file, sign it with the tool on your computer and "
+        "send it back as below.",
+    ),
     "profile": ("Thông tin tài khoản", "The account"),
     "certificate_pin": ("Chứng thư số của người ký", "The signer's certificate"),
     "certificate_pin_hint": (

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import base64
+import io
 import time
 from typing import Any
 
-from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, g, redirect, render_template, request, send_file, url_for
 from werkzeug.exceptions import NotFound
 
-from signing.errors import UnusablePdfError
+from signing.errors import SigningError, UnusablePdfError
 
 from ..errors import InputError, NotFoundError
 from ..models import Document, FileKind
@@ -29,7 +30,7 @@ from .context import (
 )
 from .i18n import current_language
 from .messages import shown
-from .workspace import pdf_response
+from .workspace import pdf_response, rendered_page
 
 __all__ = ["public", "public_document", "verify_upload"]
 
@@ -113,6 +114,19 @@ def document_page(document_id: int) -> str:
         report=_stored_report(document),
         page_url=instance_of().config.document_url(document.id),
     )
+
+
+@public.get("/van-ban/<int:document_id>/trang-1.png")
+def first_page(document_id: int) -> Any:
+    """The issued document's first page as it prints (number, date, signatures drawn)."""
+    document = public_document(str(document_id))
+    stored, data = read_revision(document, instance_of().blobs, FileKind.ISSUED)
+    end_transaction()  # drawn in a worker, with nothing held here
+    try:
+        png = rendered_page(stored.sha256, data, 1, outline=False)
+    except SigningError as exc:
+        abort(422, shown(exc.message))
+    return send_file(io.BytesIO(png), mimetype="image/png", max_age=3600)
 
 
 @public.get("/van-ban/<int:document_id>/<any(issued, archive):revision>.pdf")

@@ -23,6 +23,7 @@ from ..services.drafting.documents import document_types, read_revision
 from ..services.drafting.draft_checks import secrecy_disagreement
 from ..services.people.access import can_see, takes_part
 from ..services.people.users import active_signers
+from ..services.setup.reference_data import current_issuer
 from ..services.workers import pdf_workers
 from .auth import roles_required
 from .context import db_session, end_transaction, instance_of, page_number, viewer
@@ -148,20 +149,21 @@ def attachment(document_id: int, file_id: int) -> Any:
     )
 
 
-_pictures: OrderedDict[tuple[str, int], bytes] = OrderedDict()
+_pictures: OrderedDict[tuple[str, int, bool], bytes] = OrderedDict()
 _pictures_lock = threading.Lock()
 
 
-def _rendered(sha256: str, data: bytes, page: int) -> bytes:
+def rendered_page(sha256: str, data: bytes, page: int, *, outline: bool = True) -> bytes:
     """Keyed by the revision's digest: a stored revision never changes, so neither does its
     picture (about 0.3 s to draw, 0.2 MB to keep; the 64 most recent are kept)."""
+    key = (sha256, page, outline)
     with _pictures_lock:
-        if (sha256, page) in _pictures:
-            _pictures.move_to_end((sha256, page))
-            return _pictures[(sha256, page)]
-    png = pdf_workers(instance_of()).render(data, page - 1)
+        if key in _pictures:
+            _pictures.move_to_end(key)
+            return _pictures[key]
+    png = pdf_workers(instance_of()).render(data, page - 1, outline=outline)
     with _pictures_lock:
-        _pictures[(sha256, page)] = png
+        _pictures[key] = png
         while len(_pictures) > 64:
             _pictures.popitem(last=False)
     return png
@@ -175,7 +177,7 @@ def page_image(document_id: int, page: int) -> Any:
     stored, data = read_revision(document, instance_of().blobs)
     end_transaction()  # the picture is drawn in a worker, with nothing held here
     try:
-        png = _rendered(stored.sha256, data, page)
+        png = rendered_page(stored.sha256, data, page)
     except SigningError as exc:
         abort(422, shown(exc.message))
     return send_file(io.BytesIO(png), mimetype="image/png", max_age=0)
@@ -187,7 +189,8 @@ def search() -> str:
     query = search_query_from(request.args)
     database = db_session()
     results = search_documents(database, query, viewer()) if request.args else None
-    types = document_types(database)
+    # One list: the office's own scheme (Party and State tables both hold a Quyết định).
+    types = document_types(database, current_issuer(database, instance_of().config).scheme)
     signers = active_signers(database, active_only=False)
     return render_template(
         "workspace/search.html",

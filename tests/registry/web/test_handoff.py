@@ -62,6 +62,8 @@ def test_the_plugin_downloads_signs_and_uploads(app: Flask, demo_instance: Insta
     # The page calls the plugin through our script (the only page that runs one).
     assert '<script type="application/json" id="vgca-params">' in page.get_data(as_text=True)
     assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    # The demo serves no plugin: the page says so and what to do instead.
+    assert 'id="plugin-not-configured"' in page.get_data(as_text=True)
     script = signer.get("/ban-giao/goi-plugin.js")
     assert script.mimetype == "text/javascript" and b"vgca-params" in script.data
 

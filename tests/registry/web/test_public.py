@@ -128,3 +128,17 @@ def test_verifications_are_rate_limited_per_address(
             "/api/v1/verify", data=b"x", content_type="application/pdf", headers=bearer
         )
         assert answered.status_code == 422
+
+
+def test_the_public_page_shows_the_first_page_as_printed(client: FlaskClient) -> None:
+    page = client.get("/van-ban/1").get_data(as_text=True)
+    assert 'id="first-page"' in page
+    picture = client.get("/van-ban/1/trang-1.png")
+    assert picture.status_code == 200 and picture.data.startswith(b"\x89PNG")
+    from io import BytesIO
+
+    from PIL import Image
+
+    with Image.open(BytesIO(picture.data)) as image:
+        assert image.width == 800 and image.height > 1000  # an A4 page, drawn whole
+    assert client.get("/van-ban/999/trang-1.png").status_code == 404

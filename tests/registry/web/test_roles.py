@@ -21,6 +21,7 @@ ROUTES: dict[str, tuple[str, str, frozenset[str]]] = {
     "public.search": ("GET", "/tra-cuu?q=01-TB/ĐUK", EVERYONE),
     "public.document_page": ("GET", "/van-ban/1", EVERYONE),
     "public.download": ("GET", "/van-ban/1/issued.pdf", EVERYONE),
+    "public.first_page": ("GET", "/van-ban/1/trang-1.png", EVERYONE),
     "public.verify_page": ("GET", "/kiem-tra", EVERYONE),
     "auth.login": ("GET", "/dang-nhap", EVERYONE),
     "auth.logout": ("POST", "/dang-xuat", EVERYONE),
