@@ -19,7 +19,7 @@ from ..services.archive.register_book import (
 from ..services.archive.search import SearchQuery, search_documents
 from ..services.drafting.compose import compose_data
 from ..services.drafting.documents import document_types, register_draft
-from ..services.issuing.steps import issue_document, prepare_in_instance, record_failed_step
+from ..services.issuing.steps import issue_document, prepare_in_instance
 from ..services.issuing.withdrawal import withdraw_and_recall
 from ..services.people.users import active_signers, find_user
 from ..services.setup.keys import open_configured_signer, organisation_key
@@ -37,7 +37,7 @@ from .context import (
 )
 from .forms import draft_request
 from .messages import shown
-from .workspace import document_page_with, visible_document
+from .workspace import failed_step_page, visible_document
 
 __all__ = ["clerk"]
 
@@ -158,16 +158,7 @@ def issue(document_id: int) -> Any:
         with open_configured_signer(instance, key, request.form.get("secret", "")) as signer:
             issue_document(database, instance.blobs, document, signer, tools, actor=g.user.login)
     except (RegistryError, SigningError) as exc:
-        database.rollback()
-        record_failed_step(
-            database,
-            visible_document(document_id),
-            issuing=True,
-            reason=shown(exc.message),
-            actor=g.user.login,
-        )
-        database.commit()
-        return document_page_with(document_id, shown(exc.message)), 400
+        return failed_step_page(document_id, exc.message, issuing=True)
     database.commit()
     return redirect(url_for("workspace.document_page", document_id=document_id))
 

@@ -10,12 +10,11 @@ from signing.errors import SigningError
 
 from ..errors import RegistryError
 from ..services.drafting.documents import signer_queue
-from ..services.issuing.steps import record_failed_step, sign_document
+from ..services.issuing.steps import sign_document
 from ..services.setup.keys import configured_key, open_configured_signer
 from .auth import roles_required
 from .context import db_session, instance_of, signing_tools_of
-from .messages import shown
-from .workspace import document_page_with, visible_document
+from .workspace import failed_step_page, visible_document
 
 __all__ = ["signer"]
 
@@ -46,15 +45,6 @@ def sign(document_id: int) -> Any:
         with open_configured_signer(instance, key, request.form.get("secret", "")) as opened:
             sign_document(database, instance.blobs, document, opened, tools, actor=g.user.login)
     except (RegistryError, SigningError) as exc:
-        database.rollback()
-        record_failed_step(
-            database,
-            visible_document(document_id),
-            issuing=False,
-            reason=shown(exc.message),
-            actor=g.user.login,
-        )
-        database.commit()
-        return document_page_with(document_id, shown(exc.message)), 400
+        return failed_step_page(document_id, exc.message, issuing=False)
     database.commit()
     return redirect(url_for("workspace.document_page", document_id=document_id))

@@ -8,7 +8,7 @@ from collections import OrderedDict
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, render_template, request, send_file
+from flask import Blueprint, abort, g, render_template, request, send_file
 
 from signing.errors import SigningError
 from signing.preview import pages_to_show
@@ -21,6 +21,7 @@ from ..services.archive.history import document_history
 from ..services.archive.search import SearchQuery, search_documents
 from ..services.drafting.documents import document_types, read_revision
 from ..services.drafting.draft_checks import secrecy_disagreement
+from ..services.issuing.steps import record_failed_step
 from ..services.people.access import can_see, takes_part
 from ..services.people.users import active_signers
 from ..services.setup.reference_data import current_issuer
@@ -122,6 +123,19 @@ def document_page_with(document_id: int, error: str = "") -> str:
         history=history,
         error=error,
     )
+
+
+def failed_step_page(document_id: int, message: str, *, issuing: bool) -> tuple[str, int]:
+    """After a signature or an issue that failed (rolled back here): the attempt recorded
+    without the secret, and the document's page again with the reason."""
+    database = db_session()
+    database.rollback()
+    reason = shown(message)
+    record_failed_step(
+        database, visible_document(document_id), issuing=issuing, reason=reason, actor=g.user.login
+    )
+    database.commit()
+    return document_page_with(document_id, reason), 400
 
 
 @workspace.get("/<int:document_id>/<any(draft, prepared, signed, issued, archive):revision>.pdf")
