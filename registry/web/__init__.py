@@ -24,7 +24,7 @@ from certs.services import PkiServices
 from ..errors import RegistryError
 from ..instance import Instance
 from ..models import LARGEST_KEY
-from ..services.notifying.notifications import unread
+from ..services.notifying.notifications import unread_count
 from .context import PAGE_POLICY, db_session, instance_of, load_user, session_secret
 from .i18n import current_language, translator
 from .limits import RateLimiter
@@ -117,7 +117,7 @@ def create_app(instance: Instance, *, pki: PkiServices | None = None) -> Flask:
     def page_context() -> dict[str, Any]:
         lang = current_language()
         user = g.get("user")
-        waiting = len(unread(db_session(), user)) if user is not None else 0
+        waiting = unread_count(db_session(), user) if user is not None else 0
         return {"lang": lang, "t": translator(lang), "user": user, "waiting": waiting}
 
     @app.after_request

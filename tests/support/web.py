@@ -110,3 +110,12 @@ def register_by_form(app: Flask, **fields: object) -> tuple[int, str, str]:
     response = clerk.post("/van-thu/dang-ky", data=data, content_type="multipart/form-data")
     location = response.headers.get("Location", "")
     return response.status_code, location, response.get_data(as_text=True)
+
+
+def prepared_by_form(app: Flask) -> tuple[int, str]:
+    """A draft registered by the clerk's form and prepared from its page: its id and page."""
+    _, location, _ = register_by_form(app)
+    document_id = int(location.rsplit("/", 1)[1])
+    clerk = logged_in(app, "clerk")
+    clerk.post(f"/van-thu/{document_id}/chuan-bi", data={"csrf_token": csrf_token(clerk, location)})
+    return document_id, location

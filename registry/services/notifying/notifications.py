@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ...models import Document, Handoff, MailState, Notification, NotificationKind, User
@@ -28,6 +28,7 @@ __all__ = [
     "notify_clerks",
     "notify_expired_handoffs",
     "unread",
+    "unread_count",
 ]
 
 
@@ -94,6 +95,18 @@ def unread(session: Session, user: User) -> Sequence[Notification]:
         .where(Notification.user_id == user.id, Notification.read_at.is_(None))
         .order_by(Notification.id.desc())
     ).all()
+
+
+def unread_count(session: Session, user: User) -> int:
+    """How many wait for ``user`` (the menu's count, on every page: a count, not the rows)."""
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        )
+        or 0
+    )
 
 
 def mark_read(session: Session, user: User, ids: Iterable[int]) -> int:

@@ -8,16 +8,13 @@ from sqlalchemy import select
 
 from registry.instance import Instance
 from registry.models import AuditEvent
-from tests.support.web import csrf_token, logged_in, register_by_form
+from tests.support.web import csrf_token, logged_in, prepared_by_form
 
 
 def test_a_wrong_passphrase_is_said_on_the_page_and_recorded_without_it(
     app: Flask, demo_instance: Instance
 ) -> None:
-    _, location, _ = register_by_form(app)
-    document_id = int(location.rsplit("/", 1)[1])
-    clerk = logged_in(app, "clerk")
-    clerk.post(f"/van-thu/{document_id}/chuan-bi", data={"csrf_token": csrf_token(clerk, location)})
+    document_id, location = prepared_by_form(app)
     signer = logged_in(app, "signer")
     typed = "mat-khau-sai-9731"
     wrong = signer.post(

@@ -10,16 +10,13 @@ from sqlalchemy import select
 
 from registry.instance import Instance
 from registry.models import MailState, Notification
-from tests.support.web import csrf_token, logged_in, register_by_form
+from tests.support.web import csrf_token, logged_in, prepared_by_form
 
 
 def test_the_signer_sees_what_waits_and_clears_what_he_read(
     app: Flask, demo_instance: Instance
 ) -> None:
-    _, location, _ = register_by_form(app)
-    document_id = int(location.rsplit("/", 1)[1])
-    clerk = logged_in(app, "clerk")
-    clerk.post(f"/van-thu/{document_id}/chuan-bi", data={"csrf_token": csrf_token(clerk, location)})
+    document_id, _ = prepared_by_form(app)
     signer = logged_in(app, "signer")
     home = signer.get("/viec-can-lam/").get_data(as_text=True)
     assert "Dự thảo chờ đồng chí ký" in home and f"#{document_id}" in home
