@@ -18,6 +18,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 
+from basics.said import said
+
 from .errors import CertsError
 
 __all__ = [
@@ -68,9 +70,15 @@ def subject_name(
 ) -> x509.Name:
     for label, value in (("name", common_name), ("organisation", organisation), ("unit", unit)):
         if len(value) > 64:  # RFC 5280 upper bounds
-            raise CertsError(f"the {label} {value!r} is longer than the 64 characters X.509 allows")
+            raise CertsError(
+                said(
+                    "the {label} {value!r} is longer than the 64 characters X.509 allows",
+                    label=label,
+                    value=value,
+                )
+            )
     if not common_name.strip():
-        raise CertsError("a certificate needs a name")
+        raise CertsError(said("a certificate needs a name"))
     wanted = [(NameOID.COUNTRY_NAME, "VN")]
     if organisation:
         wanted.append((NameOID.ORGANIZATION_NAME, organisation))

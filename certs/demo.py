@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 from basics.files import write_atomically
+from basics.said import said
 
 from .builder import (
     KeyType,
@@ -82,17 +83,25 @@ def load_pkcs12(
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise CertsError(f"{path}: cannot read the key file ({exc.strerror})") from exc
+        raise CertsError(
+            said("{path}: cannot read the key file ({strerror})", path=path, strerror=exc.strerror)
+        ) from exc
     if b"\x00" in passphrase:  # cryptography panics on it (an exception no caller expects)
-        raise CertsError(f"{path}: wrong passphrase (it cannot hold a NUL character)")
+        raise CertsError(
+            said("{path}: wrong passphrase (it cannot hold a NUL character)", path=path)
+        )
     try:
         key, cert, chain = pkcs12.load_key_and_certificates(data, passphrase)
     except ValueError as exc:
-        raise CertsError(f"{path}: wrong passphrase, or not a PKCS#12 file") from exc
+        raise CertsError(
+            said("{path}: wrong passphrase, or not a PKCS#12 file", path=path)
+        ) from exc
     if key is None or cert is None:
-        raise CertsError(f"{path}: the PKCS#12 file holds no key and certificate")
+        raise CertsError(said("{path}: the PKCS#12 file holds no key and certificate", path=path))
     if not isinstance(key, PrivateKey):
-        raise CertsError(f"{path}: unsupported key type {type(key).__name__}")
+        raise CertsError(
+            said("{path}: unsupported key type {name}", path=path, name=type(key).__name__)
+        )
     return key, cert, list(chain)
 
 
@@ -111,7 +120,9 @@ class DemoPki:
             self.root = x509.load_pem_x509_certificate((folder / f"{ROOT}.pem").read_bytes())
             self.issuing = x509.load_pem_x509_certificate((folder / f"{ISSUING}.pem").read_bytes())
         except (OSError, ValueError, KeyError) as exc:
-            raise CertsError(f"{folder} is not a demo PKI folder (sovanban certs demo)") from exc
+            raise CertsError(
+                said("{folder} is not a demo PKI folder (sovanban certs demo)", folder=folder)
+            ) from exc
         self.urls = ServiceUrls(self.state["base_url"])
 
     # Creation ---------------------------------------------------------------------
@@ -129,13 +140,17 @@ class DemoPki:
     ) -> DemoPki:
         """Generate the whole demo PKI in ``folder`` (which must not hold one yet)."""
         if (folder / "pki.json").exists():
-            raise CertsError(f"{folder} already holds a PKI; choose another folder")
+            raise CertsError(
+                said("{folder} already holds a PKI; choose another folder", folder=folder)
+            )
         if not passphrase:
-            raise CertsError("the PKI passphrase must not be empty")
+            raise CertsError(said("the PKI passphrase must not be empty"))
         try:
             (folder / "issued").mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise CertsError(f"cannot create {folder}: {exc.strerror}") from exc
+            raise CertsError(
+                said("cannot create {folder}: {strerror}", folder=folder, strerror=exc.strerror)
+            ) from exc
         urls = ServiceUrls(base_url.rstrip("/"))
         now = datetime.now(UTC)
         root_key, issuing_key = make_key(key_type), make_key(key_type)
@@ -215,7 +230,9 @@ class DemoPki:
     ) -> x509.Certificate:
         """Issue a leaf from the issuing CA into ``<label>.p12`` / ``<label>.pem``."""
         if not label.replace("-", "").replace("_", "").isalnum():
-            raise CertsError(f"a certificate label is letters, digits, '-' and '_': {label!r}")
+            raise CertsError(
+                said("a certificate label is letters, digits, '-' and '_': {label!r}", label=label)
+            )
         issuing_key, _, _ = load_pkcs12(self.folder / f"{ISSUING}.p12", passphrase)
         key = make_key(self.state["key_type"])
         start, end = validity(not_before or datetime.now(UTC), days)
@@ -247,12 +264,20 @@ class DemoPki:
         key = serial.lower().removeprefix("0x").lstrip("0") or "0"
         if reason not in REVOCATION_REASONS:
             raise CertsError(
-                f"unknown revocation reason {reason!r} ({', '.join(REVOCATION_REASONS)})"
+                said(
+                    "unknown revocation reason {reason!r} ({REVOCATION_REASONS})",
+                    reason=reason,
+                    REVOCATION_REASONS=", ".join(REVOCATION_REASONS),
+                )
             )
         if key not in self.state["issued"]:
-            raise CertsError(f"the issuing CA never issued a certificate with serial {serial}")
+            raise CertsError(
+                said(
+                    "the issuing CA never issued a certificate with serial {serial}", serial=serial
+                )
+            )
         if key in self.state["revoked"]:
-            raise CertsError(f"the certificate {serial} is already revoked")
+            raise CertsError(said("the certificate {serial} is already revoked", serial=serial))
         at = datetime.now(UTC).replace(microsecond=0)
         self.state["revoked"][key] = {"reason": reason, "at": at.isoformat()}
         self._save()
@@ -271,7 +296,9 @@ class DemoPki:
         try:
             return x509.load_pem_x509_certificate((self.folder / f"{label}.pem").read_bytes())
         except (OSError, ValueError) as exc:
-            raise CertsError(f"the demo PKI has no certificate {label!r}") from exc
+            raise CertsError(
+                said("the demo PKI has no certificate {label!r}", label=label)
+            ) from exc
 
     def certificate_by_serial(self, serial_hex: str) -> x509.Certificate:
         return x509.load_pem_x509_certificate(

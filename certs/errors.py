@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
+from basics.said import Explained
+
 __all__ = ["CertsError"]
 
 
-class CertsError(Exception):
+class CertsError(Explained):
     """Base of every error the certificate layer raises on purpose."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message

@@ -15,6 +15,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import NameOID
 
+from basics.said import said
+
 from .errors import CertsError
 
 __all__ = ["CertificateIdentity", "Role", "check_signing_certificate", "identity_of", "role_of"]
@@ -82,16 +84,29 @@ def check_signing_certificate(cert: x509.Certificate, at: datetime) -> None:
     who = identity_of(cert).name
     if at < cert.not_valid_before_utc:
         raise CertsError(
-            f"the certificate of {who} is not valid before {cert.not_valid_before_utc:%Y-%m-%d}"
+            said(
+                "the certificate of {who} is not valid before {not_valid_before_utc:%Y-%m-%d}",
+                who=who,
+                not_valid_before_utc=cert.not_valid_before_utc,
+            )
         )
     if at > cert.not_valid_after_utc:
-        raise CertsError(f"the certificate of {who} expired on {cert.not_valid_after_utc:%Y-%m-%d}")
+        raise CertsError(
+            said(
+                "the certificate of {who} expired on {not_valid_after_utc:%Y-%m-%d}",
+                who=who,
+                not_valid_after_utc=cert.not_valid_after_utc,
+            )
+        )
     try:
         usage = cert.extensions.get_extension_for_class(x509.KeyUsage).value
     except x509.ExtensionNotFound:
         return  # no restriction: any use is allowed (RFC 5280 §4.2.1.3)
     if not (usage.digital_signature or usage.content_commitment):
         raise CertsError(
-            f"the certificate of {who} may not sign documents "
-            "(its key usage has neither digitalSignature nor nonRepudiation)"
+            said(
+                "the certificate of {who} may not sign documents (its key usage has neither "
+                "digitalSignature nor nonRepudiation)",
+                who=who,
+            )
         )

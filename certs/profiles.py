@@ -14,6 +14,8 @@ from typing import Literal
 
 from asn1crypto import x509 as asn1_x509
 
+from basics.said import said
+
 from .errors import CertsError
 from .trust import fingerprint, load_certificates
 
@@ -81,8 +83,14 @@ def check_pins(cert: asn1_x509.Certificate, source: str) -> PinnedCertificate | 
         if pinned.common_name == name:
             if fingerprint(cert) != pinned.sha256:
                 raise CertsError(
-                    f"{source}: claims to be '{name}' but its SHA-256 fingerprint "
-                    f"{fingerprint(cert)} is not the published {pinned.sha256}"
+                    said(
+                        "{source}: claims to be '{name}' but its SHA-256 fingerprint "
+                        "{fingerprint} is not the published {sha256}",
+                        source=source,
+                        name=name,
+                        fingerprint=fingerprint(cert),
+                        sha256=pinned.sha256,
+                    )
                 )
             return pinned
     return None
@@ -98,11 +106,17 @@ def vn_profile(folder: Path | None = None) -> list[tuple[PinnedCertificate, asn1
         path = base / pinned.file
         certs = load_certificates(path)
         if len(certs) != 1:
-            raise CertsError(f"{path}: expected exactly one certificate")
+            raise CertsError(said("{path}: expected exactly one certificate", path=path))
         if fingerprint(certs[0]) != pinned.sha256:
             raise CertsError(
-                f"{path}: its SHA-256 fingerprint {fingerprint(certs[0])} is not the published "
-                f"{pinned.sha256} of '{pinned.common_name}'; the file was altered or swapped"
+                said(
+                    "{path}: its SHA-256 fingerprint {fingerprint} is not the published {sha256} "
+                    "of '{common_name}'; the file was altered or swapped",
+                    path=path,
+                    fingerprint=fingerprint(certs[0]),
+                    sha256=pinned.sha256,
+                    common_name=pinned.common_name,
+                )
             )
         loaded.append((pinned, certs[0]))
     return loaded

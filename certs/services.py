@@ -12,6 +12,7 @@ import threading
 from cryptography.hazmat.primitives import serialization
 
 from basics.files import write_atomically
+from basics.said import said
 
 from .demo import ISSUING, ROOT, DemoPki, RevocationStatus, load_pkcs12
 from .errors import CertsError
@@ -57,7 +58,7 @@ class PkiServices:
     def crl(self, label: str) -> bytes:
         """The current CRL of ``root-ca`` or ``issuing-ca``."""
         if label not in self._ca_keys:
-            raise CertsError(f"no CRL named {label!r}")
+            raise CertsError(said("no CRL named {label!r}", label=label))
         with self._lock:
             self._refresh()
             if label not in self._crls:
@@ -73,6 +74,6 @@ class PkiServices:
 
     def ca_certificate(self, label: str) -> bytes:
         if label not in self._ca_keys:
-            raise CertsError(f"no CA certificate named {label!r}")
+            raise CertsError(said("no CA certificate named {label!r}", label=label))
         cert = self.pki.root if label == ROOT else self.pki.issuing
         return cert.public_bytes(serialization.Encoding.DER)

@@ -21,6 +21,8 @@ from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
 from pyhanko_certvalidator import ValidationContext
 
+from basics.said import said
+
 from .errors import CertsError
 
 __all__ = ["CERTIFICATE_SUFFIXES", "TrustStore", "fingerprint", "load_certificates"]
@@ -39,7 +41,13 @@ def load_certificates(path: Path) -> list[asn1_x509.Certificate]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise CertsError(f"{path}: cannot read the certificate file ({exc.strerror})") from exc
+        raise CertsError(
+            said(
+                "{path}: cannot read the certificate file ({strerror})",
+                path=path,
+                strerror=exc.strerror,
+            )
+        ) from exc
     try:
         if pem.detect(data):
             blocks = [
@@ -51,15 +59,15 @@ def load_certificates(path: Path) -> list[asn1_x509.Certificate]:
         for cert in certs:
             cert.native  # noqa: B018 - a full parse, so that a damaged file fails here
     except (ValueError, TypeError, OverflowError) as exc:
-        raise CertsError(f"{path}: not a certificate (PEM or DER)") from exc
+        raise CertsError(said("{path}: not a certificate (PEM or DER)", path=path)) from exc
     if not certs:
-        raise CertsError(f"{path}: holds no certificate")
+        raise CertsError(said("{path}: holds no certificate", path=path))
     return certs
 
 
 def _files(folder: Path) -> list[Path]:
     if not folder.is_dir():
-        raise CertsError(f"{folder}: the trust folder does not exist")
+        raise CertsError(said("{folder}: the trust folder does not exist", folder=folder))
     return sorted(p for p in folder.iterdir() if p.suffix.lower() in CERTIFICATE_SUFFIXES)
 
 
@@ -108,7 +116,9 @@ class TrustStore:
         today" implies "not revoked then"), which is what checking an old document has.
         """
         if not self.anchors and not allow_empty:  # verifying with none: nothing is trusted
-            raise CertsError("no trust anchor is configured ([trust] anchors, or certs trust add)")
+            raise CertsError(
+                said("no trust anchor is configured ([trust] anchors, or certs trust add)")
+            )
         return ValidationContext(
             trust_roots=list(self.anchors),
             other_certs=[*self.intermediates, *extra_certs],

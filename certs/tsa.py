@@ -20,6 +20,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
+from basics.said import said
+
 from .builder import PrivateKey
 from .errors import CertsError
 
@@ -182,11 +184,17 @@ def _require_tsa_certificate(cert: x509.Certificate) -> None:
         usage = cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage)
     except x509.ExtensionNotFound as exc:
         raise CertsError(
-            f"the TSA certificate ({cert.subject.rfc4514_string()}) has no extended key usage; "
-            "RFC 3161 requires a critical timeStamping EKU"
+            said(
+                "the TSA certificate ({rfc4514_string}) has no extended key usage; RFC 3161 "
+                "requires a critical timeStamping EKU",
+                rfc4514_string=cert.subject.rfc4514_string(),
+            )
         ) from exc
     if not usage.critical or list(usage.value) != [ExtendedKeyUsageOID.TIME_STAMPING]:
         raise CertsError(
-            f"the TSA certificate ({cert.subject.rfc4514_string()}) must have exactly the "
-            "critical timeStamping extended key usage"
+            said(
+                "the TSA certificate ({rfc4514_string}) must have exactly the critical "
+                "timeStamping extended key usage",
+                rfc4514_string=cert.subject.rfc4514_string(),
+            )
         )

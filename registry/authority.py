@@ -7,6 +7,7 @@ TL., TUQ., Q. (acting). A head signing in his own right has none.
 
 from __future__ import annotations
 
+from basics.said import said
 from basics.text import nfc
 
 from .errors import InputError
@@ -32,8 +33,12 @@ def signing_authority(scheme: str, authority: str) -> str:
     if head not in forms or not rest:
         known = ", ".join(forms)
         raise InputError(
-            f"thẩm quyền ký phải bắt đầu bằng {known} rồi đến tập thể hoặc người đứng đầu "
-            f"(ví dụ {forms[0]} BAN THƯỜNG VỤ): {authority!r} / the signing authority must be "
-            f"one of {known} followed by the body or its head: {authority!r}"
+            said(
+                "The signing authority must start with one of {known} followed by the body or its "
+                "head (for example {forms} BAN THƯỜNG VỤ): {authority!r}",
+                known=known,
+                forms=forms[0],
+                authority=authority,
+            )
         )
     return f"{head} {rest}"

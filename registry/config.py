@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
+from basics.said import said
 from basics.text import OffsetStyle, nfc
 from signing.limits import PdfLimits
 
@@ -274,13 +275,21 @@ def load_config(path: Path | None) -> Config:
     try:
         raw = source.read_bytes()
     except OSError as exc:
-        raise ConfigError(f"{source}: cannot read the configuration ({exc.strerror})") from exc
+        raise ConfigError(
+            said(
+                "{source}: cannot read the configuration ({strerror})",
+                source=source,
+                strerror=exc.strerror,
+            )
+        ) from exc
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{source}: the configuration is not UTF-8 text") from exc
+        raise ConfigError(
+            said("{source}: the configuration is not UTF-8 text", source=source)
+        ) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{source}: not valid TOML: {exc}") from exc
+        raise ConfigError(said("{source}: not valid TOML: {exc}", source=source, exc=exc)) from exc
     return parse_config(data, source=str(source))
 
 
@@ -295,20 +304,20 @@ def parse_config(data: dict[str, Any], *, source: str = "config") -> Config:
 def _build(cls: type[Any], data: object, *, path: str, source: str) -> Any:
     where = path or "the top level"
     if not isinstance(data, dict):
-        raise ConfigError(f"{source}: {where} must be a table")
+        raise ConfigError(said("{source}: {where} must be a table", source=source, where=where))
     hints = typing.get_type_hints(cls)
     known = {f.name: f for f in dataclasses.fields(cls) if f.name != "source"}
     unknown = sorted(set(data) - set(known))
     if unknown:
         name = f"{path}.{unknown[0]}" if path else unknown[0]
-        raise ConfigError(f"{source}: unknown key '{name}'")
+        raise ConfigError(said("{source}: unknown key '{name}'", source=source, name=name))
     values: dict[str, Any] = {}
     for name, spec in known.items():
         key = f"{path}.{name}" if path else name
         if name not in data:
             no_default = dataclasses.MISSING
             if spec.default is no_default and spec.default_factory is no_default:
-                raise ConfigError(f"{source}: missing value '{key}'")
+                raise ConfigError(said("{source}: missing value '{key}'", source=source, key=key))
             continue
         values[name] = _convert(hints[name], data[name], path=key, source=source)
     return cls(**values)
@@ -321,7 +330,7 @@ def _convert(hint: Any, value: object, *, path: str, source: str) -> Any:
     if origin is tuple:
         (item_hint, _ellipsis) = typing.get_args(hint)
         if not isinstance(value, list):
-            raise ConfigError(f"{source}: '{path}' must be a list")
+            raise ConfigError(said("{source}: '{path}' must be a list", source=source, path=path))
         return tuple(
             _convert(item_hint, item, path=f"{path}[{index}]", source=source)
             for index, item in enumerate(value)
@@ -330,7 +339,15 @@ def _convert(hint: Any, value: object, *, path: str, source: str) -> Any:
         allowed = typing.get_args(hint)
         if value not in allowed:
             choices = ", ".join(repr(choice) for choice in allowed)
-            raise ConfigError(f"{source}: '{path}' must be one of {choices}, not {value!r}")
+            raise ConfigError(
+                said(
+                    "{source}: '{path}' must be one of {choices}, not {value!r}",
+                    source=source,
+                    path=path,
+                    choices=choices,
+                    value=value,
+                )
+            )
         return value
     if origin in (types.UnionType, typing.Union):
         raise TypeError(f"unsupported configuration type {hint}")  # pragma: no cover
@@ -353,39 +370,82 @@ def _convert(hint: Any, value: object, *, path: str, source: str) -> Any:
         return value
     names = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
     wanted = names.get(hint, "a date (YYYY-MM-DD, unquoted)")
-    raise ConfigError(f"{source}: '{path}' must be {wanted}, not {value!r}")
+    raise ConfigError(
+        said(
+            "{source}: '{path}' must be {wanted}, not {value!r}",
+            source=source,
+            path=path,
+            wanted=wanted,
+            value=value,
+        )
+    )
 
 
 def _check_consistency(config: Config, source: str) -> None:
     if not config.issuer.abbreviation.strip():
-        raise ConfigError(f"{source}: 'issuer.abbreviation' must not be empty")
+        raise ConfigError(said("{source}: 'issuer.abbreviation' must not be empty", source=source))
     if config.issuer.organ_id and len(config.issuer.organ_id) != 13:
-        raise ConfigError(f"{source}: 'issuer.organ_id' must have 13 characters (000.00.00.H41)")
+        raise ConfigError(
+            said(
+                "{source}: 'issuer.organ_id' must have 13 characters (000.00.00.H41)", source=source
+            )
+        )
     terms = sorted(config.numbering.terms, key=lambda term: term.starts_on)
     if config.numbering.scheme == "party" and not terms:
-        raise ConfigError(f"{source}: 'numbering.terms' must list the committee terms")
+        raise ConfigError(
+            said("{source}: 'numbering.terms' must list the committee terms", source=source)
+        )
     for index, term in enumerate(config.numbering.terms):
         if term.ends_on < term.starts_on:
             raise ConfigError(
-                f"{source}: 'numbering.terms[{index}]' ends ({term.ends_on}) "
-                f"before it starts ({term.starts_on})"
+                said(
+                    "{source}: 'numbering.terms[{index}]' ends ({ends_on}) before it starts "
+                    "({starts_on})",
+                    source=source,
+                    index=index,
+                    ends_on=term.ends_on,
+                    starts_on=term.starts_on,
+                )
             )
     for earlier, later in itertools.pairwise(terms):
         if later.starts_on <= earlier.ends_on:
-            raise ConfigError(f"{source}: the terms '{earlier.label}' and '{later.label}' overlap")
+            raise ConfigError(
+                said(
+                    "{source}: the terms '{label}' and '{label2}' overlap",
+                    source=source,
+                    label=earlier.label,
+                    label2=later.label,
+                )
+            )
     labels = [term.label for term in terms]
     if len(set(labels)) != len(labels):
-        raise ConfigError(f"{source}: two terms in 'numbering.terms' share a label")
+        raise ConfigError(
+            said("{source}: two terms in 'numbering.terms' share a label", source=source)
+        )
     for name, box in vars(config.signing.placement).items():
         if box and (len(box) != 5 or box[0] < 1 or box[1] >= box[3] or box[2] >= box[4]):
             raise ConfigError(
-                f"{source}: 'signing.placement.{name}' must be [page, x1, y1, x2, y2] "
-                "with page ≥ 1, x1 < x2 and y1 < y2"
+                said(
+                    "{source}: 'signing.placement.{name}' must be [page, x1, y1, x2, y2] with "
+                    "page ≥ 1, x1 < x2 and y1 < y2",
+                    source=source,
+                    name=name,
+                )
             )
     for index, key in enumerate(config.signing.keys):
         if key.kind == "pkcs12" and not key.path:
-            raise ConfigError(f"{source}: 'signing.keys[{index}].path' is required for pkcs12")
+            raise ConfigError(
+                said(
+                    "{source}: 'signing.keys[{index}].path' is required for pkcs12",
+                    source=source,
+                    index=index,
+                )
+            )
         if key.kind == "pkcs11" and not (key.module and key.token_label and key.key_label):
             raise ConfigError(
-                f"{source}: 'signing.keys[{index}]' needs module, token_label and key_label"
+                said(
+                    "{source}: 'signing.keys[{index}]' needs module, token_label and key_label",
+                    source=source,
+                    index=index,
+                )
             )

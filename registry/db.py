@@ -20,6 +20,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from basics.said import said
+
 from .errors import ConfigError, NotInitialisedError, RegistryError
 from .private_files import private_file
 
@@ -48,11 +50,16 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         else:
             engine = create_engine(url, pool_pre_ping=True, **kwargs)
     except (ArgumentError, NoSuchModuleError) as exc:
-        raise ConfigError(f"database URL {_redact(url)!r} cannot be used: {exc}") from exc
+        raise ConfigError(
+            said("database URL {redact!r} cannot be used: {exc}", redact=_redact(url), exc=exc)
+        ) from exc
     except ModuleNotFoundError as exc:
         raise ConfigError(
-            f"the database driver '{exc.name}' is not installed "
-            "(PostgreSQL needs: pip install 'sovanban[postgres]')"
+            said(
+                "the database driver '{name}' is not installed (PostgreSQL needs: pip install "
+                "'sovanban[postgres]')",
+                name=exc.name,
+            )
         ) from exc
     return engine
 
@@ -115,7 +122,7 @@ def migrate(engine: Engine) -> None:
     try:
         command.upgrade(_alembic_config(engine), "head")
     except OperationalError as exc:
-        raise RegistryError(f"cannot migrate the database: {exc.orig}") from exc
+        raise RegistryError(said("cannot migrate the database: {orig}", orig=exc.orig)) from exc
 
 
 def require_current_schema(engine: Engine) -> None:
@@ -124,15 +131,19 @@ def require_current_schema(engine: Engine) -> None:
     database = engine.url.database
     if engine.dialect.name == "sqlite" and database and not Path(database).is_file():
         # Connecting would create an empty file: say so instead, and write nothing.
-        raise NotInitialisedError("the instance has no database yet: run 'sovanban init'")
+        raise NotInitialisedError(said("the instance has no database yet: run 'sovanban init'"))
     try:
         with engine.connect() as connection:
             current = MigrationContext.configure(connection).get_current_revision()
     except OperationalError as exc:
-        raise NotInitialisedError(f"cannot open the database: {exc.orig}") from exc
+        raise NotInitialisedError(said("cannot open the database: {orig}", orig=exc.orig)) from exc
     if current is None:
-        raise NotInitialisedError("the instance has no database yet: run 'sovanban init'")
+        raise NotInitialisedError(said("the instance has no database yet: run 'sovanban init'"))
     if current != head:
         raise NotInitialisedError(
-            f"the database schema is {current}, this version needs {head}: run 'sovanban init'"
+            said(
+                "the database schema is {current}, this version needs {head}: run 'sovanban init'",
+                current=current,
+                head=head,
+            )
         )

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from basics.said import said
 from basics.text import fold, nfc
 
 from .audit import AuditAction, record_event
@@ -28,9 +29,15 @@ ORGAN_ID_SHAPE = "000.00.00.H41"
 def add_organ(session: Session, *, organ_id: str, name: str, email: str = "", actor: str) -> Organ:
     organ_id = organ_id.strip()
     if len(organ_id) != 13:
-        raise InputError(f"an OrganId has 13 characters, like {ORGAN_ID_SHAPE}: {organ_id!r}")
+        raise InputError(
+            said(
+                "an OrganId has 13 characters, like {ORGAN_ID_SHAPE}: {organ_id!r}",
+                ORGAN_ID_SHAPE=ORGAN_ID_SHAPE,
+                organ_id=organ_id,
+            )
+        )
     if not name.strip():
-        raise InputError("a body in the directory needs its name")
+        raise InputError(said("a body in the directory needs its name"))
     existing = session.scalars(select(Organ).where(Organ.organ_id == organ_id)).first()
     organ = existing or Organ(organ_id=organ_id)
     organ.name, organ.email, organ.active = nfc(" ".join(name.split())), email.strip(), True

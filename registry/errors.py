@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from basics.said import Explained
+
 __all__ = [
     "AuthenticationError",
     "ConfigError",
@@ -18,15 +20,8 @@ __all__ = [
 ]
 
 
-class RegistryError(Exception):
+class RegistryError(Explained):
     """Base of every error the registry raises on purpose; ``message`` is for people."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
 
 
 class ConfigError(RegistryError):

@@ -22,6 +22,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from basics.said import said
 from basics.text import nfc
 
 from .audit import AuditAction, record_event
@@ -115,8 +116,12 @@ def period_for(session: Session, issuer: Issuer, on: date) -> Period:
     ).first()
     if term is None:
         raise NumberingError(
-            f"no committee term of {issuer.abbreviation} covers {on:%d/%m/%Y}; "
-            "add it to [[numbering.terms]] and run 'sovanban init'"
+            said(
+                "no committee term of {abbreviation} covers {on:%d/%m/%Y}; add it to "
+                "[[numbering.terms]] and run 'sovanban init'",
+                abbreviation=issuer.abbreviation,
+                on=on,
+            )
         )
     return Period("term", term.label, term.starts_on, term.ends_on)
 
@@ -141,7 +146,7 @@ def _get_or_create(session: Session, model: Any, values: dict[str, Any], *keys: 
 
         session.execute(sqlite_insert(model).values(**values).on_conflict_do_nothing())
     else:  # pragma: no cover - only the two tested databases are supported
-        raise NumberingError(f"numbering is not supported on {dialect}")
+        raise NumberingError(said("numbering is not supported on {dialect}", dialect=dialect))
     return session.scalars(query).one()
 
 
@@ -149,7 +154,12 @@ def _series_period(
     session: Session, issuer: Issuer, key: str, secret: bool, period: Period
 ) -> SeriesPeriod:
     if issuer.closed_at is not None:
-        raise SeriesClosedError(f"the issuer {issuer.abbreviation} is closed and gives no numbers")
+        raise SeriesClosedError(
+            said(
+                "the issuer {abbreviation} is closed and gives no numbers",
+                abbreviation=issuer.abbreviation,
+            )
+        )
     series: Series = _get_or_create(
         session,
         Series,
@@ -165,8 +175,13 @@ def _series_period(
     )
     if series.closed_at is not None:
         raise SeriesClosedError(
-            f"the series {key} of {issuer.abbreviation} was closed on "
-            f"{series.closed_at:%d/%m/%Y}: {series.closed_reason or 'no reason given'}"
+            said(
+                "the series {key} of {abbreviation} was closed on {closed_at:%d/%m/%Y}: {value}",
+                key=key,
+                abbreviation=issuer.abbreviation,
+                closed_at=series.closed_at,
+                value=series.closed_reason or "no reason given",
+            )
         )
     series_period: SeriesPeriod = _get_or_create(
         session,
@@ -183,7 +198,12 @@ def _series_period(
     )
     if series_period.closed_at is not None:
         raise SeriesClosedError(
-            f"the series {key} of {issuer.abbreviation} for {period.key} is closed"
+            said(
+                "the series {key} of {abbreviation} for {key2} is closed",
+                key=key,
+                abbreviation=issuer.abbreviation,
+                key2=period.key,
+            )
         )
     return series_period
 
@@ -210,7 +230,13 @@ def allocate_number(
         .execution_options(synchronize_session=False)
     ).scalar_one_or_none()
     if next_number is None:  # closed between our read and our update
-        raise SeriesClosedError(f"the series {key} of {issuer.abbreviation} was just closed")
+        raise SeriesClosedError(
+            said(
+                "the series {key} of {abbreviation} was just closed",
+                key=key,
+                abbreviation=issuer.abbreviation,
+            )
+        )
     return _add_entry(
         session, issuer, doc_type, series_period, secret, next_number, drafting_unit, document_id
     )
@@ -234,7 +260,7 @@ def record_number(
     a number ahead of it is refused, since adopting it would skip every number between.
     """
     if number < 1:
-        raise NumberingError(f"a document number starts at 01, not {number}")
+        raise NumberingError(said("a document number starts at 01, not {number}", number=number))
     key = series_key_for(issuer, doc_type, secret)
     period = period_for(session, issuer, on)
     series_period = _series_period(session, issuer, key, secret, period)
@@ -252,9 +278,14 @@ def record_number(
         raise _duplicate(taken)
     if number > series_period.last_number and _is_live(session, series_period):
         raise NumberingError(
-            f"{number:02d} is ahead of the live series {key} ({period.key}), which has given "
-            f"{series_period.last_number:02d} so far: not adopted (it would skip the numbers "
-            "between)"
+            said(
+                "{number:02d} is ahead of the live series {key} ({key2}), which has given "
+                "{last_number:02d} so far: not adopted (it would skip the numbers between)",
+                number=number,
+                key=key,
+                key2=period.key,
+                last_number=series_period.last_number,
+            )
         )
     session.execute(
         update(SeriesPeriod)
@@ -301,7 +332,12 @@ def _secret_series(issuer: Issuer, secret: bool) -> bool:
 def _duplicate(entry: NumberEntry) -> DuplicateNumberError:
     owner = f"document #{entry.document_id}" if entry.document_id else "no document"
     return DuplicateNumberError(
-        f"số {entry.rendered} ({entry.period_key}) is already in the register, given to {owner}"
+        said(
+            "số {rendered} ({period_key}) is already in the register, given to {owner}",
+            rendered=entry.rendered,
+            period_key=entry.period_key,
+            owner=owner,
+        )
     )
 
 
@@ -356,7 +392,9 @@ def close_series(
         select(Series).where(Series.issuer_id == issuer.id, Series.key == key)
     ).first()
     if series is None:
-        raise NumberingError(f"{issuer.abbreviation} has no series {key!r}")
+        raise NumberingError(
+            said("{abbreviation} has no series {key!r}", abbreviation=issuer.abbreviation, key=key)
+        )
     now = datetime.now(UTC)
     if period_key is None:
         series.closed_at = now
@@ -368,7 +406,11 @@ def close_series(
             )
         ).first()
         if period is None:
-            raise NumberingError(f"the series {key} has no period {period_key!r}")
+            raise NumberingError(
+                said(
+                    "the series {key} has no period {period_key!r}", key=key, period_key=period_key
+                )
+            )
         period.closed_at = now
     record_event(
         session,

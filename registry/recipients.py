@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from basics.said import said
 from basics.text import fold, nfc
 
 from .errors import InputError
@@ -52,7 +53,7 @@ class RecipientLine:
 def parse_distribution(text: str) -> tuple[RecipientLine, ...]:
     """Rows from a pasted Nơi nhận list; a line without a dash continues the line above."""
     if "\x00" in text:
-        raise InputError("the distribution list is not text")
+        raise InputError(said("the distribution list is not text"))
     items: list[tuple[int, str]] = []
     for number, raw in enumerate(nfc(text).splitlines(), start=1):
         line = raw.strip()
@@ -70,7 +71,7 @@ def parse_distribution(text: str) -> tuple[RecipientLine, ...]:
         else:
             items.append((number, line))
     if not items:
-        raise InputError("the distribution list has no recipient (lines starting with '- ')")
+        raise InputError(said("the distribution list has no recipient (lines starting with '- ')"))
     return tuple(_parse_item(number, item) for number, item in items)
 
 
@@ -99,13 +100,21 @@ def _parse_item(number: int, item: str) -> RecipientLine:
     name = text.strip().rstrip(",;.").strip()
     where = f"distribution list, line {number}"
     if not name:
-        raise InputError(f"{where}: a recipient without a name")
+        raise InputError(said("{where}: a recipient without a name", where=where))
     if "(" in name or ")" in name:
-        raise InputError(f"{where}: unbalanced parentheses in {name!r}")
+        raise InputError(
+            said("{where}: unbalanced parentheses in {name!r}", where=where, name=name)
+        )
     if len(name) > MAX_NAME:
-        raise InputError(f"{where}: a recipient name longer than {MAX_NAME} characters")
+        raise InputError(
+            said(
+                "{where}: a recipient name longer than {MAX_NAME} characters",
+                where=where,
+                MAX_NAME=MAX_NAME,
+            )
+        )
     if copies < 1:
-        raise InputError(f"{where}: the number of copies must be at least 1")
+        raise InputError(said("{where}: the number of copies must be at least 1", where=where))
     return RecipientLine(name, purpose, organ_id, is_archive, copies)
 
 
@@ -152,33 +161,47 @@ def recipients_from_toml(data: dict[str, Any], source: str) -> tuple[RecipientLi
     """Rows from ``[[recipients]]`` tables (name, purpose, organ_id, archive, copies)."""
     rows = data.get("recipients")
     if not isinstance(rows, list) or not rows:
-        raise InputError(f"{source}: expected one or more [[recipients]] tables")
+        raise InputError(
+            said("{source}: expected one or more [[recipients]] tables", source=source)
+        )
     allowed = {"name", "purpose", "organ_id", "archive", "copies"}
     result = []
     for index, row in enumerate(rows):
         where = f"{source}: recipients[{index}]"
         if not isinstance(row, dict):
-            raise InputError(f"{where} must be a table")
+            raise InputError(said("{where} must be a table", where=where))
         unknown = sorted(set(row) - allowed)
         if unknown:
-            raise InputError(f"{where}: unknown key '{unknown[0]}'")
+            raise InputError(
+                said("{where}: unknown key '{unknown}'", where=where, unknown=unknown[0])
+            )
         name = row.get("name")
         if not isinstance(name, str) or not name.strip():
-            raise InputError(f"{where}: 'name' must be a non-empty string")
+            raise InputError(said("{where}: 'name' must be a non-empty string", where=where))
         purpose = row.get("purpose", "")
         organ_id = row.get("organ_id", "")
         archive = row.get("archive", False)
         copies = row.get("copies", 1)
         if not isinstance(purpose, str) or not isinstance(organ_id, str):
-            raise InputError(f"{where}: 'purpose' and 'organ_id' must be strings")
+            raise InputError(said("{where}: 'purpose' and 'organ_id' must be strings", where=where))
         if organ_id and len(organ_id) != 13:
-            raise InputError(f"{where}: 'organ_id' must have 13 characters (000.00.00.H41)")
+            raise InputError(
+                said("{where}: 'organ_id' must have 13 characters (000.00.00.H41)", where=where)
+            )
         if not isinstance(archive, bool):
-            raise InputError(f"{where}: 'archive' must be true or false")
+            raise InputError(said("{where}: 'archive' must be true or false", where=where))
         if isinstance(copies, bool) or not isinstance(copies, int) or copies < 1:
-            raise InputError(f"{where}: 'copies' must be a whole number of at least 1")
+            raise InputError(
+                said("{where}: 'copies' must be a whole number of at least 1", where=where)
+            )
         if len(name) > MAX_NAME:
-            raise InputError(f"{where}: 'name' is longer than {MAX_NAME} characters")
+            raise InputError(
+                said(
+                    "{where}: 'name' is longer than {MAX_NAME} characters",
+                    where=where,
+                    MAX_NAME=MAX_NAME,
+                )
+            )
         result.append(
             RecipientLine(nfc(name.strip()), nfc(purpose.strip()), organ_id, archive, copies)
         )
@@ -190,18 +213,24 @@ def load_recipients_file(path: Path) -> tuple[RecipientLine, ...]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"{path}: cannot read the recipients file ({exc.strerror})") from exc
+        raise InputError(
+            said(
+                "{path}: cannot read the recipients file ({strerror})",
+                path=path,
+                strerror=exc.strerror,
+            )
+        ) from exc
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: the recipients file is not UTF-8 text") from exc
+        raise InputError(said("{path}: the recipients file is not UTF-8 text", path=path)) from exc
     if path.suffix.lower() == ".toml":
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise InputError(f"{path}: not valid TOML: {exc}") from exc
+            raise InputError(said("{path}: not valid TOML: {exc}", path=path, exc=exc)) from exc
         return recipients_from_toml(data, str(path))
     try:
         return parse_distribution(text)
     except InputError as exc:
-        raise InputError(f"{path}: {exc.message}") from exc
+        raise InputError(said("{path}: {message}", path=path, message=exc.said)) from exc

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from basics.files import write_atomically
+from basics.said import said
 
 from .errors import StorageError, StorageIntegrityError, StorageKeyError
 from .private_files import private_folder
@@ -77,11 +78,13 @@ class LocalBlobStore:
     def path_for(self, sha256: str) -> Path:
         """The file of ``sha256``; refuses anything but a lower-case hex digest."""
         if not isinstance(sha256, str) or _KEY.fullmatch(sha256) is None:
-            raise StorageKeyError(f"not a blob key (64 lower-case hex digits): {sha256!r:.80}")
+            raise StorageKeyError(
+                said("not a blob key (64 lower-case hex digits): {sha256!r:.80}", sha256=sha256)
+            )
         path = (self.root / sha256[:2] / sha256[2:4] / sha256).resolve()
         # Belt and braces: even a valid key must not resolve outside the root (symlinks).
         if os.path.commonpath([self.root, path]) != str(self.root):
-            raise StorageKeyError(f"blob key {sha256} leads outside the store")
+            raise StorageKeyError(said("blob key {sha256} leads outside the store", sha256=sha256))
         return path
 
     def put(self, data: bytes) -> BlobRef:
@@ -96,7 +99,11 @@ class LocalBlobStore:
             path.parent.mkdir(parents=True, exist_ok=True)
             write_atomically(path, data)
         except OSError as exc:
-            raise StorageError(f"cannot store blob {digest}: {exc.strerror or exc}") from exc
+            raise StorageError(
+                said(
+                    "cannot store blob {digest}: {value}", digest=digest, value=exc.strerror or exc
+                )
+            ) from exc
         return ref
 
     def get(self, sha256: str) -> bytes:
@@ -104,12 +111,19 @@ class LocalBlobStore:
         try:
             data = path.read_bytes()
         except FileNotFoundError as exc:
-            raise StorageError(f"blob {sha256} is missing from the store") from exc
+            raise StorageError(
+                said("blob {sha256} is missing from the store", sha256=sha256)
+            ) from exc
         except OSError as exc:
-            raise StorageError(f"cannot read blob {sha256}: {exc.strerror or exc}") from exc
+            raise StorageError(
+                said("cannot read blob {sha256}: {value}", sha256=sha256, value=exc.strerror or exc)
+            ) from exc
         if sha256_hex(data) != sha256:
             raise StorageIntegrityError(
-                f"blob {sha256} is corrupted: its content no longer matches its SHA-256"
+                said(
+                    "blob {sha256} is corrupted: its content no longer matches its SHA-256",
+                    sha256=sha256,
+                )
             )
         return data
 
@@ -150,11 +164,13 @@ class LocalBlobStore:
         """Remove a file found by ``files``; a name leading outside the root is refused."""
         path = (self.root / name).resolve()
         if path.parent.parent.parent != self.root:
-            raise StorageKeyError(f"not a file of the store: {name!r:.80}")
+            raise StorageKeyError(said("not a file of the store: {name!r:.80}", name=name))
         try:
             path.unlink(missing_ok=True)
         except OSError as exc:
-            raise StorageError(f"cannot remove {name}: {exc.strerror or exc}") from exc
+            raise StorageError(
+                said("cannot remove {name}: {value}", name=name, value=exc.strerror or exc)
+            ) from exc
 
 
 def _folders(parent: Path) -> list[Path]:

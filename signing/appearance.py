@@ -26,6 +26,8 @@ from pyhanko.pdf_utils.images import PdfImage
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.pdf_utils.writer import init_xobject_dictionary
 
+from basics.said import said
+
 from .block_layout import Rect, StampLayout
 from .errors import SigningError
 from .field_plans import LinePlan
@@ -273,4 +275,6 @@ def _image(path: Path | None) -> PdfImage | None:
             loaded = opened.copy()
         return PdfImage(loaded)
     except (OSError, ValueError, UnidentifiedImageError) as exc:
-        raise SigningError(f"{path}: not a usable PNG image ({exc})") from exc
+        raise SigningError(
+            said("{path}: not a usable PNG image ({exc})", path=path, exc=exc)
+        ) from exc

@@ -17,6 +17,8 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import Literal
 
+from basics.said import Said, said
+
 __all__ = [
     "SEAL_SIZE",
     "BlockLayout",
@@ -124,7 +126,7 @@ class StampLayout:
 class BlockLayout:
     signer: StampLayout
     organisation: StampLayout
-    notes: tuple[str, ...] = ()  # what could not be done by the rules, said to the clerk
+    notes: tuple[Said, ...] = ()  # what could not be done by the rules, said to the clerk
 
 
 @dataclass(frozen=True)
@@ -155,7 +157,7 @@ def lay_out_block(
     """The layout of the block whose last line above the gap is ``position`` and whose
     signer's name is ``name``; ``obstacles`` are every text line of the page (those two
     included), ``page`` the area a mark may use."""
-    notes: list[str] = []
+    notes: list[Said] = []
     gap = Rect(page.x0, name.y1, page.x1, position.y0)
     centre_x = (name.x0 + name.x1) / 2
     lines = [line for line in obstacles if line.overlaps(_near(gap, _SEARCH + SEAL_SIZE))]
@@ -174,7 +176,7 @@ def lay_out_block(
         measure=measure,
         qr=False,
         notes=notes,
-        what=("thư điện tử và thời gian của người ký", "the signer's e-mail and time"),
+        what=said("The signer's e-mail and time"),
     )
     organisation_text = _text_block(
         spec.organisation_lines,
@@ -184,7 +186,7 @@ def lay_out_block(
         measure=measure,
         qr=spec.qr,
         notes=notes,
-        what=("thư điện tử và thời gian của cơ quan", "the organisation's e-mail and time"),
+        what=said("The organisation's e-mail and time"),
     )
     return BlockLayout(
         signer=StampLayout(image, signer_text),
@@ -225,7 +227,7 @@ def _moves(dxs: tuple[float, ...], dys: tuple[float, ...]) -> tuple[tuple[float,
 
 
 def _signature(
-    gap: Rect, centre_x: float, lines: list[Rect], page: Rect, spec: StampSpec, notes: list[str]
+    gap: Rect, centre_x: float, lines: list[Rect], page: Rect, spec: StampSpec, notes: list[Said]
 ) -> Rect:
     """The handwritten signature's box, centred on the block and in the gap; without an
     image, the place it would take (the seal and the signer's text are set against it)."""
@@ -242,15 +244,14 @@ def _signature(
             return found
     if spec.signature_aspect:
         notes.append(
-            "chữ ký không có chỗ giữa dòng chức vụ và họ tên / the handwritten signature has "
-            "no room between the position line and the name"
+            said("The handwritten signature has no room between the position line and the name")
         )
     width = min(aspect * 26.0, _SIGNATURE_MAX_WIDTH)
     return Rect.sized(centre_x - width / 2, gap.centre[1] - 13.0, width, 26.0)
 
 
 def _seal(
-    signature: Rect, lines: list[Rect], page: Rect, spec: StampSpec, notes: list[str]
+    signature: Rect, lines: list[Rect], page: Rect, spec: StampSpec, notes: list[Said]
 ) -> Rect:
     """The seal: its right edge a third into the signature, level with it, at real size
     when the block has the room, else as large as fits."""
@@ -266,16 +267,15 @@ def _seal(
             if size < spec.seal_size:
                 share = f"{size / spec.seal_size:.0%}"
                 notes.append(
-                    f"con dấu in bằng {share} kích thước thật: hãy để thêm khoảng trống giữa "
-                    f"dòng chức vụ và họ tên / the seal is printed at {share} of its real size: "
-                    "leave more room between the position line and the name"
+                    said(
+                        "The seal is printed at {share} of its real size: leave more room "
+                        "between the position line and the name",
+                        share=share,
+                    )
                 )
             return found
         size *= 0.95
-    notes.append(
-        "con dấu đè lên chữ của khối chữ ký: hãy để chỗ cho con dấu / the seal overlaps the "
-        "text of the block: leave room for it"
-    )
+    notes.append(said("The seal overlaps the text of the block: leave room for it"))
     right = signature.x0 + signature.width / 3
     return Rect.sized(
         right - spec.seal_size,
@@ -293,11 +293,11 @@ def _text_block(
     taken: list[Rect],
     measure: Measure,
     qr: bool,
-    notes: list[str],
-    what: tuple[str, str],
+    notes: list[Said],
+    what: Said,
 ) -> TextBlock:
     """The block of ``lines`` nearest ``anchor`` (x, top, alignment of x) that is free, in
-    the largest size that finds room; ``what`` names it (Vietnamese, English) in a note."""
+    the largest size that finds room; ``what`` names it in a note."""
     x, top, align = anchor
     qr_side = _QR_SIZE if qr else 0.0
     size = _TEXT_SIZES[-1]
@@ -312,10 +312,7 @@ def _text_block(
         found = _nearest_free(preferred, _moves(reach, reach), taken, region)
         if found is not None:
             return _with_qr(found, qr_side, size, align)
-    notes.append(
-        f"không đặt được {what[0]} mà không đè lên chữ của trang / {what[1]} could not be "
-        "placed clear of the page's text"
-    )
+    notes.append(said("{what} could not be placed clear of the page's text", what=what))
     return _with_qr(preferred, qr_side, size, align)
 
 

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
+from basics.said import Explained
+
 __all__ = ["FontError", "SigningError", "UnusablePdfError"]
 
 
-class SigningError(Exception):
+class SigningError(Explained):
     """Base of every error the signing layer raises on purpose."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
 
 
 class UnusablePdfError(SigningError):

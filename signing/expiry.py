@@ -12,6 +12,8 @@ from asn1crypto import cms
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils.reader import PdfFileReader
 
+from basics.said import said
+
 from .errors import UnusablePdfError
 
 __all__ = ["CertificateSeen", "DocumentState", "document_state"]
@@ -61,7 +63,7 @@ def document_state(pdf: bytes) -> DocumentState:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         signatures = list(reader.embedded_signatures)
     except Exception as exc:
-        raise UnusablePdfError(f"cannot read the stored revision: {exc}") from exc
+        raise UnusablePdfError(said("cannot read the stored revision: {exc}", exc=exc)) from exc
     seen: dict[tuple[str, str], CertificateSeen] = {}
     last_archive: datetime | None = None
     for signature in signatures:

@@ -16,6 +16,8 @@ from functools import cache
 from importlib import metadata, resources
 from pathlib import Path
 
+from basics.said import said
+
 from .errors import FontError
 
 __all__ = [
@@ -62,7 +64,9 @@ def missing_glyphs(path: Path, text: str = VIETNAMESE_SAMPLE) -> str:
         with path.open("rb") as stream, TTFont(stream, lazy=True) as font:
             cmap = font.getBestCmap() or {}
     except (OSError, TTLibError, AssertionError, KeyError) as exc:  # fontTools asserts on junk
-        raise FontError(f"{path}: not a readable TrueType/OpenType font ({exc})") from exc
+        raise FontError(
+            said("{path}: not a readable TrueType/OpenType font ({exc})", path=path, exc=exc)
+        ) from exc
     return "".join(sorted({ch for ch in text if ord(ch) not in cmap}))
 
 
@@ -81,10 +85,19 @@ def font_faces(
         if configured:
             path = Path(configured)
             if not path.is_file():
-                raise FontError(f"the {style} font {path} does not exist")
+                raise FontError(
+                    said("the {style} font {path} does not exist", style=style, path=path)
+                )
             missing = missing_glyphs(path)
             if missing:
-                raise FontError(f"the {style} font {path} cannot draw Vietnamese: {missing}")
+                raise FontError(
+                    said(
+                        "the {style} font {path} cannot draw Vietnamese: {missing}",
+                        style=style,
+                        path=path,
+                        missing=missing,
+                    )
+                )
             chosen.append(path)
         else:
             default = default or default_font_faces()
@@ -99,7 +112,7 @@ def default_font_faces() -> FontFaces:
         files = resources.files("fontpkg_noto_serif") / "files"
     except (metadata.PackageNotFoundError, ModuleNotFoundError) as exc:
         raise FontError(
-            "the fontpkg-noto-serif package is missing; install it or configure font files"
+            said("the fontpkg-noto-serif package is missing; install it or configure font files")
         ) from exc
     folder = _cache_root() / f"noto-serif-{version}"
     faces = FontFaces(
@@ -140,7 +153,9 @@ def _instantiate(source: Path, weight: int, target: Path) -> None:
                 Path(temp_name).unlink(missing_ok=True)
                 raise
     except OSError as exc:
-        raise FontError(f"cannot prepare the font {target.name}: {exc}") from exc
+        raise FontError(
+            said("cannot prepare the font {name}: {exc}", name=target.name, exc=exc)
+        ) from exc
 
 
 # Basic Latin, Latin-1, the Latin Extended letters Vietnamese uses, combining marks,
@@ -189,7 +204,9 @@ def stamp_font(source: Path) -> Path:
                 Path(temp_name).unlink(missing_ok=True)
                 raise
     except OSError as exc:
-        raise FontError(f"cannot prepare the stamp font from {source}: {exc}") from exc
+        raise FontError(
+            said("cannot prepare the stamp font from {source}: {exc}", source=source, exc=exc)
+        ) from exc
     return target
 
 
@@ -205,7 +222,9 @@ def _advances(path: Path) -> tuple[dict[int, int], float]:
             widths = {code: metrics[glyph][0] for code, glyph in cmap.items() if glyph in metrics}
             return widths, float(font["head"].unitsPerEm)
     except (OSError, TTLibError, AssertionError, KeyError) as exc:
-        raise FontError(f"{path}: not a readable TrueType/OpenType font ({exc})") from exc
+        raise FontError(
+            said("{path}: not a readable TrueType/OpenType font ({exc})", path=path, exc=exc)
+        ) from exc
 
 
 def text_width(path: Path, text: str, size: float) -> float:

@@ -25,6 +25,8 @@ from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from basics.said import said
+
 from .errors import SigningError
 from .inspect import field_values
 
@@ -56,7 +58,9 @@ def _reader(data: bytes) -> PdfFileReader:
     try:
         return PdfFileReader(io.BytesIO(data), strict=False)
     except Exception as exc:  # noqa: BLE001 - any failure to read means "refused"
-        raise HandoffRefused(f"the returned file cannot be read as a PDF: {exc}") from None
+        raise HandoffRefused(
+            said("the returned file cannot be read as a PDF: {exc}", exc=exc)
+        ) from None
 
 
 _CATALOG_KEYS = {"/AcroForm", "/Perms", "/DSS", "/Extensions"}
@@ -97,7 +101,7 @@ def _only_signature_changes(base: PdfFileReader, reader: PdfFileReader, fields: 
     root = base.trailer_view.get_value_as_reference("/Root")
     revision = reader.total_revisions - 1
     if reader.xrefs.refs_freed_in_revision(revision):
-        raise HandoffRefused("the update deletes objects of the document")
+        raise HandoffRefused(said("the update deletes objects of the document"))
     touched = sorted(reader.xrefs.explicit_refs_in_revision(revision), key=lambda r: r.idnum)
     for reference in touched:
         try:
@@ -115,13 +119,16 @@ def _only_signature_changes(base: PdfFileReader, reader: PdfFileReader, fields: 
             changed = _changed_keys(old, new) - _CATALOG_KEYS
             if changed:
                 raise HandoffRefused(
-                    f"the update changes the document catalog ({', '.join(sorted(changed))})"
+                    said(
+                        "the update changes the document catalog ({sorted})",
+                        sorted=", ".join(sorted(changed)),
+                    )
                 )
             continue
         if isinstance(old, dict) and old.get("/Fields") is not None and isinstance(new, dict):
             if _changed_keys(old, new) - _FORM_KEYS:
                 raise HandoffRefused(
-                    "the update changes the document's form (fields added or removed)"
+                    said("the update changes the document's form (fields added or removed)")
                 )
             continue
         kind = old.get("/Type", "") if isinstance(old, dict) else type(old).__name__
@@ -136,38 +143,48 @@ def check_returned(
     """The new signature, if ``returned`` is acceptable; :class:`HandoffRefused` otherwise."""
     if not returned.startswith(expectation.base):
         raise HandoffRefused(
-            "the file is not built on the revision that was handed out "
-            "(a different or changed file)"
+            said(
+                "the file is not built on the revision that was handed out (a different or "
+                "changed file)"
+            )
         )
     base, reader = _reader(expectation.base), _reader(returned)
     if reader.total_revisions != base.total_revisions + 1:
         added = reader.total_revisions - base.total_revisions
         raise HandoffRefused(
-            f"the file adds {added} updates; exactly one (the signature) is allowed"
+            said(
+                "the file adds {added} updates; exactly one (the signature) is allowed", added=added
+            )
         )
     before = {signature.field_name for signature in base.embedded_signatures}
     new = [s for s in reader.embedded_signatures if s.field_name not in before]
     if len(new) != 1:
-        raise HandoffRefused(f"the file adds {len(new)} signatures; exactly one is expected")
+        raise HandoffRefused(
+            said("the file adds {count} signatures; exactly one is expected", count=len(new))
+        )
     signature = new[0]
     if signature.field_name != expectation.field:
         raise HandoffRefused(
-            f"the signature is in the field {signature.field_name!r}, not in {expectation.field!r}"
+            said(
+                "the signature is in the field {field_name!r}, not in {field!r}",
+                field_name=signature.field_name,
+                field=expectation.field,
+            )
         )
     try:
         status = asyncio.run(
             async_validate_pdf_signature(signature, signer_validation_context=context())
         )
     except (SignatureValidationError, ValueError) as exc:
-        raise HandoffRefused(f"the signature cannot be validated: {exc}") from None
+        raise HandoffRefused(said("the signature cannot be validated: {exc}", exc=exc)) from None
     if not (status.intact and status.valid):
         raise HandoffRefused(
-            "the signature is broken: the signed bytes or the signature do not match"
+            said("the signature is broken: the signed bytes or the signature do not match")
         )
     if not status.trusted:
-        raise HandoffRefused("the signing certificate does not chain to a trusted authority")
+        raise HandoffRefused(said("the signing certificate does not chain to a trusted authority"))
     if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
-        raise HandoffRefused("the signature does not cover the whole file")
+        raise HandoffRefused(said("the signature does not cover the whole file"))
     _only_signature_changes(base, reader, {expectation.field, *expectation.filled})
     if expectation.certified_base:
         # What the earlier certification allows is what verifiers will judge: ask pyHanko.
@@ -175,17 +192,26 @@ def check_returned(
             reader, base.total_revisions - 1, doc_mdp=MDPPerm.FILL_FORMS
         )
         if isinstance(review, SuspiciousModification):
-            raise HandoffRefused(f"the update changes more than the signature: {review}")
+            raise HandoffRefused(
+                said("the update changes more than the signature: {review}", review=review)
+            )
         if review.modification_level > ModificationLevel.FORM_FILLING:
             raise HandoffRefused(
-                "the update changes more than the signature "
-                f"({review.modification_level.name.lower()})"
+                said(
+                    "the update changes more than the signature ({lower})",
+                    lower=review.modification_level.name.lower(),
+                )
             )
     values = field_values(reader)
     for name, wanted in expectation.filled.items():
         if values.get(name, "") != wanted:
             raise HandoffRefused(
-                f"the field {name} holds {values.get(name, '')!r}, not the allocated {wanted!r}"
+                said(
+                    "the field {name} holds {get!r}, not the allocated {wanted!r}",
+                    name=name,
+                    get=values.get(name, ""),
+                    wanted=wanted,
+                )
             )
     timestamped = status.timestamp_validity is not None and status.timestamp_validity.valid
     moment = (
@@ -193,9 +219,12 @@ def check_returned(
     )
     moment = moment or status.signer_reported_dt
     if moment is None:
-        raise HandoffRefused("the signature has neither a timestamp nor a signing time")
+        raise HandoffRefused(said("the signature has neither a timestamp nor a signing time"))
     if not expectation.not_before <= moment <= expectation.not_after:
         raise HandoffRefused(
-            f"the signature's time {moment.isoformat()} is outside the hand-off's window"
+            said(
+                "the signature's time {isoformat} is outside the hand-off's window",
+                isoformat=moment.isoformat(),
+            )
         )
     return ReturnedSignature(status.signing_cert, moment, timestamped)

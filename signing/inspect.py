@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from basics.said import said
 from basics.text import nfc
 
 from .errors import UnusablePdfError
@@ -38,11 +39,11 @@ def inspect_pdf(data: bytes) -> PdfFacts:
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     if b"%PDF-" not in data[:1024]:
-        raise UnusablePdfError("not a PDF file (no %PDF- header)")
+        raise UnusablePdfError(said("not a PDF file (no %PDF- header)"))
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         if reader.encrypted:
-            raise UnusablePdfError("the PDF is encrypted; export it again without a password")
+            raise UnusablePdfError(said("the PDF is encrypted; export it again without a password"))
         page_count = int(reader.root["/Pages"]["/Count"])
         signature_fields = tuple(
             str(signature.field_name) for signature in reader.embedded_signatures
@@ -50,9 +51,11 @@ def inspect_pdf(data: bytes) -> PdfFacts:
     except UnusablePdfError:
         raise
     except (PdfError, KeyError, TypeError, ValueError, IndexError, RecursionError) as exc:
-        raise UnusablePdfError(f"the PDF is damaged and cannot be read: {exc}") from exc
+        raise UnusablePdfError(
+            said("the PDF is damaged and cannot be read: {exc}", exc=exc)
+        ) from exc
     if page_count < 1:
-        raise UnusablePdfError("the PDF has no pages")
+        raise UnusablePdfError(said("the PDF has no pages"))
     return PdfFacts(page_count, _extract_text(data), signature_fields)
 
 

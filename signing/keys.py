@@ -26,6 +26,7 @@ from pyhanko.sign.general import SigningError as LibrarySigningError
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from basics.said import said
 from certs.builder import PrivateKey
 from certs.demo import load_pkcs12
 from certs.errors import CertsError
@@ -95,7 +96,7 @@ def load_pkcs12_signer(
         key, cert, chain = load_pkcs12(path, passphrase)
         check_signing_certificate(cert, at or datetime.now(UTC))
     except CertsError as exc:
-        raise SigningError(exc.message) from exc
+        raise SigningError(exc.said) from exc
     return CachedKeySigner(key, cert, chain)
 
 
@@ -116,17 +117,25 @@ def open_pkcs11_signer(
     from pyhanko.sign import pkcs11 as p11
 
     if not Path(module).is_file():
-        raise SigningError(f"the PKCS#11 module {module} does not exist")
+        raise SigningError(said("the PKCS#11 module {module} does not exist", module=module))
     try:
         session = p11.open_pkcs11_session(
             module, token_criteria=TokenCriteria(label=token_label), user_pin=pin
         )
     except p11_errors.PinIncorrect as exc:
-        raise SigningError(f"wrong PIN for the token {token_label!r}") from exc
+        raise SigningError(
+            said("wrong PIN for the token {token_label!r}", token_label=token_label)
+        ) from exc
     except p11_errors.PinLocked as exc:
-        raise SigningError(f"the token {token_label!r} is locked (too many wrong PINs)") from exc
+        raise SigningError(
+            said(
+                "the token {token_label!r} is locked (too many wrong PINs)", token_label=token_label
+            )
+        ) from exc
     except (p11_errors.PKCS11Error, LibrarySigningError, OSError) as exc:
-        raise SigningError(f"cannot open the token {token_label!r}: {exc}") from exc
+        raise SigningError(
+            said("cannot open the token {token_label!r}: {exc}", token_label=token_label, exc=exc)
+        ) from exc
     try:
         signer = p11.PKCS11Signer(
             session,
@@ -138,14 +147,18 @@ def open_pkcs11_signer(
             cert_der = signer.signing_cert.dump()
         except (p11_errors.PKCS11Error, LibrarySigningError) as exc:
             raise SigningError(
-                f"the token {token_label!r} has no certificate {cert_label or key_label!r}"
+                said(
+                    "the token {token_label!r} has no certificate {value!r}",
+                    token_label=token_label,
+                    value=cert_label or key_label,
+                )
             ) from exc
         try:
             check_signing_certificate(
                 x509.load_der_x509_certificate(cert_der), at or datetime.now(UTC)
             )
         except CertsError as exc:
-            raise SigningError(exc.message) from exc
+            raise SigningError(exc.said) from exc
         yield signer
     finally:
         session.close()
@@ -177,6 +190,10 @@ def check_certificate_standing(signer: signers.Signer, context: ValidationContex
     try:
         asyncio.run(check())
     except RevokedError as exc:
-        raise SigningError(f"the certificate of {name} is revoked: {exc}") from exc
+        raise SigningError(
+            said("the certificate of {name} is revoked: {exc}", name=name, exc=exc)
+        ) from exc
     except (PathValidationError, PathBuildingError, InvalidCertificateError) as exc:
-        raise SigningError(f"the certificate of {name} cannot be trusted now: {exc}") from exc
+        raise SigningError(
+            said("the certificate of {name} cannot be trusted now: {exc}", name=name, exc=exc)
+        ) from exc

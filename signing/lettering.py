@@ -20,6 +20,8 @@ from pyhanko.pdf_utils.content import PdfContent, ResourceType
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulator
 from pyhanko.pdf_utils.generic import pdf_name
 
+from basics.said import said
+
 from .errors import SigningError
 
 __all__ = ["StampFonts", "font_bytes", "line_width", "set_line"]
@@ -41,7 +43,9 @@ def font_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise SigningError(f"cannot read the stamp font {path}: {exc.strerror}") from exc
+        raise SigningError(
+            said("cannot read the stamp font {path}: {strerror}", path=path, strerror=exc.strerror)
+        ) from exc
 
 
 # writer → {font file → engine}: an engine lives as long as the update it writes into.

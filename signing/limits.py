@@ -11,6 +11,8 @@ import zlib
 from dataclasses import dataclass
 from typing import Any
 
+from basics.said import said
+
 from .errors import UnusablePdfError
 
 __all__ = ["DEFAULT_LIMITS", "PdfLimits", "check_limits"]
@@ -41,7 +43,7 @@ def check_limits(data: bytes, limits: PdfLimits = DEFAULT_LIMITS) -> int:
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     if b"%PDF-" not in data[:1024]:
-        raise UnusablePdfError("not a PDF file (no %PDF- header)")
+        raise UnusablePdfError(said("not a PDF file (no %PDF- header)"))
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         if reader.encrypted:
@@ -53,10 +55,15 @@ def check_limits(data: bytes, limits: PdfLimits = DEFAULT_LIMITS) -> int:
         raise
     except RecursionError:
         raise UnusablePdfError(
-            f"the PDF nests its objects deeper than the limit ({limits.max_depth} levels)"
+            said(
+                "the PDF nests its objects deeper than the limit ({max_depth} levels)",
+                max_depth=limits.max_depth,
+            )
         ) from None
     except (PdfError, KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
-        raise UnusablePdfError(f"the PDF is damaged and cannot be read: {exc}") from exc
+        raise UnusablePdfError(
+            said("the PDF is damaged and cannot be read: {exc}", exc=exc)
+        ) from exc
     return len(pages)
 
 
@@ -84,10 +91,13 @@ def _pages(tree: Any, limits: PdfLimits) -> list[Any]:
         node, level = waiting.pop()
         if level > limits.max_depth:
             raise UnusablePdfError(
-                f"the page tree is deeper than the limit ({limits.max_depth} levels)"
+                said(
+                    "the page tree is deeper than the limit ({max_depth} levels)",
+                    max_depth=limits.max_depth,
+                )
             )
         if id(node) in seen:
-            raise UnusablePdfError("the page tree loops back on itself")
+            raise UnusablePdfError(said("the page tree loops back on itself"))
         seen.add(id(node))
         if node.get("/Type") == "/Page" or "/Kids" not in node:
             pages.append(node)
@@ -97,7 +107,7 @@ def _pages(tree: Any, limits: PdfLimits) -> list[Any]:
         kids = [kid.get_object() for kid in node["/Kids"]]
         waiting.extend((kid, level + 1) for kid in reversed(kids))
     if not pages:
-        raise UnusablePdfError("the PDF has no pages")
+        raise UnusablePdfError(said("the PDF has no pages"))
     return pages
 
 
@@ -119,8 +129,11 @@ def _check_page(page: Any, limits: PdfLimits) -> None:
         side = max(abs(x2 - x1), abs(y2 - y1))
         if side > limits.max_page_side_pt:
             raise UnusablePdfError(
-                f"a page is {side / 72 * 25.4:,.0f} mm on a side; the limit is "
-                f"{limits.max_page_side_mm:,} mm"
+                said(
+                    "a page is {value:,.0f} mm on a side; the limit is {max_page_side_mm:,} mm",
+                    value=side / 72 * 25.4,
+                    max_page_side_mm=limits.max_page_side_mm,
+                )
             )
     contents = page.get("/Contents")
     if contents is not None:
@@ -135,7 +148,11 @@ def _check_page(page: Any, limits: PdfLimits) -> None:
 
 def _check_xobjects(resources: Any, limits: PdfLimits, seen: set[int], level: int) -> None:
     if level > limits.max_depth:
-        raise UnusablePdfError(f"forms nest deeper than the limit ({limits.max_depth} levels)")
+        raise UnusablePdfError(
+            said(
+                "forms nest deeper than the limit ({max_depth} levels)", max_depth=limits.max_depth
+            )
+        )
     xobjects = resources.get("/XObject")
     if xobjects is None:
         return
@@ -148,8 +165,12 @@ def _check_xobjects(resources: Any, limits: PdfLimits, seen: set[int], level: in
             pixels = int(xobject.get("/Width", 0)) * int(xobject.get("/Height", 0))
             if pixels > limits.max_image_megapixels * 1_000_000:
                 raise UnusablePdfError(
-                    f"an image has {pixels / 1e6:,.0f} megapixels; the limit is "
-                    f"{limits.max_image_megapixels:,}"
+                    said(
+                        "an image has {value:,.0f} megapixels; the limit is "
+                        "{max_image_megapixels:,}",
+                        value=pixels / 1e6,
+                        max_image_megapixels=limits.max_image_megapixels,
+                    )
                 )
         _check_stream(xobject, limits)
         inner = xobject.get("/Resources")
@@ -176,5 +197,8 @@ def _check_stream(stream: Any, limits: PdfLimits) -> None:
             return  # a damaged stream: drawing it fails on its own, without the memory
         if produced > limit:
             raise UnusablePdfError(
-                f"a stream inflates to more than the limit ({limits.max_inflated_mb:,} MB)"
+                said(
+                    "a stream inflates to more than the limit ({max_inflated_mb:,} MB)",
+                    max_inflated_mb=limits.max_inflated_mb,
+                )
             )

@@ -34,6 +34,7 @@ from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 from pyhanko.sign.validation.dss import async_add_validation_info
 from pyhanko_certvalidator import ValidationContext
 
+from basics.said import said
 from basics.text import OffsetStyle, iso_vietnam
 
 from .appearance import Appearance, line_appearance
@@ -123,16 +124,20 @@ class NoticeSigning:
         QR code.
         """
         if self.appearance.qr_code and not url:
-            raise SigningError("the organisation's stamp has a QR code: give the document's URL")
+            raise SigningError(
+                said("the organisation's stamp has a QR code: give the document's URL")
+            )
         writer = _writer(signed)
         try:
             planned = line_plan_of(_field(writer, NUMBER_FIELD)) is not None
             if planned and not number_line:
-                raise SigningError("the number field prints its line: give the number line")
+                raise SigningError(said("the number field prints its line: give the number line"))
             self._fill(writer, NUMBER_FIELD, number_line if planned else number_text, "number")
             self._fill(writer, DATE_FIELD, date_text, "date")
         except (PdfError, FormFillingError, LibrarySigningError) as exc:
-            raise SigningError(f"the notice was not prepared for issuing: {exc}") from exc
+            raise SigningError(
+                said("the notice was not prepared for issuing: {exc}", exc=exc)
+            ) from exc
         meta = signers.PdfSignatureMetadata(
             field_name=ORGANISATION_FIELD,
             md_algorithm="sha256",
@@ -188,7 +193,9 @@ class NoticeSigning:
             page = writer.root["/Pages"]["/Kids"][0].get_object()
             _, _, width, height = (float(v) for v in page["/MediaBox"])
         except (KeyError, IndexError, TypeError, ValueError) as exc:
-            raise SigningError(f"the attachment has no usable first page: {exc}") from exc
+            raise SigningError(
+                said("the attachment has no usable first page: {exc}", exc=exc)
+            ) from exc
         box = (int(width) - 300, int(height) - 50, int(width) - 30, int(height) - 25)
         meta = signers.PdfSignatureMetadata(
             field_name=ATTACHMENT_FIELD,
@@ -242,9 +249,9 @@ class NoticeSigning:
                 appearance_text_params=params,
             )
         except TimestampRequestError as exc:
-            raise SigningError(f"the timestamp service failed: {exc}") from exc
+            raise SigningError(said("the timestamp service failed: {exc}", exc=exc)) from exc
         except (LibrarySigningError, PdfError, ValueError, KeyError) as exc:
-            raise SigningError(f"signing failed: {exc}") from exc
+            raise SigningError(said("signing failed: {exc}", exc=exc)) from exc
         return bytes(output.getvalue())
 
     def extend(
@@ -288,9 +295,11 @@ class NoticeSigning:
                 _writer(current), "sha256", validation_context=validation_context
             )
         except TimestampRequestError as exc:
-            raise SigningError(f"the timestamp service failed: {exc}") from exc
+            raise SigningError(said("the timestamp service failed: {exc}", exc=exc)) from exc
         except (LibrarySigningError, PdfError, ValueError, KeyError) as exc:
-            raise SigningError(f"the archive copy could not be extended: {exc}") from exc
+            raise SigningError(
+                said("the archive copy could not be extended: {exc}", exc=exc)
+            ) from exc
         return bytes(output.getvalue())
 
 
@@ -298,7 +307,7 @@ def _writer(data: bytes) -> IncrementalPdfFileWriter:
     try:
         return IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
     except (PdfError, ValueError, KeyError) as exc:
-        raise SigningError(f"the PDF cannot be read: {exc}") from exc
+        raise SigningError(said("the PDF cannot be read: {exc}", exc=exc)) from exc
 
 
 def _field(writer: IncrementalPdfFileWriter, name: str) -> generic.DictionaryObject | None:

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import partial
 
+from basics.said import Said, said
 from basics.text import fold, nfc
 
 from .block_layout import Rect, StampSpec, lay_out_block
@@ -74,7 +75,7 @@ class Prepared:
     """A prepared draft, and what the clerk should know of it (a seal printed smaller…)."""
 
     pdf: bytes
-    notes: tuple[str, ...] = ()
+    notes: tuple[Said, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,7 @@ def _lines(pdf: bytes, pages: list[int] | None = None) -> tuple[list[list[_Line]
                     )
             found_pages.append(found)
     except (PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
-        raise UnusablePdfError(f"the draft's text cannot be read: {exc}") from exc
+        raise UnusablePdfError(said("the draft's text cannot be read: {exc}", exc=exc)) from exc
     return found_pages, boxes
 
 
@@ -277,7 +278,7 @@ def find_placement(pdf: bytes, *, signer_name: str, spec: PrepareSpec | None = N
     spec = spec or default_prepare_spec()
     pages, boxes = _lines(pdf)
     if not pages:
-        raise PlacementNotFound("the draft has no page")
+        raise PlacementNotFound(said("the draft has no page"))
     top = boxes[0].y1 - boxes[0].height * _TOP_SHARE
     number_line = _number_line(pages[0], top)
     date_line = _date_line(pages[0], top)

@@ -22,6 +22,8 @@ from pyhanko.pdf_utils.layout import BoxConstraints
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.sign import fields
 
+from basics.said import said
+
 from .block_layout import BlockLayout
 from .errors import UnusablePdfError
 from .field_plans import LinePlan, write_line_plan, write_stamp_plan
@@ -120,7 +122,12 @@ def prepare_pdf(draft: bytes, placement: Placement, fonts: StampFonts | None = N
         for name, box in placement.boxes().items():
             if not 0 <= box.page < pages:
                 raise UnusablePdfError(
-                    f"the {name} field is placed on page {box.page + 1} of {pages}"
+                    said(
+                        "the {name} field is placed on page {value} of {pages}",
+                        name=name,
+                        value=box.page + 1,
+                        pages=pages,
+                    )
                 )
         fields.append_signature_field(
             writer,
@@ -159,7 +166,7 @@ def prepare_pdf(draft: bytes, placement: Placement, fonts: StampFonts | None = N
     except UnusablePdfError:
         raise
     except (PdfError, KeyError, TypeError, ValueError) as exc:
-        raise UnusablePdfError(f"the draft cannot be prepared: {exc}") from exc
+        raise UnusablePdfError(said("the draft cannot be prepared: {exc}", exc=exc)) from exc
     return output.getvalue()
 
 

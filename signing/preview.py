@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from basics.said import said
+
 from .errors import UnusablePdfError
 
 __all__ = ["FieldBox", "page_fields", "pages_to_show", "render_page"]
@@ -37,7 +39,7 @@ def _reader(pdf: bytes) -> Any:
     try:
         return PdfReader(io.BytesIO(pdf), strict=False)
     except (PyPdfError, ValueError, KeyError, TypeError) as exc:
-        raise UnusablePdfError(f"cannot read the PDF: {exc}") from exc
+        raise UnusablePdfError(said("cannot read the PDF: {exc}", exc=exc)) from exc
 
 
 def _fields_of(reader: Any, page_index: int) -> list[FieldBox]:
@@ -48,7 +50,9 @@ def _fields_of(reader: Any, page_index: int) -> list[FieldBox]:
         widgets = annotations.get_object() if annotations is not None else []
         return [box for box in (_field_box(ref.get_object()) for ref in widgets) if box]
     except (PyPdfError, IndexError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise UnusablePdfError(f"cannot read the fields of page {page_index + 1}: {exc}") from exc
+        raise UnusablePdfError(
+            said("cannot read the fields of page {value}: {exc}", value=page_index + 1, exc=exc)
+        ) from exc
 
 
 def _field_box(widget: Any) -> FieldBox | None:
@@ -104,10 +108,10 @@ def render_page(
         document = pdfium.PdfDocument(pdf)
         document.init_forms()  # without it, filled fields and signature stamps are not drawn
     except pdfium.PdfiumError as exc:
-        raise UnusablePdfError(f"cannot render the PDF: {exc}") from exc
+        raise UnusablePdfError(said("cannot render the PDF: {exc}", exc=exc)) from exc
     try:
         if not 0 <= page_index < len(document):
-            raise UnusablePdfError(f"the PDF has no page {page_index + 1}")
+            raise UnusablePdfError(said("the PDF has no page {value}", value=page_index + 1))
         page = document[page_index]
         left, _bottom, right, top = page.get_cropbox()
         scale = width / max(1.0, right - left)

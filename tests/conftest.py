@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -16,6 +17,14 @@ from tests.support.components import require
 from tests.support.configs import STATE_CONFIG, make_config
 from tests.support.database import POSTGRES_ADMIN_URL, Database
 from tests.support.pki import RunningPki, start_pki, stop_pki
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # A message missing from the catalogs fails loudly (here and in every process the tests
+    # start); the command line answers in English, whose words the tests read (a test of
+    # its own checks that it speaks Vietnamese by default).
+    os.environ["SOVANBAN_STRICT_CATALOG"] = "1"
+    os.environ["SOVANBAN_LANG"] = "en"
 
 
 @pytest.fixture(scope="session")

@@ -35,6 +35,7 @@ from .documents import (
 from .draft_life import comment_command, history_command, replace_command, return_command
 from .handoff import accept_command, handoff_command
 from .importing import import_command
+from .language import in_terminal_language
 from .mail import mail_group
 from .search import search_command
 from .serve import serve_command
@@ -140,7 +141,7 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"sovanban: {exc.format_message()}", err=True)
         sys.exit(exc.exit_code)
     except (RegistryError, SigningError, CertsError) as exc:
-        click.echo(f"sovanban: {exc.message}", err=True)
+        click.echo(f"sovanban: {in_terminal_language(exc.said)}", err=True)
         sys.exit(EXIT_FAILURE)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)

@@ -6,6 +6,8 @@ from dataclasses import asdict
 
 import click
 
+from basics.said import said
+
 from ..db import migrate
 from ..errors import RegistryError
 from ..instance import make_private
@@ -25,7 +27,11 @@ def initialise(app: CommandContext) -> dict[str, object]:
             private_folder(app.folder)  # an existing one is closed below, and reported
     except OSError as exc:
         raise RegistryError(
-            f"cannot create the instance folder {app.folder}: {exc.strerror}"
+            said(
+                "cannot create the instance folder {folder}: {strerror}",
+                folder=app.folder,
+                strerror=exc.strerror,
+            )
         ) from exc
     instance = app.instance(require_schema=False)
     migrate(instance.engine)

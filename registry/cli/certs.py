@@ -8,6 +8,7 @@ from typing import Literal
 
 import click
 
+from basics.said import said
 from certs.demo import REVOCATION_REASONS, Holder
 from certs.errors import CertsError
 from certs.http import PkiApplication
@@ -110,7 +111,9 @@ def certs_issue(
     organisation = app.instance(require_schema=False).config.issuer.name
     chosen = label or email.split("@")[0].replace(".", "-")
     if (pki.folder / f"{chosen}.p12").exists():
-        raise InputError(f"{pki.folder / (chosen + '.p12')} exists; choose another --label")
+        raise InputError(
+            said("{value} exists; choose another --label", value=pki.folder / (chosen + ".p12"))
+        )
     try:
         cert = pki.issue(
             chosen,
@@ -120,7 +123,7 @@ def certs_issue(
             days=days,
         )
     except CertsError as exc:
-        raise InputError(exc.message) from exc
+        raise InputError(exc.said) from exc
     click.echo(f"{cert.serial_number:x}")
 
 
@@ -137,7 +140,7 @@ def certs_revoke(app: CommandContext, serial: str, reason: str, folder: str | No
     try:
         pki.revoke(serial, reason)
     except CertsError as exc:
-        raise InputError(exc.message) from exc
+        raise InputError(exc.said) from exc
 
 
 @certs_group.command("list")
@@ -195,7 +198,7 @@ def trust_add(app: CommandContext, file: str | None, profile: str | None, kind: 
     """Add the certificates of FILE (PEM or DER), or a profile, to the trust store."""
     instance = app.instance(require_schema=False)
     if (file is None) == (profile is None):
-        raise InputError("give either a certificate FILE or --profile vn")
+        raise InputError(said("give either a certificate FILE or --profile vn"))
     if profile:
         added = add_vn_profile(instance)
     else:

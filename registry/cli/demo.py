@@ -8,6 +8,8 @@ from dataclasses import asdict
 
 import click
 
+from basics.said import said
+
 from ..errors import RegistryError
 from ..models import DocumentStatus
 from ..private_files import private_folder
@@ -40,7 +42,9 @@ def demo_command(app: CommandContext, no_serve: bool, port: int | None, as_json:
     generated = not os.environ.get(variable)
     passphrase = os.environ.get(variable) or secrets.token_urlsafe(12)
     if generated and (app.folder / "pki" / "pki.json").exists():
-        raise RegistryError(f"the demo PKI exists already: set {variable} to its passphrase")
+        raise RegistryError(
+            said("the demo PKI exists already: set {variable} to its passphrase", variable=variable)
+        )
     os.environ[variable] = passphrase  # for this process: signing reads it like any key's
     if not (instance.folder / "pki" / "pki.json").exists():
         create_demo_pki(instance, passphrase=passphrase.encode(), signer=DEMO_HOLDER)

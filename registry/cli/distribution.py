@@ -7,6 +7,8 @@ from typing import Any
 
 import click
 
+from basics.said import said
+
 from ..directory import add_organ, list_organs
 from ..edxml.model import STATUS_CODES, BusinessType
 from ..errors import InputError
@@ -71,7 +73,9 @@ def _read(path: str) -> bytes:
     try:
         return Path(path).read_bytes()
     except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+        raise InputError(
+            said("{path}: cannot read ({strerror})", path=path, strerror=exc.strerror)
+        ) from exc
 
 
 @click.command("import-edxml")
@@ -135,7 +139,12 @@ def send_command(app: CommandContext, key: str, replaces: str | None) -> None:
             if replaces:
                 old = find_document(session, replaces)
                 if old.number is None or old.issued_at is None:
-                    raise InputError(f"{replaces} was never issued: there is nothing to replace")
+                    raise InputError(
+                        said(
+                            "{replaces} was never issued: there is nothing to replace",
+                            replaces=replaces,
+                        )
+                    )
                 organ = instance.config.issuer.organ_id
                 replaced = [document_id_of(organ, old.number, old.issued_at)]
             where = send_document(
@@ -150,7 +159,10 @@ def send_command(app: CommandContext, key: str, replaces: str | None) -> None:
     except TransportError as exc:
         with app.unit_of_work() as session:
             record_delivery_failure(
-                session, find_document(session, key), exc.message, actor=app.actor
+                session,
+                find_document(session, key),
+                exc.said,
+                actor=app.actor,
             )
         raise
     click.echo(where)

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from basics.said import said
+
 from ..errors import InputError
 from ..models import DocumentStatus, FileKind, Secrecy, Urgency
 from ..recipients import load_recipients_file
@@ -37,10 +39,18 @@ def read_pdf_argument(path: Path) -> bytes:
     """The bytes of a draft named on the command line, within the size a draft may have."""
     try:
         if path.stat().st_size > MAX_DRAFT_BYTES:
-            raise InputError(f"{path}: larger than {MAX_DRAFT_BYTES // (1024 * 1024)} MB")
+            raise InputError(
+                said(
+                    "{path}: larger than {value} MB",
+                    path=path,
+                    value=MAX_DRAFT_BYTES // (1024 * 1024),
+                )
+            )
         return path.read_bytes()
     except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+        raise InputError(
+            said("{path}: cannot read ({strerror})", path=path, strerror=exc.strerror)
+        ) from exc
 
 
 @click.command("compose")

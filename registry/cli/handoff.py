@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from basics.said import said
 from signing.handoff import HandoffRefused
 
 from ..errors import InputError
@@ -72,7 +73,9 @@ def accept_command(app: CommandContext, key: str, signed: str) -> None:
     try:
         data = Path(signed).read_bytes()
     except OSError as exc:
-        raise InputError(f"{signed}: cannot read ({exc.strerror})") from exc
+        raise InputError(
+            said("{signed}: cannot read ({strerror})", signed=signed, strerror=exc.strerror)
+        ) from exc
     refused = None
     with app.unit_of_work() as session:
         document = find_document(session, key)
@@ -93,5 +96,5 @@ def accept_command(app: CommandContext, key: str, signed: str) -> None:
         except HandoffRefused as exc:
             refused = exc  # the refusal is recorded: commit it, then report
     if refused is not None:
-        raise InputError(f"refused: {refused.message}")
+        raise InputError(said("refused: {message}", message=refused.said))
     click.echo(status)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from basics.said import said
+
 from ..errors import InputError
 from ..models import Secrecy
 from ..services.archive.importing import (
@@ -49,7 +51,7 @@ def import_command(
     root = Path(folder)
     found = archive_files(root)
     if not found.pdfs and not found.links:
-        raise InputError(f"{folder}: no .pdf file in it")
+        raise InputError(said("{folder}: no .pdf file in it", folder=folder))
     verification, workers = pool_for(instance), pdf_workers(instance)
     outcomes = [link_refused(str(link.relative_to(root))) for link in found.links]
     with click.progressbar(found.pdfs, label="importing", file=sys.stderr) as bar:

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 from pyhanko.sign import signers
 
+from basics.said import Said, said
 from signing.errors import SigningError
 
 from ..config import KeyConfig
@@ -32,6 +33,7 @@ from ..services.setup.keys import (
 )
 from ..services.setup.signing_tools import SigningTools, signing_tools, timestamping_secret
 from .context import CommandContext, pass_app, read_secret, write_file_atomically
+from .language import in_terminal_language
 
 __all__ = [
     "attach_command",
@@ -75,7 +77,7 @@ def prepare_command(app: CommandContext, key: str) -> None:
             release=session.rollback,  # nothing written yet: no lock held while it works
         )
     for note in notes:
-        click.echo(f"sovanban: lưu ý / note: {note}", err=True)
+        click.echo(f"sovanban: {in_terminal_language(said('note: {note}', note=note))}", err=True)
 
 
 @click.command("sign")
@@ -100,12 +102,12 @@ def sign_command(app: CommandContext, key: str, key_name: str | None) -> None:
                     session, app.instance().blobs, document, signer, tools, actor=app.actor
                 )
     except (RegistryError, SigningError) as exc:
-        _record_failure(app, [key], issuing=False, reason=exc.message)
+        _record_failure(app, [key], issuing=False, reason=exc.said)
         raise
 
 
 def _record_failure(
-    app: CommandContext, keys: Sequence[str], *, issuing: bool, reason: str
+    app: CommandContext, keys: Sequence[str], *, issuing: bool, reason: Said
 ) -> None:
     """The attempt that failed, in the audit trail of each document it was for (no secret)."""
     with app.unit_of_work() as session:
@@ -130,7 +132,7 @@ def issue_command(
     """Give each document its number and date and apply the organisation's signature; prints
     the numbers. Several documents are issued one transaction each, with a progress bar."""
     if output and len(keys) > 1:
-        raise InputError("-o writes one document: issue one document at a time with it")
+        raise InputError(said("-o writes one document: issue one document at a time with it"))
     tools = signing_tools_for(app)
     config = organisation_key(app.instance(), key_name)
     failures: list[str] = []
@@ -138,7 +140,7 @@ def issue_command(
         try:
             signer = stack.enter_context(_signer(app, config))
         except (RegistryError, SigningError) as exc:  # a wrong passphrase or PIN, a bad key
-            _record_failure(app, keys, issuing=True, reason=exc.message)
+            _record_failure(app, keys, issuing=True, reason=exc.said)
             raise
         documents = stack.enter_context(
             click.progressbar(keys, label="issuing", file=sys.stderr, hidden=len(keys) == 1)
@@ -152,10 +154,10 @@ def issue_command(
                     )
                     rendered = document.number.rendered if document.number else ""
             except (InputError, SigningError) as exc:
-                _record_failure(app, [key], issuing=True, reason=exc.message)
+                _record_failure(app, [key], issuing=True, reason=exc.said)
                 if len(keys) == 1:
                     raise
-                failures.append(f"{key}: {exc.message}")
+                failures.append(f"{key}: {in_terminal_language(exc.said)}")
                 continue
             if output:
                 write_file_atomically(output, issued)
@@ -180,7 +182,9 @@ def attach_command(
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+        raise InputError(
+            said("{path}: cannot read ({strerror})", path=path, strerror=exc.strerror)
+        ) from exc
     tools = signing_tools_for(app)
     with (
         app.unit_of_work() as session,
@@ -219,5 +223,8 @@ def extend_command(app: CommandContext, key: str | None) -> None:
                     failed.append(document.id)
     if failed:
         raise InputError(
-            f"could not extend: {', '.join(f'#{n}' for n in failed)} (see the audit trail)"
+            said(
+                "could not extend: {value} (see the audit trail)",
+                value=", ".join(f"#{n}" for n in failed),
+            )
         )

@@ -7,6 +7,8 @@ from typing import Any
 
 import click
 
+from basics.said import said
+
 from ..errors import InputError
 from ..services.people.accounts import create_api_token, set_password
 from ..services.people.users import add_user, get_user, list_users, pin_certificate
@@ -92,11 +94,17 @@ def users_certificate(
     data = None
     if not clear:
         if certificate is None:
-            raise InputError("give the certificate file, or --clear")
+            raise InputError(said("give the certificate file, or --clear"))
         try:
             data = Path(certificate).read_bytes()
         except OSError as exc:
-            raise InputError(f"{certificate}: cannot read ({exc.strerror})") from exc
+            raise InputError(
+                said(
+                    "{certificate}: cannot read ({strerror})",
+                    certificate=certificate,
+                    strerror=exc.strerror,
+                )
+            ) from exc
     with app.unit_of_work() as session:
         fingerprint = pin_certificate(session, login, data, actor=app.actor)
     click.echo(fingerprint or "cleared")

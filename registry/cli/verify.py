@@ -12,12 +12,14 @@ from typing import Any
 
 import click
 
+from basics.said import said
 from signing.errors import UnusablePdfError
 from signing.verify.engine import MAX_PDF_BYTES
 from signing.verify.etsi_xml import to_etsi_xml
 
 from ..services.verification.verify import verify_for_instance
 from .context import CommandContext, echo_json, pass_app
+from .language import in_terminal_language
 
 __all__ = ["verify_command"]
 
@@ -38,10 +40,12 @@ def _read(path: Path) -> bytes:
         if not path.is_file():
             raise UnusablePdfError("no such file" if not path.exists() else "not a regular file")
         if path.stat().st_size > MAX_PDF_BYTES:
-            raise UnusablePdfError(f"larger than {MAX_PDF_BYTES // (1024 * 1024)} MB")
+            raise UnusablePdfError(
+                said("larger than {value} MB", value=MAX_PDF_BYTES // (1024 * 1024))
+            )
         return path.read_bytes()
     except OSError as exc:
-        raise UnusablePdfError(f"cannot read ({exc.strerror})") from exc
+        raise UnusablePdfError(said("cannot read ({strerror})", strerror=exc.strerror)) from exc
 
 
 @click.command("verify")
@@ -76,7 +80,7 @@ def verify_command(
                 report = verify_for_instance(session, app.instance(), _read(file), online=online)
             except UnusablePdfError as exc:
                 if not path.is_dir():
-                    click.echo(f"sovanban: {file}: {exc.message}", err=True)
+                    click.echo(f"sovanban: {file}: {in_terminal_language(exc.said)}", err=True)
                     sys.exit(UNUSABLE)
                 results.append({"path": str(file), "indication": None, "error": exc.message})
                 worst = max(worst, UNUSABLE)

@@ -37,6 +37,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
+from basics.said import said
 from basics.text import nfc
 
 from ..errors import InputError
@@ -146,9 +147,9 @@ def parse_body(text: str) -> tuple[Paragraph, ...]:
 def _text(data: dict[str, Any], key: str, where: str, default: str | None = None) -> str:
     value = data.get(key, default)
     if value is None:
-        raise InputError(f"{where}: missing value '{key}'")
+        raise InputError(said("{where}: missing value '{key}'", where=where, key=key))
     if not isinstance(value, str) or not value.strip():
-        raise InputError(f"{where}: '{key}' must be a non-empty string")
+        raise InputError(said("{where}: '{key}' must be a non-empty string", where=where, key=key))
     return nfc(value.strip())
 
 
@@ -163,17 +164,28 @@ def notice_from_toml(
     """Check a parsed notice file and build the :class:`Notice`."""
     unknown = sorted(set(data) - _TOP_KEYS)
     if unknown:
-        raise InputError(f"{source}: unknown key '{unknown[0]}'")
+        raise InputError(
+            said("{source}: unknown key '{unknown}'", source=source, unknown=unknown[0])
+        )
     type_code = _text(data, "type", source)
     if type_code not in type_names:
         known = ", ".join(sorted(type_names))
-        raise InputError(f"{source}: unknown document type {type_code!r} (known: {known})")
+        raise InputError(
+            said(
+                "{source}: unknown document type {type_code!r} (known: {known})",
+                source=source,
+                type_code=type_code,
+                known=known,
+            )
+        )
     issuer_data = data.get("issuer", {})
     signature_data = data.get("signature")
     if not isinstance(issuer_data, dict):
-        raise InputError(f"{source}: 'issuer' must be a table")
+        raise InputError(said("{source}: 'issuer' must be a table", source=source))
     if not isinstance(signature_data, dict):
-        raise InputError(f"{source}: missing table [signature] (authority, position, name)")
+        raise InputError(
+            said("{source}: missing table [signature] (authority, position, name)", source=source)
+        )
     issuer_keys = {"superior_body", "header_name", "abbreviation", "place"}
     for table, allowed, name in (
         (issuer_data, issuer_keys, "issuer"),
@@ -181,23 +193,36 @@ def notice_from_toml(
     ):
         extra = sorted(set(table) - allowed)
         if extra:
-            raise InputError(f"{source}: unknown key '{name}.{extra[0]}'")
+            raise InputError(
+                said(
+                    "{source}: unknown key '{name}.{extra}'",
+                    source=source,
+                    name=name,
+                    extra=extra[0],
+                )
+            )
     issuer = {key: issuer_data.get(key, issuer_defaults.get(key)) for key in issuer_keys}
     day = data.get("date")
     if day is not None and type(day) is not date:
-        raise InputError(f"{source}: 'date' must be a date (YYYY-MM-DD, unquoted)")
+        raise InputError(
+            said("{source}: 'date' must be a date (YYYY-MM-DD, unquoted)", source=source)
+        )
     number = data.get("number")
     if number is not None and (isinstance(number, bool) or not isinstance(number, int)):
-        raise InputError(f"{source}: 'number' must be a whole number")
+        raise InputError(said("{source}: 'number' must be a whole number", source=source))
     if number is not None and number < 1:
-        raise InputError(f"{source}: 'number' starts at 1")
+        raise InputError(said("{source}: 'number' starts at 1", source=source))
     recipients = data.get("recipients")
     if isinstance(recipients, str):
         lines = parse_distribution(recipients)
     elif isinstance(recipients, list):
         lines = recipients_from_toml({"recipients": recipients}, source)
     else:
-        raise InputError(f"{source}: 'recipients' must be the Nơi nhận text or [[recipients]]")
+        raise InputError(
+            said(
+                "{source}: 'recipients' must be the Nơi nhận text or [[recipients]]", source=source
+            )
+        )
     body = parse_body(_text(data, "body", source))
     marks = {}
     for key, table in (("secrecy", SECRECY_MARKS), ("urgency", URGENCY_MARKS)):
@@ -207,7 +232,13 @@ def notice_from_toml(
         if code not in table:
             known = ", ".join(table)
             raise InputError(
-                f"{source}: '{key}' must be one of {known} (or left out), not {code!r}"
+                said(
+                    "{source}: '{key}' must be one of {known} (or left out), not {code!r}",
+                    source=source,
+                    key=key,
+                    known=known,
+                    code=code,
+                )
             )
         marks[key] = table[code]
     signature = SignatureBlock(
@@ -239,9 +270,11 @@ def load_notice(path: Path, **context: Any) -> Notice:
     try:
         data = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
     except OSError as exc:
-        raise InputError(f"{path}: cannot read the notice ({exc.strerror})") from exc
+        raise InputError(
+            said("{path}: cannot read the notice ({strerror})", path=path, strerror=exc.strerror)
+        ) from exc
     except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: the notice is not UTF-8 text") from exc
+        raise InputError(said("{path}: the notice is not UTF-8 text", path=path)) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{path}: not valid TOML: {exc}") from exc
+        raise InputError(said("{path}: not valid TOML: {exc}", path=path, exc=exc)) from exc
     return notice_from_toml(data, source=str(path), **context)

@@ -12,6 +12,8 @@ from importlib import resources
 
 from lxml import etree
 
+from basics.said import said
+
 from .dates import parse_date, parse_time
 from .model import (
     NAMESPACE,
@@ -45,7 +47,13 @@ def schema() -> etree.XMLSchema:
 
 def _parse(data: bytes, max_bytes: int) -> etree._Element:
     if len(data) > max_bytes:
-        raise EdxmlError(f"the package is {len(data):,} bytes; at most {max_bytes:,} are accepted")
+        raise EdxmlError(
+            said(
+                "the package is {count:,} bytes; at most {max_bytes:,} are accepted",
+                count=len(data),
+                max_bytes=max_bytes,
+            )
+        )
     parser = etree.XMLParser(
         resolve_entities=False,
         no_network=True,
@@ -58,17 +66,27 @@ def _parse(data: bytes, max_bytes: int) -> etree._Element:
     try:
         tree = etree.parse(io.BytesIO(data), parser)
     except etree.XMLSyntaxError as exc:
-        raise EdxmlError(f"not well-formed XML: {exc}") from None
+        raise EdxmlError(said("not well-formed XML: {exc}", exc=exc)) from None
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-        raise EdxmlError("a package with a DOCTYPE (DTD, entities) is refused")
+        raise EdxmlError(said("a package with a DOCTYPE (DTD, entities) is refused"))
     root = tree.getroot()
     if etree.QName(root).namespace != NAMESPACE or etree.QName(root).localname != "edXML":
-        raise EdxmlError(f"not an edXML package: the root is {root.tag}, not edXML in {NAMESPACE}")
+        raise EdxmlError(
+            said(
+                "not an edXML package: the root is {tag}, not edXML in {NAMESPACE}",
+                tag=root.tag,
+                NAMESPACE=NAMESPACE,
+            )
+        )
     validator = schema()
     if not validator.validate(tree):
         first = validator.error_log[0]
         raise EdxmlError(
-            f"the package does not follow QCVN 102 (line {first.line}): {first.message}"
+            said(
+                "the package does not follow QCVN 102 (line {line}): {message}",
+                line=first.line,
+                message=first.message,
+            )
         )
     return root
 
@@ -97,11 +115,11 @@ def _organ(element: etree._Element | None) -> OrganInfo:
 
 def _attachment_data(text: str, content_type: str, limit: int) -> bytes:
     if len(text) * 3 // 4 > limit:
-        raise EdxmlError(f"an attachment is larger than {limit:,} bytes")
+        raise EdxmlError(said("an attachment is larger than {limit:,} bytes", limit=limit))
     try:
         data = base64.b64decode("".join(text.split()), validate=True)
     except (binascii.Error, ValueError) as exc:
-        raise EdxmlError(f"an attachment is not valid base64: {exc}") from None
+        raise EdxmlError(said("an attachment is not valid base64: {exc}", exc=exc)) from None
     if content_type != "application/zip":
         return data
     # Some systems zip each file before encoding it: one member, bounded when unpacked.
@@ -109,10 +127,12 @@ def _attachment_data(text: str, content_type: str, limit: int) -> bytes:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
             if len(members) != 1 or members[0].file_size > limit:
-                raise EdxmlError("a zipped attachment must hold one file within the size limit")
+                raise EdxmlError(
+                    said("a zipped attachment must hold one file within the size limit")
+                )
             return archive.read(members[0])
     except zipfile.BadZipFile as exc:
-        raise EdxmlError(f"a zipped attachment cannot be opened: {exc}") from None
+        raise EdxmlError(said("a zipped attachment cannot be opened: {exc}", exc=exc)) from None
 
 
 def read_incoming(data: bytes) -> EdxmlDocument | StatusPackage:
@@ -122,7 +142,9 @@ def read_incoming(data: bytes) -> EdxmlDocument | StatusPackage:
     if _is_status(root):
         if len(data) > MAX_STATUS_BYTES:
             limit = f"at most {MAX_STATUS_BYTES:,} are accepted"
-            raise EdxmlError(f"a status package of {len(data):,} bytes; {limit}")
+            raise EdxmlError(
+                said("a status package of {count:,} bytes; {limit}", count=len(data), limit=limit)
+            )
         return _status_from(root)
     return _document_from(root, MAX_PACKAGE_BYTES)
 
@@ -142,7 +164,7 @@ def _document_from(root: etree._Element, max_bytes: int) -> EdxmlDocument:
     message = header.find("e:MessageHeader", _NS)
     assert message is not None
     if message.find("e:ResponseFor", _NS) is not None:
-        raise EdxmlError("this is a status package, not a document")
+        raise EdxmlError(said("this is a status package, not a document"))
     encoded: dict[str, tuple[str, str, str]] = {}
     for element in root.iterfind("e:AttachmentEncoded/e:Attachment", _NS):
         content_id = _text(element, "e:ContentId").removeprefix("cid:")
@@ -155,7 +177,12 @@ def _document_from(root: etree._Element, max_bytes: int) -> EdxmlDocument:
     for reference in root.iterfind("e:edXMLEnvelope/e:edXMLBody/e:edXMLManifest/e:Reference", _NS):
         content_id = _text(reference, "e:ContentId").removeprefix("cid:")
         if content_id not in encoded:
-            raise EdxmlError(f"the manifest names cid:{content_id}, which the package lacks")
+            raise EdxmlError(
+                said(
+                    "the manifest names cid:{content_id}, which the package lacks",
+                    content_id=content_id,
+                )
+            )
         content_type, text, description = encoded[content_id]
         attachments.append(
             Attachment(
@@ -209,7 +236,7 @@ def _document_from(root: etree._Element, max_bytes: int) -> EdxmlDocument:
             attachments=tuple(attachments),
         )
     except ValueError as exc:  # a date the pattern let through but the calendar does not
-        raise EdxmlError(f"the package holds an impossible value: {exc}") from None
+        raise EdxmlError(said("the package holds an impossible value: {exc}", exc=exc)) from None
 
 
 def read_status(data: bytes, *, max_bytes: int = MAX_STATUS_BYTES) -> StatusPackage:
@@ -221,11 +248,11 @@ def _status_from(root: etree._Element) -> StatusPackage:
     message = root.find("e:edXMLEnvelope/e:edXMLHeader/e:MessageHeader", _NS)
     assert message is not None
     if message.find("e:ResponseFor", _NS) is None:
-        raise EdxmlError("this is a document package, not a status")
+        raise EdxmlError(said("this is a document package, not a status"))
     try:
         timestamp = parse_time(_text(message, "e:Timestamp"))
     except ValueError as exc:
-        raise EdxmlError(f"the status holds an impossible time: {exc}") from None
+        raise EdxmlError(said("the status holds an impossible time: {exc}", exc=exc)) from None
     return StatusPackage(
         document_id=_text(message, "e:ResponseFor/e:DocumentId"),
         receiver=_organ(message.find("e:From", _NS)),

@@ -20,6 +20,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
+from basics.said import said
 from signing.errors import UnusablePdfError
 from signing.inspect import PdfFacts, inspect_within
 from signing.limits import PdfLimits, check_limits
@@ -46,7 +47,9 @@ def _guarded(function: Callable[..., Result], args: tuple[Any, ...]) -> Result:
     try:
         return function(*args)
     except MemoryError:
-        raise UnusablePdfError("working on this file needs more memory than the limit") from None
+        raise UnusablePdfError(
+            said("working on this file needs more memory than the limit")
+        ) from None
 
 
 class WorkerPool:
@@ -86,11 +89,13 @@ class WorkerPool:
             return future.result(timeout=seconds)
         except FutureTimeout:
             self._restart(pool)
-            raise UnusablePdfError(f"working on this file took longer than {seconds:g} s") from None
+            raise UnusablePdfError(
+                said("working on this file took longer than {seconds:g} s", seconds=seconds)
+            ) from None
         except BrokenProcessPool:
             self._restart(pool)
             raise UnusablePdfError(
-                "the worker stopped on this file (out of memory, or the file crashed it)"
+                said("the worker stopped on this file (out of memory, or the file crashed it)")
             ) from None
 
     def _restart(self, broken: ProcessPoolExecutor) -> None:

@@ -17,6 +17,7 @@ from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 
+from basics.said import said
 from basics.text import iso_vietnam
 from certs.http import PkiApplication
 from certs.services import PkiServices
@@ -26,7 +27,7 @@ from ..instance import Instance
 from ..models import LARGEST_KEY
 from ..services.notifying.notifications import unread_count
 from .context import PAGE_POLICY, db_session, instance_of, load_user, session_secret
-from .i18n import current_language, translator
+from .i18n import current_language, http_reason, in_reader_language, named, template_words
 from .limits import RateLimiter
 from .messages import shown
 from .uploads import BodyDeadline
@@ -112,13 +113,17 @@ def create_app(instance: Instance, *, pki: PkiServices | None = None) -> Flask:
 
     app.before_request(load_user)
     app.add_template_filter(_vietnam_time, "vn_time")
+    # A reason recorded in the trail may name a file on the server: shown by its name only.
+    app.add_template_filter(shown, "no_paths")
+    # Globals, not context: imported macros see them too.
+    app.jinja_env.globals.update(_=template_words, named=named)
 
     @app.context_processor
     def page_context() -> dict[str, Any]:
         lang = current_language()
         user = g.get("user")
         waiting = unread_count(db_session(), user) if user is not None else 0
-        return {"lang": lang, "t": translator(lang), "user": user, "waiting": waiting}
+        return {"lang": lang, "user": user, "waiting": waiting}
 
     @app.after_request
     def security_headers(response: Any) -> Any:
@@ -139,26 +144,35 @@ def create_app(instance: Instance, *, pki: PkiServices | None = None) -> Flask:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> Any:
-        message = translator(current_language())("csrf_refused")
+        message = in_reader_language(
+            said("The form expired or is not valid; reload the page and send it again.")
+        )
         return render_template("error.html", code=400, message=message), 400
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
-        message = shown(error.description or "")
-        if error.code == 413:
-            message = translator(current_language())("too_large").format(mb=web.max_upload_mb)
+        code = error.code or 500
+        if error.description and error.description != type(error).description:
+            message = shown(error.description)  # a view's own reason, already in words
+        else:
+            message = in_reader_language(http_reason(code, mb=web.max_upload_mb))
         if request.path.startswith("/api/"):
-            response = error.get_response()
-            response.data = app.json.dumps({"error": message})
+            response = app.response_class(app.json.dumps({"error": message}), code)
             response.content_type = "application/json"
-            return response
-        return render_template("error.html", code=error.code, message=message), error.code
+        else:
+            response = app.make_response(
+                (render_template("error.html", code=code, message=message), code)
+            )
+        for name, value in error.get_headers():  # Retry-After, Allow…
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(RegistryError)
     def registry_error(error: RegistryError) -> Any:
         if request.path.startswith("/api/"):
-            return {"error": shown(error.message)}, 400
-        return render_template("error.html", code=400, message=shown(error.message)), 400
+            return {"error": shown(error.said)}, 400
+        return render_template("error.html", code=400, message=shown(error.said)), 400
 
     if pki is not None:
         app.wsgi_app = DispatcherMiddleware(  # type: ignore[method-assign]

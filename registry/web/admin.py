@@ -6,6 +6,8 @@ from typing import Any
 
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 
+from basics.said import said
+
 from ..errors import InputError
 from ..models import User
 from ..services.notifying.notifications import failed_mail
@@ -75,7 +77,7 @@ def add() -> Any:
         )
     except InputError as exc:
         database.rollback()
-        return _users_page(shown(exc.message), form, 400)
+        return _users_page(shown(exc.said), form, 400)
     database.commit()
     return redirect(url_for("admin.account", login=user.login))
 
@@ -132,18 +134,18 @@ def change(login: str) -> Any:
             upload = request.files.get("certificate")
             pem = upload.read(64 * 1024) if upload is not None and upload.filename else None
             if pem is None and not request.form.get("clear"):
-                raise InputError("chọn tệp chứng thư số / choose the certificate file")
+                raise InputError(said("Choose the certificate file"))
             pin_certificate(database, user.login, pem, actor=g.user.login)
         elif action == "token":
             token = mint_token(database, g.user, user, request.form.get("label", ""))
         elif action == "revoke":
-            token_id = whole_number(request.form.get("token_id", ""), "mã khóa API", "token id")
+            token_id = whole_number(request.form.get("token_id", ""), said("The token number"))
             revoke_api_token(database, token_id, actor=g.user.login)
         else:
-            raise InputError(f"unknown action {action!r}")
+            raise InputError(said("unknown action {action!r}", action=action))
     except InputError as exc:
         database.rollback()
-        return _account_page(user, shown(exc.message), status=400)
+        return _account_page(user, shown(exc.said), status=400)
     database.commit()
     if token:  # shown once, never stored in clear
         return _account_page(user, token=token)

@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, g, request, url_for
 
+from basics.said import said
 from signing.errors import SigningError, UnusablePdfError
 from signing.inspect import PdfFacts
 
@@ -57,12 +58,12 @@ def token_user() -> None:
         return
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        abort(401, "use Authorization: Bearer <token>")
+        abort(401, shown(said("use Authorization: Bearer <token>")))
     with instance_of().sessions.begin() as writing:  # last_used_at, in a write of its own
         found = user_for_token(writing, token.strip())
         user_id = found.id if found is not None else None
     if user_id is None:
-        abort(401, "the token is unknown, revoked, or its account is inactive")
+        abort(401, shown(said("the token is unknown, revoked, or its account is inactive")))
     g.user = db_session().get(User, user_id)
 
 
@@ -70,9 +71,9 @@ def _document(key: str) -> Document:
     try:
         document = find_document(db_session(), key)
     except (NotFoundError, InputError):
-        abort(404, f"no document {key!r}")
+        abort(404, shown(said("no document {key!r}", key=key)))
     if not can_see(viewer(), document):
-        abort(404, f"no document {key!r}")
+        abort(404, shown(said("no document {key!r}", key=key)))
     return document
 
 
@@ -84,9 +85,12 @@ def _body() -> dict[str, Any]:
         except RecursionError:  # nested deeper than the parser goes: not a body we take
             data = None
         if not isinstance(data, dict):
-            abort(400, "the body must be a JSON object")
+            abort(400, shown(said("the body must be a JSON object")))
         if not well_formed(data):
-            abort(400, "the body holds text that is not Unicode (a lone surrogate escape)")
+            abort(
+                400,
+                shown(said("the body holds text that is not Unicode (a lone surrogate escape)")),
+            )
         return data
     return request.form.to_dict()
 
@@ -107,7 +111,7 @@ def verify() -> Any:
     try:
         return verify_upload(data, pages=False).report
     except UnusablePdfError as exc:
-        return {"error": shown(exc.message)}, 422
+        return {"error": shown(exc.said)}, 422
 
 
 @api.get("/documents")
@@ -133,7 +137,7 @@ def document(key: str) -> Any:
 def download(document_id: int, revision: str) -> Any:
     found = _document(str(document_id))
     if g.user is None and revision not in ("issued", "archive"):
-        abort(404, "no such public revision")
+        abort(404, shown(said("no such public revision")))
     return pdf_response(found, FileKind(revision))
 
 
@@ -149,7 +153,7 @@ def register() -> Any:
     """Register a draft: multipart ``file`` with the form fields type, subject, signer, …"""
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        abort(400, "send the draft PDF as multipart 'file'")
+        abort(400, shown(said("send the draft PDF as multipart 'file'")))
     draft = draft_request(request.form, upload.read(), upload.filename)
     database = db_session()
     issuer = current_issuer(database, instance_of().config)
@@ -178,7 +182,12 @@ def prepare(document_id: int) -> Any:
 def _secret() -> str:
     secret = _body().get("secret", "")
     if not isinstance(secret, str) or not secret:
-        abort(400, "give the key's passphrase or PIN as 'secret' (it is used once, never kept)")
+        abort(
+            400,
+            shown(
+                said("give the key's passphrase or PIN as 'secret' (it is used once, never kept)")
+            ),
+        )
     return secret
 
 
@@ -197,11 +206,11 @@ def _with_key(document: Document, key: KeyConfig, step: Callable[..., Any]) -> A
             database,
             _document(str(document_id)),
             issuing=step is issue_document,
-            reason=shown(exc.message),
+            reason=exc.said,
             actor=g.user.login,
         )
         database.commit()
-        raise InputError(exc.message) from exc
+        raise InputError(exc.said) from exc
     return _done(document)
 
 
@@ -210,7 +219,7 @@ def _with_key(document: Document, key: KeyConfig, step: Callable[..., Any]) -> A
 def sign(document_id: int) -> Any:
     found = _document(str(document_id))
     if found.signer_id != g.user.id:
-        abort(403, "this document is another person's to sign")
+        abort(403, shown(said("this document is another person's to sign")))
     return _with_key(found, personal_key(instance_of(), g.user.login), sign_document)
 
 
@@ -276,7 +285,7 @@ def revise(document_id: int) -> Any:
 def comment(document_id: int) -> Any:
     found = _document(str(document_id))
     if not takes_part(viewer(), found):
-        abort(403, "only the clerk and the document's signer comment on it")
+        abort(403, shown(said("only the clerk and the document's signer comment on it")))
     add_comment(
         db_session(),
         found,
@@ -292,7 +301,10 @@ def comment(document_id: int) -> Any:
 def history(document_id: int) -> Any:
     found = _document(str(document_id))
     if not takes_part(viewer(), found):
-        abort(403, "only the clerk, the auditor and the document's signer follow its making")
+        abort(
+            403,
+            shown(said("only the clerk, the auditor and the document's signer follow its making")),
+        )
     lang = "en" if request.args.get("lang") == "en" else "vi"
     return {"history": [entry.as_dict() for entry in document_history(db_session(), found, lang)]}
 
@@ -301,4 +313,4 @@ def history(document_id: int) -> Any:
 def registry_error(error: RegistryError) -> Any:
     db_session().rollback()
     status = 404 if isinstance(error, NotFoundError) else 400
-    return {"error": shown(error.message)}, status
+    return {"error": shown(error.said)}, status

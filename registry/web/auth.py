@@ -19,6 +19,9 @@ from flask import (
     url_for,
 )
 from sqlalchemy.orm import Session
+from werkzeug.exceptions import TooManyRequests
+
+from basics.said import said
 
 from ..errors import AuthenticationError, InputError
 from ..models import User
@@ -33,7 +36,6 @@ from ..services.people.accounts import (
 )
 from .context import db_session
 from .forms import whole_number
-from .i18n import current_language, translator
 from .messages import shown
 
 __all__ = ["auth", "home_of", "rate_limit", "roles_required"]
@@ -47,10 +49,7 @@ def rate_limit(name: str) -> None:
     limiter = current_app.extensions["sovanban_limits"][name]
     wait = limiter.hit(_address())
     if wait:
-        response = current_app.make_response(
-            (translator(current_language())("too_many"), 429, {"Retry-After": str(int(wait) + 1)})
-        )
-        abort(response)
+        raise TooManyRequests(retry_after=int(wait) + 1)
 
 
 def roles_required(*roles: str) -> Callable[[View], View]:
@@ -62,7 +61,7 @@ def roles_required(*roles: str) -> Callable[[View], View]:
             user = g.get("user")
             if user is None:
                 if request.path.startswith("/api/"):
-                    abort(401, "a bearer token is needed (Authorization: Bearer …)")
+                    abort(401, shown(said("a bearer token is needed (Authorization: Bearer …)")))
                 return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
             if roles and not user.role_set & set(roles):
                 abort(403)
@@ -115,7 +114,7 @@ def login() -> Any:
         database.commit()  # the failed attempt counts
         return render_template(
             "login.html",
-            error=shown(exc.message),
+            error=shown(exc.said),
             login=login_name,
             next=request.form.get("next", ""),
         ), 401
@@ -158,13 +157,13 @@ def account() -> Any:
                 database, user, request.form.get("label", ""), actor=user.login
             )
         elif action == "revoke":
-            token_id = whole_number(request.form.get("token_id", ""), "mã khóa API", "token id")
+            token_id = whole_number(request.form.get("token_id", ""), said("The token number"))
             revoke_api_token(database, token_id, actor=user.login, owner=user)
         else:
             _change_password(database, user)
     except InputError as exc:
         database.rollback()
-        return _account_page(error=shown(exc.message), status=400)
+        return _account_page(error=shown(exc.said), status=400)
     database.commit()
     if action == "password":
         session["fp"] = session_fingerprint(user)  # this session stays; others end
@@ -179,9 +178,9 @@ def _change_password(database: Session, user: User) -> None:
         authenticate(database, user.login, current, address=_address())
     except AuthenticationError as exc:
         database.commit()  # the failed attempt counts
-        raise InputError(exc.message) from exc
+        raise InputError(exc.said) from exc
     if new != repeated:
-        raise InputError(translator(current_language())("passwords_differ"))
+        raise InputError(said("The two new passwords differ"))
     set_password(database, user, new, actor=user.login)
 
 

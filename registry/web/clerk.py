@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response, g, redirect, render_template, request, url_for
 
+from basics.said import said
 from signing.errors import SigningError
 
 from ..errors import InputError, RegistryError
@@ -35,7 +36,7 @@ from .context import (
     viewer,
     writes,
 )
-from .forms import draft_request
+from .forms import choice, draft_request
 from .messages import shown
 from .workspace import failed_step_page, visible_document
 
@@ -75,17 +76,16 @@ def _draft_pdf(form: Any, signer: User | None) -> tuple[bytes, str]:
     if upload is not None and upload.filename:
         return upload.read(), upload.filename
     if not form.get("body", "").strip():
-        raise InputError(
-            "chọn tệp PDF dự thảo, hoặc soạn nội dung / choose a draft PDF or write the body"
-        )
+        raise InputError(said("Choose a draft PDF or write the body"))
     if signer is None:
-        raise InputError("chọn người ký / choose the signer")
+        raise InputError(said("Choose the signer"))
     data: dict[str, Any] = {
         "type": form.get("type", ""),
         "subject": form.get("subject", ""),
         "body": form.get("body", ""),
-        "secrecy": form.get("secrecy", "none"),
-        "urgency": form.get("urgency", "normal"),
+        # Checked here, to name the fields by their labels rather than the notice's keys.
+        "secrecy": choice(Secrecy, form.get("secrecy", "none"), said("Secrecy")).value,
+        "urgency": choice(Urgency, form.get("urgency", "normal"), said("Urgency")).value,
         "signature": {
             "authority": form.get("authority", "").strip() or signer.authority or " ",
             "position": form.get("position", "").strip() or signer.position or " ",
@@ -97,7 +97,8 @@ def _draft_pdf(form: Any, signer: User | None) -> tuple[bytes, str]:
         data["title"] = form["title"]
     if form.get("recipients", "").strip():
         data["recipients"] = form["recipients"]
-    _, pdf = compose_data(instance_of().config, instance_of().folder, data, "the form")
+    where = shown(said("the form"))
+    _, pdf = compose_data(instance_of().config, instance_of().folder, data, where)
     return pdf, "du-thao.pdf"
 
 
@@ -124,7 +125,7 @@ def register() -> Any:
         )
     except InputError as exc:
         database.rollback()
-        message = shown(exc.message)
+        message = shown(exc.said)
         # Everything typed comes back; only the file must be chosen again.
         return render_template(
             "clerk/register.html", form=form, error=message, **_form_choices()
@@ -158,7 +159,7 @@ def issue(document_id: int) -> Any:
         with open_configured_signer(instance, key, request.form.get("secret", "")) as signer:
             issue_document(database, instance.blobs, document, signer, tools, actor=g.user.login)
     except (RegistryError, SigningError) as exc:
-        return failed_step_page(document_id, exc.message, issuing=True)
+        return failed_step_page(document_id, exc.said, issuing=True)
     database.commit()
     return redirect(url_for("workspace.document_page", document_id=document_id))
 

@@ -6,6 +6,8 @@ from typing import Any
 
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 
+from basics.said import said
+
 from ..errors import InputError
 from ..models import Secrecy, Urgency
 from ..services.drafting.documents import document_types, read_draft
@@ -63,7 +65,7 @@ def revise(document_id: int) -> Any:
         database.rollback()
         document = visible_document(document_id)
         return render_template(
-            "clerk/revise.html", document=document, form=form, error=shown(exc.message), **choices
+            "clerk/revise.html", document=document, form=form, error=shown(exc.said), **choices
         ), 400
     database.commit()
     return _back(document_id)
@@ -87,7 +89,7 @@ def comment(document_id: int) -> Any:
     database = db_session()
     document = visible_document(document_id)
     if not takes_part(viewer(), document):
-        abort(403, "chỉ văn thư và người ký văn bản này ghi ý kiến / only its clerk and signer")
+        abort(403, shown(said("Only the clerk and the document's signer comment on it")))
     add_comment(
         database,
         document,

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Blueprint, g, redirect, render_template, request, url_for
 
+from basics.said import said
 from signing.errors import SigningError
 
 from ..edxml.model import STATUS_CODES
@@ -45,11 +46,11 @@ def send(document_id: int) -> Any:
     except TransportError as exc:
         database.rollback()
         record_delivery_failure(
-            database, visible_document(document_id), exc.message, actor=g.user.login
+            database, visible_document(document_id), exc.said, actor=g.user.login
         )
         database.commit()
         return render_template(
-            "error.html", code=502, message=shown(exc.message), back=document_id
+            "error.html", code=502, message=shown(exc.said), back=document_id
         ), 502
     database.commit()
     return redirect(url_for("workspace.document_page", document_id=document_id))
@@ -67,13 +68,13 @@ def receive_package() -> Any:
     database = db_session()
     try:
         if not data:
-            raise InputError("chọn tệp gói tin edXML / choose the edXML package")
+            raise InputError(said("Choose the edXML package"))
         if len(data) > _PACKAGE_LIMIT:
-            raise InputError("gói tin lớn quá 64 MiB / the package is over 64 MiB")
+            raise InputError(said("The package is over 64 MiB"))
         received = receive(database, instance_of(), data, actor=g.user.login)
     except RegistryError as exc:
         database.rollback()
-        return render_template("clerk/receive.html", error=shown(exc.message)), 400
+        return render_template("clerk/receive.html", error=shown(exc.said)), 400
     database.commit()
     if isinstance(received, AppliedStatus):
         return render_template(
@@ -94,7 +95,7 @@ def attach(document_id: int) -> Any:
     upload = request.files.get("file")
     try:
         if upload is None or not upload.filename:
-            raise InputError("chọn tệp phụ lục (PDF) / choose the attachment (PDF)")
+            raise InputError(said("Choose the attachment (PDF)"))
         data = upload.read()
         key = organisation_key(instance, request.form.get("key"))
         with open_configured_signer(instance, key, request.form.get("secret", "")) as signer:
@@ -111,7 +112,7 @@ def attach(document_id: int) -> Any:
     except (RegistryError, SigningError) as exc:
         database.rollback()
         return render_template(
-            "error.html", code=400, message=shown(exc.message), back=document_id
+            "error.html", code=400, message=shown(exc.said), back=document_id
         ), 400
     database.commit()
     return redirect(url_for("workspace.document_page", document_id=document_id))

@@ -6,6 +6,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from basics.said import Said, said
+
 from ..errors import InputError
 from ..models import Secrecy, Urgency
 from ..recipients import parse_distribution
@@ -17,20 +19,31 @@ __all__ = ["choice", "draft_request", "revision_request", "well_formed", "whole_
 Choice = TypeVar("Choice", bound=StrEnum)
 
 
-def choice(kind: type[Choice], value: str, vi: str, en: str) -> Choice:
-    """``value`` as a member of ``kind``; ``vi``/``en`` name the field in the message."""
+def choice(kind: type[Choice], value: str, field: Said) -> Choice:
+    """``value`` as a member of ``kind``; ``field`` names it (its label) in the message."""
     try:
         return kind(value)
     except ValueError:
         known = ", ".join(member.value for member in kind)
         raise InputError(
-            f"{vi} không hợp lệ: {value!r} / unknown {en} {value!r} ({known})"
+            said(
+                "{field}: unknown value {value!r} (one of {known})",
+                field=field,
+                value=value,
+                known=known,
+            )
         ) from None
 
 
-def whole_number(value: str, vi: str, en: str) -> int:
+def whole_number(value: str, field: Said) -> int:
     if not value.strip().isdigit():
-        raise InputError(f"{vi} phải là số: {value!r} / {en} must be a number: {value!r}")
+        raise InputError(
+            said(
+                "{field} must be a number: {value!r}",
+                field=field,
+                value=value,
+            )
+        )
     return int(value)
 
 
@@ -44,8 +57,8 @@ def draft_request(form: Any, pdf: bytes, file_name: str) -> DraftRequest:
         subject=form.get("subject", ""),
         signer_login=form.get("signer", ""),
         recipients=parse_distribution(text) if text.strip() else (),
-        urgency=choice(Urgency, form.get("urgency", "normal"), "độ khẩn", "urgency"),
-        secrecy=choice(Secrecy, form.get("secrecy", "none"), "độ mật", "secrecy"),
+        urgency=choice(Urgency, form.get("urgency", "normal"), said("Urgency")),
+        secrecy=choice(Secrecy, form.get("secrecy", "none"), said("Secrecy")),
         drafting_unit=form.get("drafting_unit", ""),
         file_name=file_name,
         authority=form.get("authority", ""),
@@ -69,8 +82,8 @@ def revision_request(form: Any, pdf: bytes | None, file_name: str) -> Revision:
         type_code=given("type"),
         subject=given("subject"),
         recipients=parse_distribution(recipients) if recipients else None,
-        urgency=choice(Urgency, urgency, "độ khẩn", "urgency") if urgency else None,
-        secrecy=choice(Secrecy, secrecy, "độ mật", "secrecy") if secrecy else None,
+        urgency=choice(Urgency, urgency, said("Urgency")) if urgency else None,
+        secrecy=choice(Secrecy, secrecy, said("Secrecy")) if secrecy else None,
         authority=given("authority"),
         position=given("position"),
         note=str(form.get("note", "")),

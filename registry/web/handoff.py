@@ -22,6 +22,7 @@ from flask import (
     url_for,
 )
 
+from basics.said import said
 from signing.handoff import HandoffRefused
 
 from ..errors import InputError, NotFoundError
@@ -32,6 +33,7 @@ from ..services.issuing.handoff import (
     take_download,
 )
 from ..services.verification.verify import trust_material
+from ..words import STATUS_WORDS
 from .auth import roles_required
 from .context import PAGE_POLICY, db_session, instance_of, signing_tools_of, writes
 from .messages import shown
@@ -50,7 +52,7 @@ def open_handoff(document_id: int) -> Any:
     asked = request.form.get("kind") or ("sign" if "signer" in g.user.role_set else "issue")
     kind = "issue" if asked == "issue" else "sign"
     if kind == "sign" and document.signer_id != g.user.id:
-        abort(403, "văn bản này do người khác ký / this document is another person's to sign")
+        abort(403, shown(said("This document is another person's to sign")))
     if kind == "issue" and "clerk" not in g.user.role_set:
         abort(403)
     database = db_session()
@@ -59,7 +61,7 @@ def open_handoff(document_id: int) -> Any:
     except InputError as exc:
         database.rollback()
         return render_template(
-            "error.html", code=400, message=shown(exc.message), back=document_id
+            "error.html", code=400, message=shown(exc.said), back=document_id
         ), 400
     database.commit()
     download = url_for("handoff.download", token=ticket.token, _external=True)
@@ -104,7 +106,7 @@ def download(token: str) -> Any:
     except NotFoundError:
         abort(404)
     except HandoffRefused as exc:
-        abort(410, shown(exc.message))
+        abort(410, shown(exc.said))
     database.commit()
     return send_file(
         io.BytesIO(data),
@@ -131,12 +133,12 @@ def upload(token: str) -> Any:
     """Take back the signed file (any multipart field; the plugin's is ``uploadfile``)."""
     upload_file = request.files.get("uploadfile") or next(iter(request.files.values()), None)
     if upload_file is None:
-        return _answer(1, "gửi tệp đã ký (multipart 'uploadfile') / send the signed file", 400)
+        return _answer(1, shown(said("Send the signed file (multipart 'uploadfile')")), 400)
     database = db_session()
     try:
         found = handoff_by_token(database, token[:100])
     except NotFoundError:
-        return _answer(1, "không có phiên bàn giao này / no such hand-off", 404)
+        return _answer(1, shown(said("No such hand-off")), 404)
     instance = instance_of()
     try:
         document = accept_handoff(
@@ -151,6 +153,16 @@ def upload(token: str) -> Any:
         )
     except HandoffRefused as exc:
         database.commit()  # the refused attempt is recorded; the document is unchanged
-        return _answer(1, f"Không nhận / refused: {shown(exc.message)}", 409)
+        return _answer(1, shown(said("Refused: {reason}", reason=exc.said)), 409)
     database.commit()
-    return _answer(0, f"Đã nhận / accepted: văn bản #{document.id} {document.status.value}", 200)
+    return _answer(
+        0,
+        shown(
+            said(
+                "Accepted: document #{id} is now at “{status}”",
+                id=document.id,
+                status=STATUS_WORDS[document.status],
+            )
+        ),
+        200,
+    )

@@ -1,302 +1,115 @@
-"""The interface's words, Vietnamese first, English on request (?lang=en)."""
+"""The interface's language: Vietnamese first, English on request (``?lang=en``, remembered).
+
+Templates call ``_("English text", name=value)`` and show a service's message with
+``_(error.said)``; both are looked up in the catalogs of :mod:`basics.language`. Words a
+template shows for a value (a status, a role, a verdict) are named here, by that value.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from basics.language import Language, language_of
+from basics.language import shown as shown_in
+from basics.said import Said, said
 
-__all__ = ["WORDS", "current_language", "translator"]
+from ..words import SECRECY_WORDS, STATUS_WORDS, URGENCY_WORDS
 
-WORDS: dict[str, tuple[str, str]] = {
-    "title": ("Sổ văn bản đi", "Outgoing-document register"),
-    "search": ("Tra cứu văn bản", "Find a document"),
-    "search_hint": ("Số văn bản, ví dụ 25-TB/ĐUK", "Document number, e.g. 25-TB/ĐUK"),
-    "go": ("Tìm", "Search"),
-    "recent": ("Văn bản mới ban hành", "Recently issued"),
-    "verify": ("Kiểm tra văn bản điện tử", "Verify an electronic document"),
-    "verify_hint": (
-        "Chọn tệp PDF đã ký số để kiểm tra chữ ký và đối chiếu với sổ văn bản.",
-        "Choose a signed PDF to check its signatures against the register.",
-    ),
-    "check": ("Kiểm tra", "Verify"),
-    "number": ("Số, ký hiệu", "Number"),
-    "date": ("Ngày ban hành", "Date"),
-    "type": ("Loại văn bản", "Type"),
-    "subject": ("Trích yếu", "Subject"),
-    "signer": ("Người ký", "Signer"),
-    "recipients": ("Nơi nhận", "Recipients"),
-    "download": ("Tải về", "Download"),
-    "issued_copy": ("Bản phát hành", "Issued copy"),
-    "archive_copy": ("Bản lưu trữ (PAdES B-LTA)", "Archive copy (PAdES B-LTA)"),
-    "not_found": ("Không tìm thấy văn bản", "No such document"),
-    "verdict": ("Kết luận", "Verdict"),
-    "TOTAL-PASSED": ("HỢP LỆ", "PASSED"),
-    "TOTAL-FAILED": ("KHÔNG HỢP LỆ", "FAILED"),
-    "INDETERMINATE": ("CHƯA KẾT LUẬN ĐƯỢC", "INDETERMINATE"),
-    "registered": ("Có trong sổ văn bản", "In the register"),
-    "differs": ("Khác bản trong sổ (có thêm nội dung)", "Differs from the registered copy"),
-    "not_registered": ("Không có trong sổ văn bản", "Not in the register"),
-    "number_disagrees": (
-        "Số in trong tệp khác số trong sổ văn bản: tệp này không phải bản đã đăng ký của số đó.",
-        "The number printed in the file is not the register's: this is not that number's file.",
-    ),
-    "signatures": ("Chữ ký", "Signatures"),
-    "language": ("English", "Tiếng Việt"),
-    "login": ("Đăng nhập", "Log in"),
-    "logout": ("Đăng xuất", "Log out"),
-    "login_name": ("Tên đăng nhập", "Login"),
-    "password": ("Mật khẩu", "Password"),
-    "account": ("Tài khoản", "Account"),
-    "change_password": ("Đổi mật khẩu", "Change password"),
-    "current_password": ("Mật khẩu hiện tại", "Current password"),
-    "new_password": ("Mật khẩu mới (ít nhất 10 ký tự)", "New password (10 characters or more)"),
-    "repeat_password": ("Nhập lại mật khẩu mới", "New password again"),
-    "passwords_differ": ("Hai mật khẩu mới không khớp", "The two new passwords differ"),
-    "password_changed": ("Đã đổi mật khẩu", "Password changed"),
-    "csrf_refused": (
-        "Biểu mẫu đã hết hạn hoặc không hợp lệ; hãy tải lại trang và gửi lại.",
-        "The form expired or is not valid; reload the page and send it again.",
-    ),
-    "too_many": (
-        "Quá nhiều yêu cầu; vui lòng thử lại sau ít phút.",
-        "Too many requests; please try again in a few minutes.",
-    ),
-    "too_large": (
-        "Tệp gửi lên quá lớn: giới hạn là {mb} MB.",
-        "The file sent is too large: the limit is {mb} MB.",
-    ),
-    "skip": ("Bỏ qua đến nội dung", "Skip to content"),
-    "clerk": ("Văn thư", "Clerk"),
-    "signer_ws": ("Ký duyệt", "Signing"),
-    "auditor": ("Kiểm soát", "Audit"),
-    "admin": ("Quản trị", "Administration"),
-    "advanced_search": ("Tìm kiếm nâng cao", "Advanced search"),
-    "words": ("Từ khóa hoặc số", "Words or number"),
-    "all": ("Tất cả", "All"),
-    "status": ("Trạng thái", "Status"),
-    "secrecy": ("Độ mật", "Secrecy"),
-    "urgency": ("Độ khẩn", "Urgency"),
-    "from_date": ("Từ ngày", "From"),
-    "to_date": ("Đến ngày", "To"),
-    "results": ("Kết quả", "Results"),
-    "no_results": ("Không có văn bản nào phù hợp", "No matching document"),
-    "page": ("Trang", "Page"),
-    "previous": ("Trang trước", "Previous"),
-    "next": ("Trang sau", "Next"),
-    "draft": ("Dự thảo", "Draft"),
-    "prepared": ("Chờ ký", "Awaiting signature"),
-    "returned": ("Bị trả lại", "Returned"),
-    "revise": ("Sửa, thay dự thảo", "Revise the draft"),
-    "revise_hint": (
-        "Chỉ điền những gì thay đổi; để trống là giữ nguyên. Các phiên bản trước được lưu lại.",
-        "Fill in only what changes; what is left empty stays. Earlier revisions are kept.",
-    ),
-    "new_file": ("Tệp dự thảo mới (PDF)", "A new draft file (PDF)"),
-    "note_for_signer": ("Ghi chú cho người ký", "A note for the signer"),
-    "return_draft": ("Trả lại dự thảo", "Return the draft"),
-    "return_reason": ("Lý do trả lại", "Why it goes back"),
-    "comments": ("Ý kiến trao đổi", "Comments"),
-    "tasks": ("Việc chờ xử lý", "Waiting for you"),
-    "first_page": ("Trang đầu của văn bản", "The document's first page"),
-    "plugin_not_configured": (
-        "Văn phòng chưa cài đặt phần mềm ký số VGCA cho trang này (cấu hình [web] "
-        "vgca_plugin_script): hãy tải tệp về, ký bằng công cụ trên máy, rồi gửi lại như hướng "
-        "dẫn bên dưới.",
-        "The office has not set up the VGCA signing plugin for this page ([web] "
-        "vgca_plugin_script): download the file, sign it with the tool on your computer and "
-        "send it back as below.",
-    ),
-    "profile": ("Thông tin tài khoản", "The account"),
-    "certificate_pin": ("Chứng thư số của người ký", "The signer's certificate"),
-    "certificate_pin_hint": (
-        "Văn bản ký bằng USB token chỉ được nhận khi ký bằng đúng chứng thư này.",
-        "A document signed on a token is taken only when signed with this very certificate.",
-    ),
-    "certificate_file": ("Tệp chứng thư (PEM hoặc DER)", "The certificate file (PEM or DER)"),
-    "certificate_clear": ("Bỏ ràng buộc", "Remove the binding"),
-    "receive_package": ("Nhận gói tin edXML", "Receive an edXML package"),
-    "edxml_file": ("Tệp gói tin (.edxml)", "The package file (.edxml)"),
-    "not_checked": ("không phải PDF, không kiểm tra", "not a PDF, not checked"),
-    "send_edxml": ("Gửi văn bản điện tử (edXML)", "Send electronically (edXML)"),
-    "attachments": ("Phụ lục ký riêng", "Attachments signed apart"),
-    "sign_attachment": ("Ký phụ lục", "Sign an attachment"),
-    "attachment_file": ("Tệp phụ lục (PDF)", "The attachment (PDF)"),
-    "task_to_sign": ("Dự thảo chờ đồng chí ký", "Drafts for you to sign"),
-    "task_returned": ("Dự thảo bị trả lại, chờ sửa", "Returned drafts to revise"),
-    "task_signed": ("Văn bản đã ký, chờ ban hành", "Signed, to be issued"),
-    "notifications": ("Thông báo", "Notifications"),
-    "notify_to_sign": ("Dự thảo chờ đồng chí ký", "A draft waits for your signature"),
-    "notify_returned": ("Dự thảo bị trả lại", "A draft was returned"),
-    "notify_to_issue": ("Văn bản đã ký, chờ ban hành", "Signed, to be issued"),
-    "notify_handoff_expired": (
-        "Hết hạn ký bằng USB token",
-        "A hand-off to sign on a token expired",
-    ),
-    "notify_delivery_failed": ("Gửi văn bản điện tử không thành", "A delivery failed"),
-    "mark_seen": ("Đánh dấu đã xem", "Mark as seen"),
-    "no_notifications": ("Không có thông báo mới.", "No new notifications."),
-    "failed_mail": ("Thư thông báo không gửi được", "Notifications that could not be mailed"),
-    "add_comment": ("Ghi ý kiến", "Add a comment"),
-    "comment_return": ("trả lại", "returned"),
-    "comment_revision": ("sửa dự thảo", "revision"),
-    "comment_comment": ("ý kiến", "comment"),
-    "signed": ("Đã ký, chờ ban hành", "Signed, awaiting issue"),
-    "issued": ("Đã ban hành", "Issued"),
-    "withdrawn": ("Đã thu hồi", "Withdrawn"),
-    "none": ("Thường", "None"),
-    "mat": ("Mật", "Secret"),
-    "toi_mat": ("Tối mật", "Top secret"),
-    "tuyet_mat": ("Tuyệt mật", "Absolutely secret"),
-    "normal": ("Thường", "Normal"),
-    "khan": ("Khẩn", "Urgent"),
-    "thuong_khan": ("Thượng khẩn", "Very urgent"),
-    "hoa_toc": ("Hỏa tốc", "Flash"),
-    "register_draft": ("Đăng ký dự thảo", "Register a draft"),
-    "documents": ("Văn bản", "Documents"),
-    "register_book": ("Sổ đăng ký văn bản đi", "Outgoing register book"),
-    "period": ("Nhiệm kỳ / năm", "Term / year"),
-    "export": ("Tải sổ", "Download the book"),
-    "upload_draft": ("Tệp dự thảo (PDF)", "Draft file (PDF)"),
-    "or_compose": ("… hoặc soạn văn bản tại đây", "… or write the notice here"),
-    "title_line": ("Tên văn bản (chữ in hoa, không bắt buộc)", "Title line (capitals, optional)"),
-    "body": (
-        "Nội dung (# đề mục, ## tiểu mục, dòng trống giữa các đoạn)",
-        "Body (# heading, ## sub-heading, a blank line between paragraphs)",
-    ),
-    "recipients_paste": (
-        "Nơi nhận (dán nguyên văn, mỗi dòng bắt đầu bằng '- ')",
-        "Recipients (paste the Nơi nhận list, each line starting with '- ')",
-    ),
-    "drafting_unit": ("Đơn vị soạn thảo", "Drafting unit"),
-    "register": ("Đăng ký", "Register"),
-    "prepare": ("Chuẩn bị trình ký (tạo ô số, ngày, chữ ký)", "Prepare for signing (fields)"),
-    "issue": ("Cấp số và ban hành", "Number and issue"),
-    "issue_key": ("Khóa của cơ quan", "Organisation key"),
-    "key_secret": ("Mật khẩu khóa / mã PIN (không lưu)", "Key passphrase / PIN (never stored)"),
-    "withdraw": ("Thu hồi", "Withdraw"),
-    "reason": ("Lý do (ghi vào sổ)", "Reason (kept in the register)"),
-    "sign": ("Ký số", "Sign"),
-    "waiting": ("Văn bản chờ ký", "Waiting for your signature"),
-    "signed_recently": ("Đã ký gần đây", "Signed recently"),
-    "nothing_waiting": ("Không có văn bản nào chờ ký", "Nothing is waiting"),
-    "revisions": ("Các phiên bản lưu", "Stored revisions"),
-    "pages": ("Trang văn bản", "Pages"),
-    "page_alt": ("Trang {n}, các ô số, ngày và chữ ký được viền màu", "Page {n}, fields outlined"),
-    "legend": (
-        "Viền xanh lá: chữ ký đã ký; xanh dương: ô chữ ký trống; xám: ô số và ngày; cam: chữ "
-        "ký thêm sau, nằm đè lên nội dung đã được ký.",
-        "Green: signed signature; blue: empty signature field; grey: number and date fields; "
-        "orange: a signature added later over content already signed.",
-    ),
-    "history": ("Nhật ký văn bản", "Document history"),
-    "actions": ("Thao tác", "Actions"),
-    "dashboard": ("Tổng quan", "Dashboard"),
-    "per_month": ("Văn bản ban hành theo tháng", "Documents issued per month"),
-    "archive_status": ("Bản lưu trữ dài hạn (B-LTA)", "Long-term archive copies (B-LTA)"),
-    "archived": ("đã có", "present"),
-    "archive_missing": ("còn thiếu", "missing"),
-    "audit_trail": ("Nhật ký hệ thống", "Audit trail"),
-    "integrity": ("Kiểm tra toàn vẹn kho lưu trữ", "Archive integrity"),
-    "run_check": ("Kiểm tra ngay", "Check now"),
-    "checked": ("Số tệp đã kiểm tra", "Files checked"),
-    "no_problem": ("Mọi tệp còn nguyên vẹn", "Every file is intact"),
-    "when": ("Thời điểm", "When"),
-    "who": ("Người thực hiện", "Who"),
-    "what": ("Hành động", "Action"),
-    "details": ("Chi tiết", "Details"),
-    "filter": ("Lọc", "Filter"),
-    "users": ("Người dùng", "Users"),
-    "add_user": ("Thêm người dùng", "Add a user"),
-    "full_name": ("Họ và tên", "Full name"),
-    "email": ("Thư điện tử", "E-mail"),
-    "position": ("Chức vụ", "Position"),
-    "authority": ("Thẩm quyền ký", "Signing authority"),
-    "authority_hint": (
-        "Để trống: theo tài khoản người ký. In chữ in hoa, ví dụ T/M BAN THƯỜNG VỤ.",
-        "Empty: the signer's own. Printed in capitals, e.g. T/M BAN THƯỜNG VỤ.",
-    ),
-    "roles": ("Vai trò", "Roles"),
-    "role_clerk": ("Văn thư", "Clerk"),
-    "role_signer": ("Người ký", "Signer"),
-    "role_auditor": ("Kiểm soát viên", "Auditor"),
-    "role_admin": ("Quản trị", "Administrator"),
-    "active": ("Đang hoạt động", "Active"),
-    "inactive": ("Đã khóa", "Deactivated"),
-    "save": ("Lưu", "Save"),
-    "activate": ("Mở khóa", "Activate"),
-    "deactivate": ("Khóa tài khoản", "Deactivate"),
-    "set_password": ("Đặt mật khẩu mới", "Set a new password"),
-    "tokens": ("Mã truy cập API", "API tokens"),
-    "token_label": ("Tên máy dùng mã", "Label (which machine)"),
-    "create_token": ("Tạo mã", "Create token"),
-    "revoke": ("Thu hồi", "Revoke"),
-    "token_once": (
-        "Mã mới (chỉ hiển thị một lần, hãy lưu lại):",
-        "New token (shown once only, keep it now):",
-    ),
-    "roles_pending": (
-        "Vai trò chờ quản trị viên thứ hai xác nhận",
-        "Roles waiting for a second administrator",
-    ),
-    "approve_roles": ("Xác nhận vai trò", "Confirm the roles"),
-    "own_tokens": ("Mã truy cập API của tôi", "My API tokens"),
-    "qr_target": ("Địa chỉ trong mã QR", "The QR code's address"),
-    "back": ("Quay lại văn bản", "Back to the document"),
-    "sent": ("đã gửi", "sent"),
-    "usb_sign": ("Ký bằng USB token (VGCA)", "Sign with a USB token (VGCA)"),
-    "handoff_expires": (
-        "Các địa chỉ dưới đây dùng một lần, hết hạn lúc",
-        "These addresses work once and expire at",
-    ),
-    "number_field": ("ô số ghi", "number field"),
-    "date_field": ("ô ngày ghi", "date field"),
-    "with_plugin": ("Với phần mềm ký số VGCA", "With the VGCA signing plugin"),
-    "plugin_hint": ("Tham số cho hàm", "Parameters for"),
-    "without_plugin": (
-        "Không có phần mềm ký: tải về, ký, gửi lại",
-        "Without the plugin: download, sign, send back",
-    ),
-    "download_to_sign": ("Tải tệp cần ký", "Download the file to sign"),
-    "sign_with_tool": (
-        "Ký bằng công cụ bất kỳ (vSignPDF, Adobe, pyHanko…) vào đúng ô chữ ký, không sửa gì khác.",
-        "Sign with any tool (vSignPDF, Adobe, pyHanko…) in the right signature field, "
-        "changing nothing else.",
-    ),
-    "plugin_missing": (
-        "Không thấy phần mềm ký số VGCA trên máy này: hãy tải tệp về, ký, rồi gửi lại.",
-        "The VGCA signing plugin is not on this computer: download, sign, and send back.",
-    ),
-    "upload_signed": ("Tệp đã ký", "The signed file"),
-    "send_back": ("Gửi lại", "Send back"),
-    "status_01": ("Đã đến", "Arrived"),
-    "status_02": ("Từ chối tiếp nhận", "Rejected"),
-    "status_03": ("Đã tiếp nhận", "Accepted"),
-    "status_04": ("Đã đến, chờ phân công", "Arrived, awaiting assignment"),
-    "status_05": ("Đã phân công, đang xử lý", "Assigned, in progress"),
-    "status_06": ("Đã xử lý xong", "Done"),
-    "status_13": ("Thu hồi", "Recalled"),
-    "status_15": ("Đồng ý thu hồi", "Recall accepted"),
-    "status_16": ("Từ chối thu hồi", "Recall refused"),
-    "check_chain": ("Kiểm tra chuỗi nhật ký", "Check the audit chain"),
-    "chain_intact": ("Chuỗi nhật ký nguyên vẹn", "The audit chain is intact"),
-    "chain_broken": ("Chuỗi nhật ký đã bị thay đổi", "The audit chain was tampered with"),
-    "seals": ("Dấu thời gian niêm phong", "Timestamp seals"),
-    "open_record": ("Mở hồ sơ văn bản", "Open the document's record"),
+__all__ = [
+    "NAMED",
+    "current_language",
+    "http_reason",
+    "in_reader_language",
+    "named",
+    "template_words",
+]
+
+NAMED: dict[str, Said] = {
+    **{status.value: words for status, words in STATUS_WORDS.items()},
+    **{urgency.value: words for urgency, words in URGENCY_WORDS.items()},
+    **{secrecy.value: words for secrecy, words in SECRECY_WORDS.items()},
+    "TOTAL-PASSED": said("PASSED"),
+    "TOTAL-FAILED": said("FAILED"),
+    "INDETERMINATE": said("INDETERMINATE"),
+    "registered": said("In the register"),
+    "differs": said("Differs from the registered copy"),
+    "not_registered": said("Not in the register"),
+    "task_returned": said("Returned drafts to revise"),
+    "task_signed": said("Signed, to be issued"),
+    "notify_to_sign": said("A draft waits for your signature"),
+    "notify_returned": said("A draft was returned"),
+    "notify_to_issue": said("Signed, to be issued"),
+    "notify_handoff_expired": said("A hand-off to sign on a token expired"),
+    "notify_delivery_failed": said("A delivery failed"),
+    "comment_return": said("returned"),
+    "comment_revision": said("revision"),
+    "comment_comment": said("comment"),
+    "role_clerk": said("Clerk"),
+    "role_signer": said("Signer"),
+    "role_auditor": said("Auditor"),
+    "role_admin": said("Administrator"),
+    "status_01": said("Arrived"),
+    "status_02": said("Rejected"),
+    "status_03": said("Accepted"),
+    "status_04": said("Arrived, awaiting assignment"),
+    "status_05": said("Assigned, in progress"),
+    "status_06": said("Done"),
+    "status_13": said("Recalled"),
+    "status_15": said("Recall accepted"),
+    "status_16": said("Recall refused"),
 }
 
 
-def current_language() -> str:
-    """``?lang=`` first, then the remembered choice, else Vietnamese."""
+# What an error page says when the view gave no reason of its own.
+_HTTP_REASONS: dict[int, Said] = {
+    400: said("The request cannot be understood; go back and try again."),
+    401: said("Log in to see this page."),
+    403: said("Your account is not allowed to see this page."),
+    404: said("No such page or document."),
+    405: said("This page does not accept that kind of request."),
+    408: said("The file came too slowly and was not received; send it again."),
+    409: said("The document changed meanwhile; reload its page and try again."),
+    410: said("This link has expired."),
+    413: said("The file sent is too large: the limit is {mb} MB."),
+    415: said("This kind of file is not accepted."),
+    422: said("The file sent cannot be used."),
+    429: said("Too many requests; please try again in a few minutes."),
+    500: said("Something went wrong on the server; the error is logged for the administrator."),
+    502: said("A service the server relies on did not answer; try again later."),
+    503: said("The service is busy or stopping; try again in a minute."),
+}
+
+
+def http_reason(code: int, **values: object) -> Said:
+    """The words for an HTTP error ``code`` (a server error's for one not listed)."""
+    reason = _HTTP_REASONS.get(code) or _HTTP_REASONS[500 if code >= 500 else 400]
+    return Said(reason.text, tuple(values.items())) if "{" in reason.text else reason
+
+
+def current_language() -> Language:
+    """``?lang=`` first, then the remembered choice, else Vietnamese. The API, read by
+    programs, answers in English unless asked otherwise (``?lang=`` or Accept-Language)."""
     from flask import request
 
-    chosen = request.args.get("lang") or request.cookies.get("lang") or "vi"
-    return "en" if chosen == "en" else "vi"
+    chosen = request.args.get("lang")
+    if request.path.startswith("/api/"):
+        return language_of(chosen or request.accept_languages.best_match(["en", "vi"], "en"))
+    return language_of(chosen or request.cookies.get("lang"))
 
 
-def translator(lang: str) -> Callable[[str], str]:
-    index = 1 if lang == "en" else 0
+def in_reader_language(message: str | Said) -> str:
+    """``message`` in the visitor's language (plain text is shown as it is)."""
+    if isinstance(message, str):
+        return message
+    return shown_in(message, current_language())
 
-    def translate(key: str) -> str:
-        words = WORDS.get(key)
-        return words[index] if words else key
 
-    return translate
+def template_words(message: str | Said, /, **values: object) -> str:
+    """Templates' ``_``: English text to look up (a literal, so that it is extracted), or a
+    service's message."""
+    if isinstance(message, str):
+        message = Said(message, tuple(values.items()))
+    return in_reader_language(message)
+
+
+def named(key: str) -> str:
+    """The words for a value the interface shows (a status, a role…), in the visitor's language."""
+    return in_reader_language(NAMED[key])

@@ -1,10 +1,15 @@
-"""Messages as the web shows them: a path on the server is cut to the file's name, so that
-an error about a key file or a font tells a visitor nothing of the server's layout."""
+"""Messages as the web shows them: in the visitor's language, and with a path on the server
+cut to the file's name, so that an error about a key file or a font tells a visitor nothing of
+the server's layout."""
 
 from __future__ import annotations
 
 import os
 import re
+
+from basics.said import Said
+
+from .i18n import in_reader_language
 
 __all__ = ["shown"]
 
@@ -22,7 +27,7 @@ def _on_this_server(path: str) -> bool:
     return False
 
 
-def shown(message: str) -> str:
+def shown(message: str | Said) -> str:
     def name_only(match: re.Match[str]) -> str:
         found = match.group(0)
         path = found.rstrip(".:")
@@ -30,4 +35,4 @@ def shown(message: str) -> str:
             return found
         return "…/" + os.path.basename(path.rstrip("/")) + found[len(path) :]
 
-    return _ABSOLUTE.sub(name_only, message)
+    return _ABSOLUTE.sub(name_only, in_reader_language(message))

@@ -7,9 +7,19 @@ import io
 import time
 from typing import Any
 
-from flask import Blueprint, abort, g, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from werkzeug.exceptions import NotFound
 
+from basics.said import said
 from signing.errors import SigningError, UnusablePdfError
 
 from ..errors import InputError, NotFoundError
@@ -125,7 +135,7 @@ def first_page(document_id: int) -> Any:
     try:
         png = rendered_page(stored.sha256, data, 1, outline=False)
     except SigningError as exc:
-        abort(422, shown(exc.message))
+        abort(422, shown(exc.said))
     return send_file(io.BytesIO(png), mimetype="image/png", max_age=3600)
 
 
@@ -160,11 +170,11 @@ def verify_page() -> Any:
         return render_template("verify.html")
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        return render_template("verify.html", error="Chưa chọn tệp / no file chosen"), 400
+        return render_template("verify.html", error=shown(said("No file chosen"))), 400
     try:
         verified = verify_upload(upload.read(), pages=True)
     except UnusablePdfError as exc:
-        return render_template("verify.html", error=shown(exc.message)), 422
+        return render_template("verify.html", error=shown(exc.said)), 422
     images = [
         (number, "data:image/png;base64," + base64.b64encode(png).decode("ascii"))
         for number, png in verified.pages

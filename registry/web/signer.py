@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 
+from basics.said import said
 from signing.errors import SigningError
 
 from ..errors import RegistryError
@@ -14,6 +15,7 @@ from ..services.issuing.steps import sign_document
 from ..services.setup.keys import configured_key, open_configured_signer
 from .auth import roles_required
 from .context import db_session, instance_of, signing_tools_of
+from .messages import shown
 from .workspace import failed_step_page, visible_document
 
 __all__ = ["signer"]
@@ -38,13 +40,13 @@ def sign(document_id: int) -> Any:
     database = db_session()
     document = visible_document(document_id)
     if document.signer_id != g.user.id:
-        abort(403, "văn bản này do người khác ký / this document is another person's to sign")
+        abort(403, shown(said("This document is another person's to sign")))
     try:
         key = configured_key(instance, g.user.login)
         tools = signing_tools_of()
         with open_configured_signer(instance, key, request.form.get("secret", "")) as opened:
             sign_document(database, instance.blobs, document, opened, tools, actor=g.user.login)
     except (RegistryError, SigningError) as exc:
-        return failed_step_page(document_id, exc.message, issuing=False)
+        return failed_step_page(document_id, exc.said, issuing=False)
     database.commit()
     return redirect(url_for("workspace.document_page", document_id=document_id))

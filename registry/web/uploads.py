@@ -37,7 +37,7 @@ class _TimedInput:
 
     def _timed(self, read: Callable[..., Any], *args: Any) -> Any:
         if self._left <= 0:
-            raise RequestTimeout("the request body came too slowly")
+            raise RequestTimeout()  # the error page says it in the reader's language
         started = time.monotonic()
         cut = threading.Event()
         watchdog = None
@@ -54,7 +54,7 @@ class _TimedInput:
                 watchdog.cancel()
             self._left -= time.monotonic() - started
         if self._left <= 0 or cut.is_set():
-            raise RequestTimeout("the request body came too slowly")
+            raise RequestTimeout()  # the error page says it in the reader's language
         return data
 
     def read(self, *args: Any) -> bytes:

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Blueprint, abort, g, render_template, request, send_file
 
+from basics.said import Said
 from signing.errors import SigningError
 from signing.preview import pages_to_show
 
@@ -111,7 +112,8 @@ def document_page_with(document_id: int, error: str = "") -> str:
             pages = []
     warning = secrecy_disagreement(document.body_text or "", document.secrecy)
     prepared = [e for e in events if e.action == AuditAction.DOCUMENT_PREPARE]
-    notes = prepared[-1].details.get("notes", []) if prepared else []
+    kept = prepared[-1].details.get("notes", []) if prepared else []
+    notes = [shown(Said.from_record(note)) for note in kept]
     return render_template(
         "workspace/document.html",
         document=document,
@@ -125,17 +127,16 @@ def document_page_with(document_id: int, error: str = "") -> str:
     )
 
 
-def failed_step_page(document_id: int, message: str, *, issuing: bool) -> tuple[str, int]:
+def failed_step_page(document_id: int, message: str | Said, *, issuing: bool) -> tuple[str, int]:
     """After a signature or an issue that failed (rolled back here): the attempt recorded
     without the secret, and the document's page again with the reason."""
     database = db_session()
     database.rollback()
-    reason = shown(message)
     record_failed_step(
-        database, visible_document(document_id), issuing=issuing, reason=reason, actor=g.user.login
+        database, visible_document(document_id), issuing=issuing, reason=message, actor=g.user.login
     )
     database.commit()
-    return document_page_with(document_id, reason), 400
+    return document_page_with(document_id, shown(message)), 400
 
 
 @workspace.get("/<int:document_id>/<any(draft, prepared, signed, issued, archive):revision>.pdf")
@@ -193,7 +194,7 @@ def page_image(document_id: int, page: int) -> Any:
     try:
         png = rendered_page(stored.sha256, data, page)
     except SigningError as exc:
-        abort(422, shown(exc.message))
+        abort(422, shown(exc.said))
     return send_file(io.BytesIO(png), mimetype="image/png", max_age=0)
 
 

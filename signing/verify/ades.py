@@ -19,6 +19,7 @@ from pyhanko_certvalidator.context import CertValidationPolicySpec
 from pyhanko_certvalidator.policy_decl import REQUIRE_REVINFO, CertRevTrustPolicy
 from pyhanko_certvalidator.registry import SimpleTrustManager
 
+from basics.said import said
 from certs.trust import TrustStore
 
 from .failures import describe
@@ -57,7 +58,10 @@ async def long_term_findings(signature: EmbeddedPdfSignature, trust: TrustStore)
         Finding(
             indication,
             sub if status == "FAILED" else "NO_POE",
-            f"Chữ ký {name}: bản lưu trữ không tự chứng minh được lâu dài (AdES: {sub}).",
-            f"{name}: the archive copy does not validate on its own over time (AdES: {sub}).",
+            said(
+                "{name}: the archive copy does not validate on its own over time (AdES: {sub}).",
+                name=name,
+                sub=sub,
+            ),
         )
     ]

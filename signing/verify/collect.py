@@ -16,6 +16,8 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature, extract_contents
 
+from basics.said import Said, said
+
 from .failures import describe
 from .revisions import catalog_at, signature_fields, value_of
 
@@ -27,8 +29,7 @@ _KNOWN_SUBFILTERS = frozenset(str(sub.value) for sub in SigSeedSubFilter)
 @dataclass(frozen=True)
 class BrokenSignature:
     field: str
-    vi: str
-    en: str
+    why: Said
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ def collect_signatures(reader: PdfFileReader) -> Collected:
             continue
         problem = _problem(field)
         if problem is not None:
-            broken.append(BrokenSignature(name, *problem))
+            broken.append(BrokenSignature(name, problem))
             continue
         try:
             good.append(EmbeddedPdfSignature(reader, field, name))
@@ -60,57 +61,40 @@ def collect_signatures(reader: PdfFileReader) -> Collected:
             broken.append(
                 BrokenSignature(
                     name,
-                    f"dữ liệu chữ ký (CMS) không đọc được ({detail})",
-                    f"its signature data (CMS) cannot be read ({detail})",
+                    said("its signature data (CMS) cannot be read ({detail})", detail=detail),
                 )
             )
     good.sort(key=lambda signature: signature.signed_revision)
     return Collected(tuple(good), tuple(broken))
 
 
-def _problem(field: generic.DictionaryObject) -> tuple[str, str] | None:
+def _problem(field: generic.DictionaryObject) -> Said | None:
     """Why the signature in ``field`` cannot be validated at all, in words; None if it may."""
     try:
         value = field["/V"]
     except Exception:  # noqa: BLE001 - a dangling /V
         value = None
     if not isinstance(value, generic.DictionaryObject):
-        return (
-            "giá trị của trường (/V) không phải là một từ điển chữ ký",
-            "the field's value (/V) is not a signature dictionary",
-        )
+        return said("the field's value (/V) is not a signature dictionary")
     subfilter = value_of(value, "/SubFilter")
     if subfilter is not None and str(subfilter) not in _KNOWN_SUBFILTERS:
-        return (
-            f"định dạng chữ ký {subfilter} không được hỗ trợ",
-            f"its signature format {subfilter} is not supported",
-        )
+        return said("its signature format {subfilter} is not supported", subfilter=subfilter)
     if "/ByteRange" not in value:
-        return (
-            "thiếu vùng dữ liệu được ký (/ByteRange)",
-            "the signed range (/ByteRange) is missing",
-        )
+        return said("the signed range (/ByteRange) is missing")
     if "/Contents" not in value:
-        return "thiếu giá trị chữ ký (/Contents)", "the signature value (/Contents) is missing"
+        return said("the signature value (/Contents) is missing")
     try:
         contents = extract_contents(value)  # raw: signature values are never encrypted
     except Exception:  # noqa: BLE001 - not a string at all
-        return (
-            "giá trị chữ ký (/Contents) không phải là một chuỗi",
-            "the signature value (/Contents) is not a string",
-        )
+        return said("the signature value (/Contents) is not a string")
     if not contents.strip(b"\x00"):
-        return (
-            "giá trị chữ ký (/Contents) rỗng hoặc toàn số 0",
-            "the signature value (/Contents) is empty or all zeros",
-        )
+        return said("the signature value (/Contents) is empty or all zeros")
     try:
         signed = cms.ContentInfo.load(contents)["content"]
         signed["signer_infos"][0]["signature"].native  # noqa: B018 - parses what validation needs
     except Exception as exc:  # noqa: BLE001 - any parse failure
         detail = describe(exc)
-        return (
-            f"giá trị chữ ký (/Contents) không phải dữ liệu CMS hợp lệ ({detail})",
-            f"the signature value (/Contents) is not valid CMS data ({detail})",
+        return said(
+            "the signature value (/Contents) is not valid CMS data ({detail})", detail=detail
         )
     return None

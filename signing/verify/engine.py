@@ -23,6 +23,7 @@ from asn1crypto import crl as asn1_crl
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils.reader import PdfFileReader
 
+from basics.said import said
 from certs.trust import TrustStore
 
 from ..errors import UnusablePdfError
@@ -89,10 +90,11 @@ def _timed_out(data: bytes, seconds: float) -> DocumentReport:
             Finding(
                 INDETERMINATE,
                 None,
-                f"Việc kiểm tra mất quá {seconds:g} giây và đã dừng: chưa kết luận được; hãy "
-                "thử lại sau.",
-                f"Verification took longer than {seconds:g} s and was stopped: no conclusion; "
-                "try again later.",
+                said(
+                    "Verification took longer than {seconds:g} s and was stopped: no conclusion; "
+                    "try again later.",
+                    seconds=seconds,
+                ),
             ),
         ),
     )
@@ -111,7 +113,9 @@ def _open(data: bytes) -> PdfFileReader:
     try:
         encrypted = reader.encrypted
     except Exception as exc:  # a damaged /Encrypt dictionary
-        raise UnusablePdfError(f"the PDF's encryption cannot be read: {describe(exc)}") from exc
+        raise UnusablePdfError(
+            said("the PDF's encryption cannot be read: {describe}", describe=describe(exc))
+        ) from exc
     if encrypted:
         _decrypt(reader)
     return reader
@@ -121,9 +125,11 @@ def _reader(data: bytes) -> PdfFileReader:
     try:
         return VerifyingReader(io.BytesIO(data), strict=False)
     except RecursionError as exc:
-        raise UnusablePdfError("the PDF is nested too deeply to be read") from exc
+        raise UnusablePdfError(said("the PDF is nested too deeply to be read")) from exc
     except Exception as exc:  # any reader failure means an unreadable file
-        raise UnusablePdfError(f"the PDF is damaged and cannot be read: {describe(exc)}") from exc
+        raise UnusablePdfError(
+            said("the PDF is damaged and cannot be read: {describe}", describe=describe(exc))
+        ) from exc
 
 
 def _decrypt(reader: PdfFileReader) -> None:
@@ -134,7 +140,7 @@ def _decrypt(reader: PdfFileReader) -> None:
     except Exception:  # noqa: BLE001 - any failure to open means a password is needed
         opened = False
     if not opened:
-        raise UnusablePdfError("the PDF is encrypted with a password; it cannot be verified")
+        raise UnusablePdfError(said("the PDF is encrypted with a password; it cannot be verified"))
 
 
 def _verify_bytes(
@@ -146,9 +152,11 @@ def _verify_bytes(
     limit: Deadline,
 ) -> DocumentReport:
     if len(data) > MAX_PDF_BYTES:
-        raise UnusablePdfError(f"the file is larger than {MAX_PDF_BYTES // (1024 * 1024)} MB")
+        raise UnusablePdfError(
+            said("the file is larger than {value} MB", value=MAX_PDF_BYTES // (1024 * 1024))
+        )
     if b"%PDF-" not in data[:1024]:
-        raise UnusablePdfError("not a PDF file (no %PDF- header)")
+        raise UnusablePdfError(said("not a PDF file (no %PDF- header)"))
     reader = _open(data)
     findings: list[Finding] = []
     collected = _check(findings, "signatures", lambda: collect_signatures(reader))
@@ -169,14 +177,13 @@ def _verify_bytes(
             Finding(
                 FAILED,
                 "NO_SIGNATURE",
-                "Tệp không có chữ ký số nào.",
-                "The file carries no digital signature.",
+                said("The file carries no digital signature."),
             )
         )
     reports = asyncio.run(
         _judge_all(data, reader, revisions, collected, trust, roles, crls, online, limit)
     )
-    reports += [broken_signature(b.field, b.vi, b.en) for b in collected.broken]
+    reports += [broken_signature(b.field, b.why) for b in collected.broken]
     overlays: tuple[Overlay, ...] = ()
     found = _check(findings, "overlays", lambda: later_overlays(data, reader, collected.signatures))
     if found:
@@ -194,14 +201,17 @@ def _check(findings: list[Finding], name: str, run: Callable[[], _T]) -> _T | No
     except (VerificationTimeout, UnusablePdfError):
         raise
     except RecursionError:
-        raise UnusablePdfError("the PDF is nested too deeply to be read") from None
+        raise UnusablePdfError(said("the PDF is nested too deeply to be read")) from None
     except Exception as exc:  # noqa: BLE001 - an internal error is a finding of its own
         findings.append(
             Finding(
                 INDETERMINATE,
                 None,
-                f"Không hoàn thành được bước kiểm tra «{name}» của tệp: {describe(exc)}.",
-                f"The check '{name}' of the file could not be completed: {describe(exc)}.",
+                said(
+                    "The check '{name}' of the file could not be completed: {describe}.",
+                    name=name,
+                    describe=describe(exc),
+                ),
             )
         )
         return None
@@ -301,8 +311,11 @@ def _overlay_finding(overlay: Overlay) -> Finding:
     return Finding(
         PASSED,
         None,
-        f"Hình hiển thị của chữ ký {overlay.field} (thêm sau) nằm đè lên nội dung đã được ký "
-        f"({under}) ở trang {overlay.page}; hãy xem trang đó.",
-        f"The appearance of {overlay.field} (added later) lies over content signed by "
-        f"{under} on page {overlay.page}; look at that page.",
+        said(
+            "The appearance of {field} (added later) lies over content signed by {under} on page "
+            "{page}; look at that page.",
+            field=overlay.field,
+            under=under,
+            page=overlay.page,
+        ),
     )

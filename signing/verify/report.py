@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, Protocol
 
+from basics.language import language_of, shown
+from basics.said import Said
+
 __all__ = [
     "FAILED",
     "INDETERMINATE",
@@ -46,12 +49,18 @@ Level = Literal[
 
 @dataclass(frozen=True)
 class Finding:
-    """One reason, in Vietnamese and English, with the ETSI verdict it implies."""
+    """One reason, with the ETSI verdict it implies; shown in the reader's language."""
 
     indication: Indication
     sub_indication: str | None
-    vi: str
-    en: str
+    message: Said
+
+    def shown(self, lang: str) -> str:
+        return shown(self.message, language_of(lang))
+
+    @property
+    def en(self) -> str:
+        return str(self.message)
 
 
 @dataclass(frozen=True)
@@ -152,7 +161,7 @@ class DocumentReport:
 
 
 def _message(finding: Finding, lang: str) -> str:
-    return finding.en if lang == "en" else finding.vi
+    return finding.shown(lang)
 
 
 _RANK: dict[str, int] = {PASSED: 0, INDETERMINATE: 1, FAILED: 2}

@@ -19,6 +19,7 @@ from pyhanko.sign.validation.pdf_embedded import (
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from basics.said import Said, said
 from basics.text import iso_vietnam
 from certs.identity import identity_of, role_of
 
@@ -86,8 +87,8 @@ def _name(cert: Any) -> str:
     return found.name if found else ""
 
 
-def _failure(kind: str | None, vi: str, en: str, indication: Indication = FAILED) -> Finding:
-    return Finding(indication, kind, vi, en)
+def _failure(kind: str | None, message: Said, indication: Indication = FAILED) -> Finding:
+    return Finding(indication, kind, message)
 
 
 async def judge_signature(
@@ -166,12 +167,12 @@ async def judge_signature(
     )
 
 
-def broken_signature(name: str, vi: str, en: str) -> SignatureReport:
+def broken_signature(name: str, why: Said) -> SignatureReport:
     """The report on a signature that is broken beyond validation: failed, with why."""
     return _report_without_status(
         name,
         "unknown",
-        [_failure("FORMAT_FAILURE", f"Chữ ký {name} bị hỏng: {vi}.", f"{name} is broken: {en}.")],
+        [_failure("FORMAT_FAILURE", said("{name} is broken: {why}.", name=name, why=why))],
     )
 
 
@@ -184,8 +185,11 @@ def internal_error(name: str, error: Exception) -> SignatureReport:
         [
             _failure(
                 None,
-                f"Chữ ký {name}: lỗi nội bộ khi kiểm tra, chưa kết luận được ({detail}).",
-                f"{name}: an internal error stopped the check; no conclusion ({detail}).",
+                said(
+                    "{name}: an internal error stopped the check; no conclusion ({detail}).",
+                    name=name,
+                    detail=detail,
+                ),
                 INDETERMINATE,
             )
         ],
@@ -207,28 +211,28 @@ def _unvalidated(
         named, key = mismatch
         finding = _failure(
             "SIG_CRYPTO_FAILURE",
-            f"Chữ ký {name}: thuật toán ghi trong chữ ký ({named}) không hợp với khóa của người "
-            f"ký ({key}); phần mềm ký đã tạo chữ ký sai.",
-            f"{name}: the algorithm the signature names ({named}) does not fit the signer's "
-            f"key ({key}); the signing tool made a wrong signature.",
+            said(
+                "{name}: the algorithm the signature names ({named}) does not fit the signer's "
+                "key ({key}); the signing tool made a wrong signature.",
+                name=name,
+                named=named,
+                key=key,
+            ),
         )
     elif sub is not None and getattr(sub, "standard_name", None):
         indication: Indication = FAILED if sub.status.name == "FAILED" else INDETERMINATE
-        vi, en = _SUBINDICATION_TEXT.get(
-            sub.standard_name,
-            ("không kiểm tra được chữ ký", "the signature cannot be validated"),
+        meaning = _SUBINDICATION_TEXT.get(
+            sub.standard_name, said("the signature cannot be validated")
         )
         finding = _failure(
             sub.standard_name,
-            f"Chữ ký {name}: {vi} ({detail}).",
-            f"{name}: {en} ({detail}).",
+            said("{name}: {meaning} ({detail}).", name=name, meaning=meaning, detail=detail),
             indication,
         )
     else:
         finding = _failure(
             "FORMAT_FAILURE",
-            f"Chữ ký {name} không kiểm tra được: {detail}.",
-            f"{name} could not be validated: {detail}.",
+            said("{name} could not be validated: {detail}.", name=name, detail=detail),
         )
     return _report_without_status(name, role, [*findings, finding])
 
@@ -287,48 +291,27 @@ def _report_without_status(
     )
 
 
-_SUBINDICATION_TEXT = {
-    "NO_SIGNING_CERTIFICATE_FOUND": (
-        "chữ ký không chỉ ra được chứng thư của người ký trong số chứng thư nó mang theo "
-        "(phần mềm ký có thể đã ghi sai tên tổ chức cấp)",
+_SUBINDICATION_TEXT: dict[str, Said] = {
+    "NO_SIGNING_CERTIFICATE_FOUND": said(
         "the signature does not identify its signer's certificate among those it carries "
-        "(the signing tool may have mis-encoded the issuer's name)",
+        "(the signing tool may have mis-encoded the issuer's name)"
     ),
-    "NO_CERTIFICATE_CHAIN_FOUND": (
-        "không lập được chuỗi chứng thư tới một gốc tin cậy",
-        "no certificate chain to a trusted root could be built",
+    "NO_CERTIFICATE_CHAIN_FOUND": said("no certificate chain to a trusted root could be built"),
+    "CHAIN_CONSTRAINTS_FAILURE": said(
+        "the certificate chain does not meet its constraints (key usage, validity, policies)"
     ),
-    "CHAIN_CONSTRAINTS_FAILURE": (
-        "chuỗi chứng thư không thỏa các ràng buộc (mục đích sử dụng khóa, thời hạn, chính sách)",
-        "the certificate chain does not meet its constraints (key usage, validity, policies)",
+    "CERTIFICATE_CHAIN_GENERAL_FAILURE": said("the certificate chain is not valid"),
+    "CRYPTO_CONSTRAINTS_FAILURE": said(
+        "the signature uses an algorithm that is no longer accepted"
     ),
-    "CERTIFICATE_CHAIN_GENERAL_FAILURE": (
-        "chuỗi chứng thư không hợp lệ",
-        "the certificate chain is not valid",
+    "EXPIRED": said("the certificate has expired"),
+    "NOT_YET_VALID": said("the certificate is not yet valid"),
+    "OUT_OF_BOUNDS_NO_POE": said(
+        "the certificate was outside its validity when checked, with no proof of the signing time"
     ),
-    "CRYPTO_CONSTRAINTS_FAILURE": (
-        "chữ ký dùng thuật toán không còn được chấp nhận",
-        "the signature uses an algorithm that is no longer accepted",
-    ),
-    "EXPIRED": ("chứng thư đã hết hạn", "the certificate has expired"),
-    "NOT_YET_VALID": ("chứng thư chưa có hiệu lực", "the certificate is not yet valid"),
-    "OUT_OF_BOUNDS_NO_POE": (
-        "chứng thư đã hết hạn hoặc chưa có hiệu lực vào thời điểm kiểm tra, và không có bằng "
-        "chứng thời điểm ký",
-        "the certificate was outside its validity when checked, with no proof of the signing time",
-    ),
-    "SIG_CRYPTO_FAILURE": (
-        "giá trị chữ ký không đúng",
-        "the cryptographic signature is wrong",
-    ),
-    "HASH_FAILURE": (
-        "nội dung đã bị sửa sau khi ký",
-        "the signed content has been altered",
-    ),
-    "SIG_CONSTRAINTS_FAILURE": (
-        "chữ ký không thỏa các ràng buộc của nó",
-        "the signature does not meet its constraints",
-    ),
+    "SIG_CRYPTO_FAILURE": said("the cryptographic signature is wrong"),
+    "HASH_FAILURE": said("the signed content has been altered"),
+    "SIG_CONSTRAINTS_FAILURE": said("the signature does not meet its constraints"),
 }
 
 
@@ -341,16 +324,18 @@ def _revoked_after_timestamp(status: Any) -> Finding | None:
         return None
     if details.revocation_date <= token.timestamp:
         return None
-    whose = "CA cấp chứng thư" if details.ca_revoked else "chứng thư"
-    whose_en = "an issuing CA's certificate" if details.ca_revoked else "the certificate"
+    whose = said("An issuing CA's certificate") if details.ca_revoked else said("The certificate")
     revoked, stamped = iso_vietnam(details.revocation_date), iso_vietnam(token.timestamp)
     return Finding(
         PASSED,
         None,
-        f"{whose.capitalize()} bị thu hồi lúc {revoked}, sau thời điểm {stamped} mà dấu thời "
-        "gian chứng minh chữ ký đã có: chữ ký vẫn giữ giá trị.",
-        f"{whose_en.capitalize()} was revoked on {revoked}, after the timestamp proved the "
-        f"signature existed on {stamped}: the signature stands.",
+        said(
+            "{whose} was revoked on {revoked}, after the timestamp proved the signature "
+            "existed on {stamped}: the signature stands.",
+            whose=whose,
+            revoked=revoked,
+            stamped=stamped,
+        ),
     )
 
 
@@ -363,12 +348,12 @@ def _verdicts(
     revoked_later: Finding | None,
 ) -> list[Finding]:
     if not status.intact:
-        return [_failure("HASH_FAILURE", *_text("HASH_FAILURE", name))]
+        return [_failure("HASH_FAILURE", _text("HASH_FAILURE", name))]
     if not status.valid:
         digest = str(getattr(status, "md_algorithm", "") or "").lower()
         if digest in _WEAK_DIGESTS:
             return [_weak_digest(name, digest)]
-        return [_failure("SIG_CRYPTO_FAILURE", *_text("SIG_CRYPTO_FAILURE", name))]
+        return [_failure("SIG_CRYPTO_FAILURE", _text("SIG_CRYPTO_FAILURE", name))]
     found = []
     if revoked_later is not None:
         found.append(revoked_later)
@@ -376,8 +361,7 @@ def _verdicts(
         found.append(
             _failure(
                 "REVOKED",
-                f"Chứng thư của chữ ký {name} đã bị thu hồi.",
-                f"The certificate of {name} is revoked.",
+                said("The certificate of {name} is revoked.", name=name),
             )
         )
     elif not status.trusted:
@@ -386,8 +370,7 @@ def _verdicts(
         found.append(
             _failure(
                 "FORMAT_FAILURE",
-                f"Chữ ký {name} không bao trùm toàn bộ phiên bản của nó.",
-                f"{name} does not cover its whole revision.",
+                said("{name} does not cover its whole revision.", name=name),
             )
         )
     docmdp_ok = getattr(status, "docmdp_ok", True)
@@ -403,26 +386,31 @@ def _verdicts(
         found.append(
             _failure(
                 "FORMAT_FAILURE",
-                f"Sau chữ ký {name}, tệp đã bị thay đổi ngoài những gì được phép{detail}.",
-                f"After {name}, the file was changed beyond what is permitted{detail}.",
+                said(
+                    "After {name}, the file was changed beyond what is permitted{detail}.",
+                    name=name,
+                    detail=detail,
+                ),
             )
         )
     if all(finding.indication == PASSED for finding in found):
-        found.append(Finding(PASSED, None, f"Chữ ký {name} hợp lệ.", f"{name} is valid."))
+        found.append(Finding(PASSED, None, said("{name} is valid.", name=name)))
     return found
 
 
-def _text(sub: str, name: str) -> tuple[str, str]:
-    vi, en = _SUBINDICATION_TEXT[sub]
-    return f"Chữ ký {name}: {vi}.", f"{name}: {en}."
+def _text(sub: str, name: str) -> Said:
+    return said("{name}: {meaning}.", name=name, meaning=_SUBINDICATION_TEXT[sub])
 
 
 def _weak_digest(name: str, digest: str) -> Finding:
     label = digest.upper().replace("SHA1", "SHA-1")
     return _failure(
         "CRYPTO_CONSTRAINTS_FAILURE",
-        f"Chữ ký {name} được tạo bằng hàm băm {label}, nay không còn được coi là an toàn.",
-        f"{name} was made with {label}, a hash no longer considered safe.",
+        said(
+            "{name} was made with {label}, a hash no longer considered safe.",
+            name=name,
+            label=label,
+        ),
         INDETERMINATE,
     )
 
@@ -433,19 +421,14 @@ def _trust_finding(name: str, signature: EmbeddedPdfSignature, status: Any) -> F
     digest = str(getattr(status, "md_algorithm", "") or "").lower()
     if sub == "CRYPTO_CONSTRAINTS_FAILURE" and digest in _WEAK_DIGESTS:
         return _weak_digest(name, digest)
-    vi, en = _SUBINDICATION_TEXT.get(
-        sub, ("chứng thư không được tin cậy", "the certificate is not trusted")
-    )
+    meaning = _SUBINDICATION_TEXT.get(sub, said("the certificate is not trusted"))
     if sub == "NO_CERTIFICATE_CHAIN_FOUND" and _carries_only_the_leaf(signature):
-        vi += (
-            "; chữ ký chỉ mang chứng thư của người ký, chứng thư của CA cấp nó chưa có trong "
-            "kho tin cậy"
+        meaning = said(
+            "{meaning}; the signature carries only the signer's certificate and the issuing "
+            "CA's certificate is not held in the trust store",
+            meaning=meaning,
         )
-        en += (
-            "; the signature carries only the signer's certificate and the issuing CA's "
-            "certificate is not held in the trust store"
-        )
-    return _failure(sub, f"Chữ ký {name}: {vi}.", f"{name}: {en}.", INDETERMINATE)
+    return _failure(sub, said("{name}: {meaning}.", name=name, meaning=meaning), INDETERMINATE)
 
 
 def _carries_only_the_leaf(signature: EmbeddedPdfSignature) -> bool:
@@ -459,26 +442,31 @@ def _timestamp_failure(name: str, token: Any, tsa: str) -> Finding:
     if not token.intact:
         return _failure(
             "HASH_FAILURE",
-            f"Dấu thời gian của chữ ký {name} không dành cho chữ ký này: dữ liệu băm trong dấu "
-            "không khớp với giá trị chữ ký (dấu thời gian bị chép từ chữ ký khác?).",
-            f"The timestamp of {name} was not made for this signature: its message imprint "
-            "does not match the signature value (copied from another signature?).",
+            said(
+                "The timestamp of {name} was not made for this signature: its message imprint "
+                "does not match the signature value (copied from another signature?).",
+                name=name,
+            ),
         )
     if not token.valid:
         return _failure(
             "SIG_CRYPTO_FAILURE",
-            f"Dấu thời gian của chữ ký {name}: chữ ký của đơn vị cấp dấu thời gian không đúng.",
-            f"The timestamp of {name}: the timestamp authority's signature is wrong.",
+            said(
+                "The timestamp of {name}: the timestamp authority's signature is wrong.", name=name
+            ),
         )
     problem = getattr(token, "trust_problem_indic", None)
     sub = getattr(problem, "standard_name", None) or "NO_CERTIFICATE_CHAIN_FOUND"
     who = f" «{tsa}»" if tsa else ""
     return _failure(
         sub,
-        f"Dấu thời gian của chữ ký {name}: đơn vị cấp dấu thời gian{who} không được tin cậy "
-        f"({sub}); gốc của nó chưa có trong kho tin cậy.",
-        f"The timestamp of {name}: the timestamp authority{who} is not trusted ({sub}); "
-        "its root is not among the trust anchors.",
+        said(
+            "The timestamp of {name}: the timestamp authority{who} is not trusted ({sub}); its "
+            "root is not among the trust anchors.",
+            name=name,
+            who=who,
+            sub=sub,
+        ),
         INDETERMINATE,
     )
 
@@ -494,10 +482,11 @@ def _quirk_explained(name: str) -> Finding:
     return Finding(
         PASSED,
         None,
-        f"Chữ ký {name}: phần mềm ký ghi giờ địa phương (UTC+7) như giờ UTC; thời điểm ký "
-        "hiển thị là thời điểm của dấu thời gian.",
-        f"{name}: the signing tool wrote local time (UTC+7) labelled as UTC; the signing "
-        "time shown is the timestamp's.",
+        said(
+            "{name}: the signing tool wrote local time (UTC+7) labelled as UTC; the signing time "
+            "shown is the timestamp's.",
+            name=name,
+        ),
     )
 
 
@@ -515,16 +504,21 @@ def _try_later(name: str, cert: asn1_x509.Certificate, online: bool) -> Finding:
     if online:
         return _failure(
             "TRY_LATER",
-            f"Chữ ký {name}: không lấy được thông tin thu hồi chứng thư (OCSP/CRL) từ {points}.",
-            f"{name}: no revocation data (OCSP/CRL) could be fetched from {points}.",
+            said(
+                "{name}: no revocation data (OCSP/CRL) could be fetched from {points}.",
+                name=name,
+                points=points,
+            ),
             INDETERMINATE,
         )
     return _failure(
         "TRY_LATER",
-        f"Chữ ký {name}: tệp và hệ thống chưa có thông tin thu hồi chứng thư (OCSP/CRL) của "
-        f"người ký; kiểm tra trực tuyến (--online) sẽ hỏi {points}.",
-        f"{name}: neither the file nor this system holds revocation data (OCSP/CRL) for the "
-        f"signer's certificate; verifying online (--online) would ask {points}.",
+        said(
+            "{name}: neither the file nor this system holds revocation data (OCSP/CRL) for the "
+            "signer's certificate; verifying online (--online) would ask {points}.",
+            name=name,
+            points=points,
+        ),
         INDETERMINATE,
     )
 

@@ -13,6 +13,8 @@ from pyhanko.pdf_utils.misc import PdfReadError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature, extract_contents
 
+from basics.said import Said, said
+
 from .report import FAILED, PASSED, Finding
 from .revisions import Revisions, catalog_at, signature_fields
 
@@ -26,8 +28,8 @@ __all__ = [
 _PADDING = b"\r\n\x00 \t\f"
 
 
-def _format(vi: str, en: str) -> Finding:
-    return Finding(FAILED, "FORMAT_FAILURE", vi, en)
+def _format(message: Said) -> Finding:
+    return Finding(FAILED, "FORMAT_FAILURE", message)
 
 
 def trailing_data(data: bytes, revisions: Revisions) -> list[Finding]:
@@ -36,8 +38,10 @@ def trailing_data(data: bytes, revisions: Revisions) -> list[Finding]:
     if tail.strip(_PADDING):
         return [
             _format(
-                f"Có {len(tail)} byte nằm sau điểm kết thúc của tệp, ngoài mọi phiên bản được ký.",
-                f"{len(tail)} bytes follow the end of the file, outside every signed revision.",
+                said(
+                    "{count} bytes follow the end of the file, outside every signed revision.",
+                    count=len(tail),
+                ),
             )
         ]
     if len(tail) > 2:
@@ -45,10 +49,11 @@ def trailing_data(data: bytes, revisions: Revisions) -> list[Finding]:
             Finding(
                 PASSED,
                 None,
-                f"Sau điểm kết thúc của tệp có {len(tail)} byte đệm (khoảng trắng, NUL), "
-                "không mang nội dung.",
-                f"{len(tail)} bytes of padding (white space, NUL) follow the end of the file; "
-                "they carry no content.",
+                said(
+                    "{count} bytes of padding (white space, NUL) follow the end of the file; "
+                    "they carry no content.",
+                    count=len(tail),
+                ),
             )
         ]
     return []
@@ -79,15 +84,12 @@ def signature_structure(
     try:
         start1, length1, start2, length2 = (int(v) for v in signature.byte_range)
     except (TypeError, ValueError):
-        return [
-            _format(f"Chữ ký {name}: /ByteRange không hợp lệ.", f"{name}: malformed /ByteRange.")
-        ]
+        return [_format(said("{name}: malformed /ByteRange.", name=name))]
     gap_start, gap_end, end = start1 + length1, start2, start2 + length2
     if start1 != 0 or min(length1, length2) < 0 or gap_end < gap_start or end > len(data):
         return [
             _format(
-                f"Chữ ký {name}: vùng được ký (/ByteRange) vô lý.",
-                f"{name}: the signed byte range is absurd.",
+                said("{name}: the signed byte range is absurd.", name=name),
             )
         ]
     findings = []
@@ -100,17 +102,20 @@ def signature_structure(
     if in_gap is None or in_gap != contents:
         findings.append(
             _format(
-                f"Chữ ký {name}: khoảng trống trong vùng ký không phải là nội dung của chữ ký này "
-                "(dấu hiệu tấn công bọc chữ ký).",
-                f"{name}: the unsigned gap is not this signature's /Contents "
-                "(a signature-wrapping attack).",
+                said(
+                    "{name}: the unsigned gap is not this signature's /Contents (a "
+                    "signature-wrapping attack).",
+                    name=name,
+                ),
             )
         )
     if end not in revisions.ends:
         findings.append(
             _format(
-                f"Chữ ký {name}: vùng ký không kết thúc ở cuối một phiên bản của tệp.",
-                f"{name}: the signed range does not end where a revision of the file ends.",
+                said(
+                    "{name}: the signed range does not end where a revision of the file ends.",
+                    name=name,
+                ),
             )
         )
     reference = signature.sig_field.raw_get("/V")
@@ -122,8 +127,7 @@ def signature_structure(
     if offset is not None and not (0 <= offset < gap_start or gap_end <= offset < end):
         findings.append(
             _format(
-                f"Chữ ký {name}: từ điển chữ ký nằm ngoài vùng được ký.",
-                f"{name}: the signature dictionary lies outside the signed bytes.",
+                said("{name}: the signature dictionary lies outside the signed bytes.", name=name),
             )
         )
     return findings
@@ -148,8 +152,10 @@ def removed_signatures(reader: PdfFileReader, present: frozenset[str]) -> list[F
         earlier |= _filled(reader, revision)
     return [
         _format(
-            f"Chữ ký {name} có trong một phiên bản trước nhưng đã bị gỡ khỏi tệp.",
-            f"The signature {name} was present in an earlier revision and has been removed.",
+            said(
+                "The signature {name} was present in an earlier revision and has been removed.",
+                name=name,
+            ),
         )
         for name in sorted(earlier - present)
     ]
@@ -173,9 +179,11 @@ def late_painted_fields(reader: PdfFileReader, first_signed: int | None) -> list
         if introduced > first_signed and draws:
             findings.append(
                 _format(
-                    f"Trường chữ ký trống {name} được thêm sau khi ký và vẽ lên trang.",
-                    f"The empty signature field {name} was added after signing and draws on "
-                    "the page.",
+                    said(
+                        "The empty signature field {name} was added after signing and draws on "
+                        "the page.",
+                        name=name,
+                    ),
                 )
             )
     return findings

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from basics.said import Said
 from certs.trust import TrustStore
 from signing.appearance import Appearance
 from signing.field_plans import stamp_plan_of
@@ -60,7 +61,7 @@ class Issued:
     source: bytes
     pdf: bytes
     page: int
-    notes: tuple[str, ...]
+    notes: tuple[Said, ...]
     root: Path
     key: str
 
@@ -177,7 +178,7 @@ def test_the_signature_block_prints_by_the_rules(issued: Issued) -> None:
     # A block without room prints the seal smaller and says why; one with room says nothing.
     assert bool(issued.notes) is not roomy
     if not roomy:
-        assert "leave more room" in issued.notes[0]
+        assert "leave more room" in str(issued.notes[0])
 
 
 def test_the_text_reads_the_number_and_date_lines_once_as_printed(issued: Issued) -> None:

@@ -66,7 +66,7 @@ def test_a_tight_block_shrinks_the_seal_and_says_so() -> None:
     seal = layout.organisation.image
     assert seal is not None and seal.height < SEAL_SIZE
     assert not any(seal.overlaps(line) for line in lines)
-    assert any("of its real size" in note for note in layout.notes)
+    assert any("of its real size" in str(note) for note in layout.notes)
 
 
 def test_without_an_image_the_seal_still_sits_where_the_signature_would() -> None:

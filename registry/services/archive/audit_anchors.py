@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from basics.said import said
+
 from ...errors import RegistryError
 from ...models import AuditSeal
 from ...private_files import FILE_MODE
@@ -82,4 +84,11 @@ def tell_witness(url: str, seal: AuditSeal, *, timeout: float = 10.0) -> None:
         with urllib.request.urlopen(request, timeout=timeout) as answer:
             answer.read()
     except (urllib.error.URLError, OSError) as exc:
-        raise WitnessError(f"the audit witness {url} did not take seal #{seal.seq}: {exc}") from exc
+        raise WitnessError(
+            said(
+                "the audit witness {url} did not take seal #{seq}: {exc}",
+                url=url,
+                seq=seal.seq,
+                exc=exc,
+            )
+        ) from exc

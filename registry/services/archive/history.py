@@ -2,7 +2,7 @@
 
 Built from the audit trail (every step the register records) and the comments kept with
 the document, for the people who may see it: "Nguyễn Trọng Vân trả lại dự thảo: Sửa
-đoạn 2". Each action's words are said here once, in Vietnamese and English.
+đoạn 2". Each action's words are said here once.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from basics.language import language_of, translator
+from basics.said import Said, said
 from basics.text import iso_vietnam
 
 from ...audit import AuditAction
@@ -21,90 +23,69 @@ from ...models import AuditEvent, Comment, Document, User
 
 __all__ = ["HistoryEntry", "action_words", "document_history"]
 
-# What each action did, as a person says it (Vietnamese, English). ``{number}``,
+# What each action did, as a person says it (translated by the catalogs). ``{number}``,
 # ``{changed}``, ``{reason}`` come from the event.
-_WORDS: dict[str, tuple[str, str]] = {
-    AuditAction.DOCUMENT_REGISTER: ("đăng ký dự thảo", "registered the draft"),
-    AuditAction.DOCUMENT_REVISE: ("thay dự thảo ({changed})", "revised the draft ({changed})"),
-    AuditAction.DOCUMENT_RETURN: ("trả lại dự thảo", "returned the draft"),
-    AuditAction.DOCUMENT_COMMENT: ("ghi ý kiến", "commented"),
-    AuditAction.DOCUMENT_PREPARE: ("chuẩn bị để ký", "prepared it for signing"),
-    AuditAction.DOCUMENT_SIGN: ("ký duyệt", "signed it"),
-    AuditAction.DOCUMENT_SIGN_FAILED: ("ký không thành: {reason}", "failed to sign: {reason}"),
-    AuditAction.HANDOFF_SIGN: ("giao tệp để ký bằng USB token", "handed it out to sign on a token"),
-    AuditAction.HANDOFF_ACCEPTED_SIGN: ("ký bằng USB token", "signed it on a token"),
-    AuditAction.HANDOFF_ISSUE: (
-        "giao tệp để ban hành bằng USB token, số {number}",
-        "handed it out to issue on a token, number {number}",
-    ),
-    AuditAction.HANDOFF_ACCEPTED_ISSUE: ("ban hành bằng USB token", "issued it on a token"),
-    AuditAction.HANDOFF_REFUSED: ("tệp ký ngoài bị từ chối", "a file signed elsewhere was refused"),
-    AuditAction.DOCUMENT_ISSUE: ("ban hành, cấp số {number}", "issued it as {number}"),
-    AuditAction.DOCUMENT_ISSUE_FAILED: (
-        "ban hành không thành: {reason}",
-        "failed to issue it: {reason}",
-    ),
-    AuditAction.ARCHIVE_EXTEND: ("lập bản lưu trữ dài hạn", "made its long-term archive copy"),
-    AuditAction.ARCHIVE_EXTEND_FAILED: (
-        "chưa lập được bản lưu trữ dài hạn",
-        "could not make its long-term archive copy yet",
-    ),
-    AuditAction.DOCUMENT_WITHDRAW: ("thu hồi: {reason}", "withdrew it: {reason}"),
-    AuditAction.DOCUMENT_SEND_NEW: ("gửi qua trục liên thông", "sent it as edXML"),
-    AuditAction.DOCUMENT_SEND_RECALL: ("gửi lệnh thu hồi", "sent its recall"),
-    AuditAction.DOCUMENT_SEND_REPLACE: ("gửi văn bản thay thế", "sent it as a replacement"),
-    AuditAction.DOCUMENT_SEND_FAILED: ("gửi không thành: {reason}", "could not send it: {reason}"),
-    AuditAction.DOCUMENT_DELIVERY_STATUS: (
-        "nhận trạng thái gửi nhận",
-        "received a delivery status",
-    ),
-    AuditAction.DOCUMENT_ATTACH: ("ký phụ lục", "signed an attachment"),
-    AuditAction.DOCUMENT_VERIFY: ("kiểm tra chữ ký", "verified it"),
-    AuditAction.DOCUMENT_IMPORT: ("nhập từ kho lưu trữ", "imported it"),
-    AuditAction.DOCUMENT_IMPORT_REFUSED: ("từ chối nhập", "refused to import it"),
+_WORDS: dict[str, Said] = {
+    AuditAction.DOCUMENT_REGISTER: said("registered the draft"),
+    AuditAction.DOCUMENT_REVISE: said("revised the draft ({changed})"),
+    AuditAction.DOCUMENT_RETURN: said("returned the draft"),
+    AuditAction.DOCUMENT_COMMENT: said("commented"),
+    AuditAction.DOCUMENT_PREPARE: said("prepared it for signing"),
+    AuditAction.DOCUMENT_SIGN: said("signed it"),
+    AuditAction.DOCUMENT_SIGN_FAILED: said("failed to sign: {reason}"),
+    AuditAction.HANDOFF_SIGN: said("handed it out to sign on a token"),
+    AuditAction.HANDOFF_ACCEPTED_SIGN: said("signed it on a token"),
+    AuditAction.HANDOFF_ISSUE: said("handed it out to issue on a token, number {number}"),
+    AuditAction.HANDOFF_ACCEPTED_ISSUE: said("issued it on a token"),
+    AuditAction.HANDOFF_REFUSED: said("a file signed elsewhere was refused"),
+    AuditAction.DOCUMENT_ISSUE: said("issued it as {number}"),
+    AuditAction.DOCUMENT_ISSUE_FAILED: said("failed to issue it: {reason}"),
+    AuditAction.ARCHIVE_EXTEND: said("made its long-term archive copy"),
+    AuditAction.ARCHIVE_EXTEND_FAILED: said("could not make its long-term archive copy yet"),
+    AuditAction.DOCUMENT_WITHDRAW: said("withdrew it: {reason}"),
+    AuditAction.DOCUMENT_SEND_NEW: said("sent it as edXML"),
+    AuditAction.DOCUMENT_SEND_RECALL: said("sent its recall"),
+    AuditAction.DOCUMENT_SEND_REPLACE: said("sent it as a replacement"),
+    AuditAction.DOCUMENT_SEND_FAILED: said("could not send it: {reason}"),
+    AuditAction.DOCUMENT_DELIVERY_STATUS: said("received a delivery status"),
+    AuditAction.DOCUMENT_ATTACH: said("signed an attachment"),
+    AuditAction.DOCUMENT_VERIFY: said("verified it"),
+    AuditAction.DOCUMENT_IMPORT: said("imported it"),
+    AuditAction.DOCUMENT_IMPORT_REFUSED: said("refused to import it"),
     # Events about the register as a whole, the accounts and the trail itself.
-    AuditAction.ARCHIVE_CHECK: ("kiểm tra kho lưu trữ", "checked the archive"),
-    AuditAction.ARCHIVE_CHECK_BLOBS: ("kiểm tra toàn vẹn các tệp", "re-hashed the stored files"),
-    AuditAction.AUDIT_SEAL: ("niêm phong nhật ký", "sealed the audit trail"),
-    AuditAction.AUDIT_WITNESS_FAILED: (
-        "không gửi được dấu niêm phong cho bên chứng kiến",
-        "could not send the seal to the witness",
-    ),
-    AuditAction.CONFIG_APPLY: ("áp dụng cấu hình", "applied the configuration"),
-    AuditAction.ORGAN_SAVE: ("lưu cơ quan nhận {organ_id}", "saved the receiving body {organ_id}"),
-    AuditAction.REGISTER_EXPORT: ("xuất sổ đăng ký văn bản đi", "exported the register book"),
-    AuditAction.SERIES_CLOSE: ("đóng sổ số {key}", "closed the series {key}"),
-    AuditAction.TOKEN_CREATE: ("tạo khóa API", "made an API token"),
-    AuditAction.TOKEN_REVOKE: ("thu hồi khóa API", "revoked an API token"),
-    AuditAction.USER_ACTIVATE: ("mở lại tài khoản {login}", "reactivated the account {login}"),
-    AuditAction.USER_ADD: ("thêm tài khoản {login}", "added the account {login}"),
-    AuditAction.USER_DEACTIVATE: ("khóa tài khoản {login}", "deactivated the account {login}"),
-    AuditAction.USER_CERTIFICATE: (
-        "ràng buộc chứng thư số của {login}",
-        "bound {login}'s certificate",
-    ),
-    AuditAction.USER_LOGIN: ("đăng nhập", "logged in"),
-    AuditAction.USER_LOGIN_FAILED: ("đăng nhập sai", "failed to log in"),
-    AuditAction.USER_LOGIN_LOCKED: ("bị tạm khóa đăng nhập", "was locked out"),
-    AuditAction.USER_LOGOUT: ("đăng xuất", "logged out"),
-    AuditAction.USER_PASSWORD: ("đặt mật khẩu cho {login}", "set {login}'s password"),
-    AuditAction.USER_PROFILE: ("sửa thông tin {login}", "edited {login}'s account"),
-    AuditAction.USER_ROLES: ("đổi vai trò của {login}", "changed {login}'s roles"),
-    AuditAction.USER_ROLES_APPROVED: ("duyệt vai trò của {login}", "approved {login}'s roles"),
-    AuditAction.USER_ROLES_PENDING: (
-        "giao vai trò cho {login}, chờ duyệt",
-        "gave {login} roles awaiting approval",
-    ),
+    AuditAction.ARCHIVE_CHECK: said("checked the archive"),
+    AuditAction.ARCHIVE_CHECK_BLOBS: said("re-hashed the stored files"),
+    AuditAction.AUDIT_SEAL: said("sealed the audit trail"),
+    AuditAction.AUDIT_WITNESS_FAILED: said("could not send the seal to the witness"),
+    AuditAction.CONFIG_APPLY: said("applied the configuration"),
+    AuditAction.ORGAN_SAVE: said("saved the receiving body {organ_id}"),
+    AuditAction.REGISTER_EXPORT: said("exported the register book"),
+    AuditAction.SERIES_CLOSE: said("closed the series {key}"),
+    AuditAction.TOKEN_CREATE: said("made an API token"),
+    AuditAction.TOKEN_REVOKE: said("revoked an API token"),
+    AuditAction.USER_ACTIVATE: said("reactivated the account {login}"),
+    AuditAction.USER_ADD: said("added the account {login}"),
+    AuditAction.USER_DEACTIVATE: said("deactivated the account {login}"),
+    AuditAction.USER_CERTIFICATE: said("bound {login}'s certificate"),
+    AuditAction.USER_LOGIN: said("logged in"),
+    AuditAction.USER_LOGIN_FAILED: said("failed to log in"),
+    AuditAction.USER_LOGIN_LOCKED: said("was locked out"),
+    AuditAction.USER_LOGOUT: said("logged out"),
+    AuditAction.USER_PASSWORD: said("set {login}'s password"),
+    AuditAction.USER_PROFILE: said("edited {login}'s account"),
+    AuditAction.USER_ROLES: said("changed {login}'s roles"),
+    AuditAction.USER_ROLES_APPROVED: said("approved {login}'s roles"),
+    AuditAction.USER_ROLES_PENDING: said("gave {login} roles awaiting approval"),
 }
-_CHANGED: dict[str, tuple[str, str]] = {
-    "file": ("tệp", "file"),
-    "type": ("loại văn bản", "type"),
-    "subject": ("trích yếu", "subject"),
-    "recipients": ("nơi nhận", "recipients"),
-    "urgency": ("độ khẩn", "urgency"),
-    "secrecy": ("độ mật", "secrecy"),
-    "authority": ("thẩm quyền ký", "signing authority"),
-    "position": ("chức vụ", "position"),
+_CHANGED: dict[str, Said] = {
+    "file": said("file"),
+    "type": said("type"),
+    "subject": said("subject"),
+    "recipients": said("recipients"),
+    "urgency": said("urgency"),
+    "secrecy": said("secrecy"),
+    "authority": said("signing authority"),
+    "position": said("position"),
 }
 
 
@@ -121,23 +102,23 @@ class HistoryEntry:
 
 def action_words(action: str, details: dict[str, Any], lang: str = "vi") -> str:
     """What an event did, in words; the action's own name for one without words."""
-    pair = _WORDS.get(action)
-    if pair is None:
+    words = _WORDS.get(action)
+    if words is None:
         return action
-    index = 1 if lang == "en" else 0
+    translate = translator(language_of(lang))
     changed = ", ".join(
-        _CHANGED.get(str(name), (str(name), str(name)))[index]
+        _CHANGED[str(name)].shown(translate) if str(name) in _CHANGED else str(name)
         for name in details.get("changed", [])
     )
     values = {
         "number": details.get("number", ""),
-        "reason": details.get("reason", ""),
+        "reason": Said.from_record(details.get("reason", "")).shown(translate),
         "changed": changed,
         "login": details.get("login", details.get("user", "")),
         "key": details.get("series", details.get("key", "")),
         "organ_id": details.get("organ_id", ""),
     }
-    return pair[index].format(**values)
+    return translate(words.text).format(**values)
 
 
 def document_history(session: Session, document: Document, lang: str = "vi") -> list[HistoryEntry]:

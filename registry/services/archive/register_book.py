@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from basics.said import said
 from basics.text import vietnam_date
 
 from ...audit import AuditAction, record_event
@@ -163,7 +164,12 @@ def book_cover(session: Session, config: Config, period_key: str) -> BookCover:
     periods = session.scalars(select(SeriesPeriod).where(SeriesPeriod.period_key == period_key))
     spans = [(period.starts_on, period.ends_on) for period in periods]
     if not spans:
-        raise NotFoundError(f"no number was given in {period_key!r} (see sovanban series list)")
+        raise NotFoundError(
+            said(
+                "no number was given in {period_key!r} (see sovanban series list)",
+                period_key=period_key,
+            )
+        )
     starts, ends = min(s for s, _ in spans), max(e for _, e in spans)
     kind = "Nhiệm kỳ" if config.numbering.scheme == "party" else "Năm"
     issuer = config.issuer
@@ -248,14 +254,17 @@ def export_book(
     """The register book of ``period`` (default: the newest) as ``kind``, rows as ``viewer``
     may see them; the export is recorded in the audit trail."""
     if kind not in BOOK_FORMATS:
-        raise InputError(f"định dạng sổ không hợp lệ / no book format {kind!r} (csv, xlsx, pdf)")
+        raise InputError(said("No book format {kind!r} (csv, xlsx, pdf)", kind=kind))
     periods = book_periods(session)
     chosen = period or (periods[0] if periods else "")
     if chosen not in periods:
         known = ", ".join(periods) or "none yet"
         raise InputError(
-            f"chưa có số nào trong kỳ {chosen!r} / no number was given in {chosen!r} "
-            f"(periods: {known})"
+            said(
+                "No number was given in {chosen!r} (periods: {known})",
+                chosen=chosen,
+                known=known,
+            )
         )
     rows = book_rows(session, chosen, viewer)
     cover = book_cover(session, instance.config, chosen)

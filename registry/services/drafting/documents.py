@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from basics.said import said
 from basics.text import nfc
 from signing.errors import UnusablePdfError
 from signing.inspect import PdfFacts, inspect_within
@@ -93,7 +94,11 @@ def get_type(session: Session, issuer: Issuer, code: str) -> DocumentType:
             .where(DocumentType.family == issuer.scheme, DocumentType.active.is_(True))
             .order_by(DocumentType.code)
         ).all()
-        raise InputError(f"unknown document type {code!r} (known: {', '.join(known)})")
+        raise InputError(
+            said(
+                "unknown document type {code!r} (known: {known})", code=code, known=", ".join(known)
+            )
+        )
     return doc_type
 
 
@@ -102,7 +107,7 @@ def read_draft(inspect: Callable[[bytes], PdfFacts], pdf: bytes, name: str) -> P
     try:
         return inspect(pdf)
     except UnusablePdfError as exc:
-        raise InputError(f"{name}: {exc.message}") from exc
+        raise InputError(said("{name}: {message}", name=name, message=exc.said)) from exc
 
 
 def register_draft(
@@ -119,19 +124,30 @@ def register_draft(
     transaction open holds none while a long file is read."""
     subject = nfc(" ".join(request.subject.split()))
     if not subject:
-        raise InputError("the subject (trích yếu) must not be empty")
+        raise InputError(said("the subject (trích yếu) must not be empty"))
     if len(subject) > MAX_SUBJECT:
-        raise InputError(f"the subject is longer than {MAX_SUBJECT} characters")
+        raise InputError(
+            said("the subject is longer than {MAX_SUBJECT} characters", MAX_SUBJECT=MAX_SUBJECT)
+        )
     name = request.file_name or "the draft"
     facts = read_draft(inspect, request.pdf, name)
     doc_type = get_type(session, issuer, request.type_code)
     signer = get_user(session, request.signer_login)
     if "signer" not in signer.role_set:
-        raise InputError(f"{signer.login} ({signer.full_name}) is not a signer")
+        raise InputError(
+            said(
+                "{login} ({full_name}) is not a signer",
+                login=signer.login,
+                full_name=signer.full_name,
+            )
+        )
     if facts.signature_fields:
         raise InputError(
-            f"{name} is already signed ({', '.join(facts.signature_fields)}); "
-            "register the unsigned draft"
+            said(
+                "{name} is already signed ({signature_fields}); register the unsigned draft",
+                name=name,
+                signature_fields=", ".join(facts.signature_fields),
+            )
         )
     authority = signing_authority(issuer.scheme, request.authority or signer.authority)
     signer_position = nfc(" ".join((request.position or signer.position).split()))
@@ -239,14 +255,16 @@ def find_document(session: Session, key: str) -> Document:
         wanted_id = int(text.lstrip("#"))
         document = session.get(Document, wanted_id) if wanted_id <= LARGEST_KEY else None
         if document is None:
-            raise NotFoundError(f"no document with id {text.lstrip('#')}")
+            raise NotFoundError(said("no document with id {lstrip}", lstrip=text.lstrip("#")))
         return document
     wanted = number_key(text)
     digits = re.match(r"\d+", wanted)
     if digits is not None and int(digits.group()) > LARGEST_KEY:
-        raise NotFoundError(f"no document is registered under the number {key!r}")
+        raise NotFoundError(said("no document is registered under the number {key!r}", key=key))
     if digits is None:
-        raise NotFoundError(f"{key!r} is neither a document id nor a number like 25-TB/ĐUK")
+        raise NotFoundError(
+            said("{key!r} is neither a document id nor a number like 25-TB/ĐUK", key=key)
+        )
     candidates = session.scalars(
         select(NumberEntry).where(
             NumberEntry.number == int(digits.group()), NumberEntry.document_id.is_not(None)
@@ -254,10 +272,12 @@ def find_document(session: Session, key: str) -> Document:
     ).all()
     matches = [entry for entry in candidates if number_key(entry.rendered) == wanted]
     if not matches:
-        raise NotFoundError(f"no document is registered under the number {key!r}")
+        raise NotFoundError(said("no document is registered under the number {key!r}", key=key))
     if len(matches) > 1:
         which = ", ".join(f"#{entry.document_id} ({entry.period_key})" for entry in matches)
-        raise InputError(f"{key!r} was given in several periods: {which}; use the id")
+        raise InputError(
+            said("{key!r} was given in several periods: {which}; use the id", key=key, which=which)
+        )
     document = session.get(Document, matches[0].document_id)
     assert document is not None  # the foreign key guarantees it
     return document
@@ -287,11 +307,18 @@ def read_revision(
         chosen = by_kind.get(kind)
         if chosen is None:
             have = ", ".join(sorted({stored.kind.value for stored in document.files}))
-            raise NotFoundError(f"document #{document.id} has no {kind.value} revision ({have})")
+            raise NotFoundError(
+                said(
+                    "document #{id} has no {value} revision ({have})",
+                    id=document.id,
+                    value=kind.value,
+                    have=have,
+                )
+            )
     else:
         chosen = newest
         if chosen is None:
-            raise NotFoundError(f"document #{document.id} has no stored revision")
+            raise NotFoundError(said("document #{id} has no stored revision", id=document.id))
     return chosen, blobs.get(chosen.sha256)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from basics.said import Said, said
 from basics.text import nfc
 
 from ...authority import AUTHORITY_FORMS, signing_authority
@@ -40,7 +41,7 @@ def marked_secrecy(text: str) -> Secrecy | None:
     return None
 
 
-def secrecy_disagreement(text: str, registered: Secrecy) -> tuple[str, bool] | None:
+def secrecy_disagreement(text: str, registered: Secrecy) -> tuple[Said, bool] | None:
     """What is wrong when the draft's mark and the registered secrecy disagree, and whether
     it must be refused (the draft is marked, the registration says otherwise) or only said
     (the registration is secret, the draft shows no mark: it will print without one)."""
@@ -48,17 +49,21 @@ def secrecy_disagreement(text: str, registered: Secrecy) -> tuple[str, bool] | N
     if found == registered or (found is None and registered == Secrecy.NONE):
         return None
     if found is not None:
-        shown = MARKS.get(registered, "không mật / not secret")
+        registered_as: Said | str = MARKS.get(registered) or said("not secret")
         return (
-            f"dự thảo in dấu {MARKS[found]} nhưng đăng ký là {shown}: chọn đúng độ mật / the "
-            f"draft is marked {MARKS[found]} but is registered as {shown}: choose its secrecy",
+            said(
+                "The draft is marked {mark} but is registered as {registered}: choose its secrecy",
+                mark=MARKS[found],
+                registered=registered_as,
+            ),
             True,
         )
     if not text.strip():
         return None  # a scan without text: nothing to compare
     return (
-        f"dự thảo đăng ký là {MARKS[registered]} nhưng không in dấu {MARKS[registered]} dưới "
-        f"số, ký hiệu / the draft is registered as {MARKS[registered]} but does not print the "
-        "mark under its number",
+        said(
+            "The draft is registered as {mark} but does not print the mark under its number",
+            mark=MARKS[registered],
+        ),
         False,
     )

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from basics.said import Said, said
 from basics.text import nfc
 from signing.inspect import PdfFacts, inspect_within
 
@@ -45,6 +46,7 @@ from ...models import (
 from ...recipients import RecipientLine
 from ...search_text import refresh_search_text
 from ...storage import BlobStore
+from ...words import STATUS_WORDS
 from ..notifying.notifications import notify_clerks
 from .documents import MAX_SUBJECT, get_type, read_draft, record_recipients, record_references
 from .draft_checks import secrecy_disagreement, signing_authority
@@ -72,12 +74,18 @@ class Revision:
     note: str = ""  # what was changed and why, for the signer
 
 
-def _comment_text(text: str, what: str) -> str:
+def _comment_text(text: str, what: Said) -> str:
     body = nfc(text.strip())
     if not body:
-        raise InputError(f"{what}: hãy ghi nội dung / {what}: write what it says")
+        raise InputError(said("{what}: write what it says", what=what))
     if len(body) > MAX_COMMENT:
-        raise InputError(f"{what}: dài quá {MAX_COMMENT} ký tự / longer than {MAX_COMMENT}")
+        raise InputError(
+            said(
+                "{what}: longer than {most} characters",
+                what=what,
+                most=MAX_COMMENT,
+            )
+        )
     return body
 
 
@@ -116,9 +124,12 @@ def revise_document(
     document is a draft again, to be prepared anew; nothing changed is an error."""
     if document.status not in _REVISABLE:
         raise InputError(
-            f"văn bản #{document.id} đã {document.status.value}: không thể thay dự thảo / "
-            f"document #{document.id} is {document.status.value}: only a draft, a prepared or a "
-            "returned document can be revised"
+            said(
+                "Document #{id} is at “{status}”: only a draft, a prepared or a returned "
+                "document can be revised",
+                id=document.id,
+                status=STATUS_WORDS[document.status],
+            )
         )
     changed: list[str] = []
     facts = None
@@ -126,8 +137,10 @@ def revise_document(
         facts = read_draft(inspect, revision.pdf, revision.file_name or "the new draft")
         if facts.signature_fields:
             raise InputError(
-                "tệp mới đã được ký: hãy gửi bản chưa ký / the new file is already signed "
-                f"({', '.join(facts.signature_fields)}): send the unsigned draft"
+                said(
+                    "The new file is already signed ({signature_fields}): send the unsigned draft",
+                    signature_fields=", ".join(facts.signature_fields),
+                )
             )
     secrecy = revision.secrecy if revision.secrecy is not None else document.secrecy
     text = facts.text if facts is not None else document.body_text
@@ -143,8 +156,10 @@ def revise_document(
         subject = nfc(" ".join(revision.subject.split()))
         if not subject or len(subject) > MAX_SUBJECT:
             raise InputError(
-                f"trích yếu phải có, tối đa {MAX_SUBJECT} ký tự / the subject must be given, "
-                f"{MAX_SUBJECT} characters at most"
+                said(
+                    "The subject must be given, {MAX_SUBJECT} characters at most",
+                    MAX_SUBJECT=MAX_SUBJECT,
+                )
             )
         if subject != document.subject:
             document.subject, changed = subject, [*changed, "subject"]
@@ -179,11 +194,11 @@ def revise_document(
         record_references(session, document, facts.text)
         changed.append("file")
     if not changed:
-        raise InputError("không có gì thay đổi / nothing was changed")
+        raise InputError(said("Nothing was changed"))
     document.status = DocumentStatus.DRAFT
     details: dict[str, object] = {"changed": changed}
     if revision.note.strip():
-        note = _comment_text(revision.note, "ghi chú / note")
+        note = _comment_text(revision.note, said("The note"))
         details["comment"] = _comment(
             session, document, author, actor, CommentKind.REVISION, note
         ).id
@@ -208,16 +223,23 @@ def return_document(
     ``comment``; it waits for the clerk's revision."""
     if document.signer_id != by.id:
         raise InputError(
-            f"văn bản #{document.id} do {document.signer_name} ký, không phải {by.full_name} / "
-            f"document #{document.id} is {document.signer_name}'s to sign, not {by.full_name}'s"
+            said(
+                "Document #{id} is {signer_name}'s to sign, not {full_name}'s",
+                id=document.id,
+                signer_name=document.signer_name,
+                full_name=by.full_name,
+            )
         )
     if document.status not in _RETURNABLE:
         raise InputError(
-            f"văn bản #{document.id} đã {document.status.value}: không thể trả lại / document "
-            f"#{document.id} is {document.status.value}: only a draft or a prepared document "
-            "can be returned"
+            said(
+                "Document #{id} is at “{status}”: only a draft or a prepared document can be "
+                "returned",
+                id=document.id,
+                status=STATUS_WORDS[document.status],
+            )
         )
-    body = _comment_text(comment, "lý do trả lại / the reason for returning it")
+    body = _comment_text(comment, said("The reason for returning it"))
     document.status = DocumentStatus.RETURNED
     made = _comment(session, document, by, actor, CommentKind.RETURN, body)
     notify_clerks(session, NotificationKind.RETURNED, document, detail=body)
@@ -241,7 +263,7 @@ def add_comment(
         author,
         actor,
         CommentKind.COMMENT,
-        _comment_text(text, "ý kiến / comment"),
+        _comment_text(text, said("The comment")),
     )
     record_event(
         session,

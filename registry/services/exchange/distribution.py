@@ -12,6 +12,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from basics.language import DEFAULT_LANGUAGE, shown
+from basics.said import Said, as_said, said
 from basics.text import vietnam_date
 from signing.verify.report import DocumentReport
 
@@ -42,6 +44,7 @@ from ...models import (
     Secrecy,
     Urgency,
 )
+from ...words import STATUS_WORDS
 from ..drafting.documents import read_revision
 from ..notifying.notifications import notify_clerks
 from .transport import Transport
@@ -70,8 +73,11 @@ def _sender(config: Config) -> OrganInfo:
     issuer = config.issuer
     if not issuer.organ_id:
         raise InputError(
-            "[issuer] organ_id is not set: edXML needs the body's 13-character identifier "
-            f"({ORGAN_ID_SHAPE})"
+            said(
+                "[issuer] organ_id is not set: edXML needs the body's 13-character identifier "
+                "({ORGAN_ID_SHAPE})",
+                ORGAN_ID_SHAPE=ORGAN_ID_SHAPE,
+            )
         )
     return OrganInfo(issuer.organ_id, issuer.name, issuer.superior_body, issuer.email)
 
@@ -112,11 +118,18 @@ def export_package(
         or document.number is None
     ):
         raise InputError(
-            f"document #{document.id} is {document.status.value}: only issued documents are sent"
+            said(
+                "Document #{id} is at “{status}”: only issued documents are sent",
+                id=document.id,
+                status=STATUS_WORDS[document.status],
+            )
         )
     if document.secrecy != Secrecy.NONE:
         raise InputError(
-            f"document #{document.id} is secret: secret documents are not sent over the network"
+            said(
+                "document #{id} is secret: secret documents are not sent over the network",
+                id=document.id,
+            )
         )
     assert document.issued_at is not None and document.document_date is not None
     stored, pdf = read_revision(document, instance.blobs, FileKind.ISSUED)
@@ -183,8 +196,11 @@ def send_document(
     receivers = _receivers(session, document)
     if not receivers:
         raise InputError(
-            f"document #{document.id} has no recipient with an OrganId: add the bodies to the "
-            "directory (sovanban organs add) or give organ_id in the recipients"
+            said(
+                "document #{id} has no recipient with an OrganId: add the bodies to the "
+                "directory (sovanban organs add) or give organ_id in the recipients",
+                id=document.id,
+            )
         )
     kind = business.name.lower()
     where = transport.deliver(f"{content.document_id}-{kind}", package)
@@ -208,7 +224,7 @@ def send_document(
 
 
 def record_delivery_failure(
-    session: Session, document: Document, reason: str, *, actor: str
+    session: Session, document: Document, reason: str | Said, *, actor: str
 ) -> None:
     """A package that did not leave: recorded, and the clerks told (in a transaction of its
     own, after the failed one was rolled back)."""
@@ -217,9 +233,11 @@ def record_delivery_failure(
         actor=actor,
         action=AuditAction.DOCUMENT_SEND_FAILED,
         document=document,
-        details={"reason": reason[:500]},
+        details={"reason": as_said(reason).as_record()},
     )
-    notify_clerks(session, NotificationKind.DELIVERY_FAILED, document, detail=reason[:500])
+    # A notification is read in the office's language (it goes out by mail too).
+    detail = shown(reason, DEFAULT_LANGUAGE)[:500]
+    notify_clerks(session, NotificationKind.DELIVERY_FAILED, document, detail=detail)
 
 
 def recall_document(
@@ -282,7 +300,12 @@ def _verified(session: Session, instance: Instance, content: EdxmlDocument) -> R
 def _document_for(session: Session, config: Config, document_id: str) -> Document:
     parts = document_id.split(",", 2)
     if len(parts) != 3 or parts[0] != config.issuer.organ_id:
-        raise EdxmlError(f"the status is about {document_id!r}, which is not one of ours")
+        raise EdxmlError(
+            said(
+                "the status is about {document_id!r}, which is not one of ours",
+                document_id=document_id,
+            )
+        )
     number_text, _, notation = parts[2].partition("/")
     candidates = session.scalars(
         select(NumberEntry).where(
@@ -299,7 +322,12 @@ def _document_for(session: Session, config: Config, document_id: str) -> Documen
             and (document_id_of(config.issuer.organ_id, entry, document.issued_at) == document_id)
         ):
             return document
-    raise EdxmlError(f"no document {document_id!r} in the register: the status is refused")
+    raise EdxmlError(
+        said(
+            "no document {document_id!r} in the register: the status is refused",
+            document_id=document_id,
+        )
+    )
 
 
 def _apply(session: Session, config: Config, status: StatusPackage, *, actor: str) -> AppliedStatus:
@@ -309,8 +337,12 @@ def _apply(session: Session, config: Config, status: StatusPackage, *, actor: st
     )
     if recipient is None:
         raise EdxmlError(
-            f"{status.receiver.organ_id} ({status.receiver.name}) is not a recipient of "
-            f"{document.number.rendered if document.number else document.id}: the status is refused"
+            said(
+                "{organ_id} ({name}) is not a recipient of {value}: the status is refused",
+                organ_id=status.receiver.organ_id,
+                name=status.receiver.name,
+                value=document.number.rendered if document.number else document.id,
+            )
         )
     recipient.delivery_status = status.status_code
     recipient.delivered_at = status.timestamp.astimezone(UTC)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Protocol
 
 from basics.files import write_atomically
+from basics.said import said
 
 from ...config import DistributionConfig
 from ...errors import RegistryError
@@ -41,7 +42,9 @@ class DirectoryTransport:
             self.folder.mkdir(parents=True, exist_ok=True)
             write_atomically(target, package)  # a connector never sees half a package
         except OSError as exc:
-            raise TransportError(f"cannot write {target}: {exc.strerror or exc}") from exc
+            raise TransportError(
+                said("cannot write {target}: {value}", target=target, value=exc.strerror or exc)
+            ) from exc
         return str(target)
 
 
@@ -82,14 +85,16 @@ class HttpTransport:
                     break  # the endpoint refuses this package: sending again will not help
             except (urllib.error.URLError, OSError) as exc:
                 last = str(getattr(exc, "reason", exc))
-        raise TransportError(f"{self.url} did not take {name}: {last}")
+        raise TransportError(
+            said("{url} did not take {name}: {last}", url=self.url, name=name, last=last)
+        )
 
 
 def transport_for(instance: Instance, config: DistributionConfig | None = None) -> Transport:
     settings = config or instance.config.distribution
     if settings.transport == "http":
         if not settings.url:
-            raise TransportError('[distribution] transport = "http" needs a url')
+            raise TransportError(said('[distribution] transport = "http" needs a url'))
         token = os.environ.get(settings.token_env, "") if settings.token_env else ""
         return HttpTransport(
             settings.url,

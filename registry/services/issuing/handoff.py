@@ -21,6 +21,7 @@ from pyhanko_certvalidator import ValidationContext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from basics.said import said
 from basics.text import iso_vietnam, vietnam_date, vietnamese_date_line
 from certs.identity import identity_of
 from signing.handoff import Expectation, HandoffRefused, check_returned
@@ -43,6 +44,7 @@ from ...models import (
 from ...numbering import allocate_number, number_line
 from ...search_text import refresh_search_text
 from ...storage import BlobStore
+from ...words import STATUS_WORDS
 from ..drafting.documents import read_revision
 from ..notifying.notifications import notify_clerks
 from ..setup.signing_tools import SigningTools
@@ -93,11 +95,17 @@ def create_handoff(
     elif kind == "issue":
         wanted, revision = DocumentStatus.SIGNED, FileKind.SIGNED
     else:
-        raise InputError(f"a hand-off is for 'sign' or 'issue', not {kind!r}")
+        raise InputError(said("a hand-off is for 'sign' or 'issue', not {kind!r}", kind=kind))
     if document.status != wanted:
         raise InputError(
-            f"document #{document.id} is {document.status.value}: only a {wanted.value} "
-            f"document can be handed out to {kind}"
+            said(
+                "Document #{id} is at “{status}”: only a document at “{wanted}” is handed out "
+                "to be {step} on a token",
+                id=document.id,
+                status=STATUS_WORDS[document.status],
+                wanted=STATUS_WORDS[wanted],
+                step=said("signed") if kind == "sign" else said("issued"),
+            )
         )
     stored, handed_out = read_revision(document, blobs, revision)
     token = secrets.token_urlsafe(32)
@@ -163,15 +171,22 @@ def _number_value(document: Document, entry: NumberEntry | None, handed_out: byt
 def handoff_by_token(session: Session, token: str) -> Handoff:
     handoff = session.scalars(select(Handoff).where(Handoff.token_sha256 == _digest(token))).first()
     if handoff is None:
-        raise NotFoundError("no such hand-off (the address is wrong or was never given)")
+        raise NotFoundError(said("no such hand-off (the address is wrong or was never given)"))
     return handoff
 
 
 def _usable(handoff: Handoff, now: datetime) -> None:
     if handoff.finished_at is not None:
-        raise HandoffRefused(f"this hand-off was already used ({handoff.outcome or 'finished'})")
+        raise HandoffRefused(
+            said("this hand-off was already used ({value})", value=handoff.outcome or "finished")
+        )
     if now > handoff.expires_at:
-        raise HandoffRefused(f"this hand-off expired at {iso_vietnam(handoff.expires_at)}")
+        raise HandoffRefused(
+            said(
+                "this hand-off expired at {iso_vietnam}",
+                iso_vietnam=iso_vietnam(handoff.expires_at),
+            )
+        )
 
 
 def take_download(session: Session, blobs: BlobStore, token: str) -> tuple[Handoff, bytes]:
@@ -180,7 +195,7 @@ def take_download(session: Session, blobs: BlobStore, token: str) -> tuple[Hando
     now = datetime.now(UTC)
     _usable(handoff, now)
     if handoff.downloaded_at is not None:
-        raise HandoffRefused("this download address was already used: open a new hand-off")
+        raise HandoffRefused(said("this download address was already used: open a new hand-off"))
     handoff.downloaded_at = now
     return handoff, blobs.get(handoff.base_sha256)
 
@@ -222,7 +237,13 @@ def accept_handoff(
             DocumentStatus.PREPARED if handoff.kind == "sign" else DocumentStatus.SIGNED
         )
         if document.status != expected_status:
-            raise HandoffRefused(f"document #{document.id} is now {document.status.value}")
+            raise HandoffRefused(
+                said(
+                    "Document #{id} is now at “{status}”",
+                    id=document.id,
+                    status=STATUS_WORDS[document.status],
+                )
+            )
         expectation = Expectation(
             base=base,
             field=SIGNER_FIELD if handoff.kind == "sign" else ORGANISATION_FIELD,
@@ -300,5 +321,7 @@ def open_handoff(session: Session, document: Document) -> Handoff:
         .order_by(Handoff.id.desc())
     ).first()
     if handoff is None:
-        raise NotFoundError(f"document #{document.id} has no open hand-off (sovanban handoff)")
+        raise NotFoundError(
+            said("document #{id} has no open hand-off (sovanban handoff)", id=document.id)
+        )
     return handoff

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pyhanko.sign import signers
 from sqlalchemy.orm import Session
 
+from basics.said import Said, as_said, said
 from basics.text import iso_vietnam, vietnam_date, vietnamese_date_line
 from certs.identity import identity_of
 from signing.errors import SigningError
@@ -37,6 +38,7 @@ from ...models import (
 from ...numbering import allocate_number, number_line
 from ...search_text import refresh_search_text
 from ...storage import BlobStore
+from ...words import STATUS_WORDS
 from ..drafting.documents import read_revision
 from ..notifying.notifications import notify, notify_clerks
 from ..setup.signing_tools import SigningTools, prepare_spec
@@ -66,11 +68,26 @@ def configured_placement(config: PlacementConfig) -> Placement | None:
     return Placement(number=number, date=date, signer=signer, organisation=organisation)
 
 
+_STEPS = {
+    "prepared": said("prepared"),
+    "signed": said("signed"),
+    "issued": said("issued"),
+    "extended": said("given its archive copy"),
+    "given attachments": said("given attachments"),
+}
+
+
 def _require(document: Document, status: DocumentStatus, step: str) -> None:
     if document.status != status:
         raise InputError(
-            f"document #{document.id} is {document.status.value}; only a {status.value} "
-            f"document can be {step}"
+            said(
+                "Document #{id} cannot be {step}: it is at “{status}”, and only a document at "
+                "“{wanted}” can be",
+                id=document.id,
+                step=_STEPS[step],
+                status=STATUS_WORDS[document.status],
+                wanted=STATUS_WORDS[status],
+            )
         )
 
 
@@ -87,7 +104,7 @@ def _signer_email(signer: signers.Signer) -> str:
     from cryptography import x509
 
     if signer.signing_cert is None:
-        raise InputError("the signing key has no certificate")
+        raise InputError(said("the signing key has no certificate"))
     cert = x509.load_der_x509_certificate(signer.signing_cert.dump())
     emails = identity_of(cert).emails
     return emails[0] if emails else ""
@@ -98,7 +115,7 @@ def _refuse_untrusted(signer: signers.Signer, tools: SigningTools) -> None:
     try:
         check_certificate_standing(signer, tools.archive_context())
     except SigningError as exc:
-        raise InputError(exc.message) from exc
+        raise InputError(exc.said) from exc
 
 
 # The draft, the signer's name, the fallback boxes and what to leave room for in; the
@@ -116,7 +133,7 @@ def prepare_document(
     prepare: Preparer = place_and_prepare,
     release: Callable[[], None] = lambda: None,
     spec: PrepareSpec | None = None,
-) -> tuple[str, ...]:
+) -> tuple[Said, ...]:
     """Draft → prepared: the number, date and both signature fields, placed from the text
     (or at the configured ``fallback`` boxes when the text does not show where); what the
     clerk should know of the result (the seal printed smaller…), also kept in the audit trail.
@@ -132,15 +149,24 @@ def prepare_document(
     try:
         prepared = prepare(draft, signer_name, fallback, spec)
     except SigningError as exc:
-        hint = "" if fallback else " (or configure [signing.placement])"
-        raise InputError(f"document #{document_id}: {exc.message}{hint}") from exc
+        if fallback:
+            raise InputError(
+                said("document #{id}: {message}", id=document_id, message=exc.said)
+            ) from exc
+        raise InputError(
+            said(
+                "document #{id}: {message} (or configure [signing.placement])",
+                id=document_id,
+                message=exc.said,
+            )
+        ) from exc
     session.refresh(document)  # another clerk may have prepared it meanwhile
     _require(document, DocumentStatus.DRAFT, "prepared")
     digest = _store(session, blobs, document, FileKind.PREPARED, prepared.pdf)
     document.status = DocumentStatus.PREPARED
     details: dict[str, object] = {"sha256": digest}
     if prepared.notes:
-        details["notes"] = list(prepared.notes)
+        details["notes"] = [note.as_record() for note in prepared.notes]
     record_event(
         session,
         actor=actor,
@@ -159,7 +185,7 @@ def prepare_in_instance(
     *,
     actor: str,
     release: Callable[[], None] = lambda: None,
-) -> tuple[str, ...]:
+) -> tuple[Said, ...]:
     """:func:`prepare_document` as an instance does it: in a PDF worker, with the configured
     boxes as the fallback and room for the instance's stamps."""
     return prepare_document(
@@ -175,7 +201,7 @@ def prepare_in_instance(
 
 
 def record_failed_step(
-    session: Session, document: Document, *, issuing: bool, reason: str, actor: str
+    session: Session, document: Document, *, issuing: bool, reason: str | Said, actor: str
 ) -> None:
     """A signature or an issue that did not happen (a wrong passphrase or PIN, a refused
     key, a timestamp service down): recorded after the attempt was rolled back, without the
@@ -185,7 +211,7 @@ def record_failed_step(
         actor=actor,
         action=AuditAction.DOCUMENT_ISSUE_FAILED if issuing else AuditAction.DOCUMENT_SIGN_FAILED,
         document=document,
-        details={"reason": reason[:500]},
+        details={"reason": as_said(reason).as_record()},  # shown in the reader's language
     )
 
 
@@ -204,8 +230,14 @@ def sign_document(
     expected = document.signer.email.lower() if document.signer and document.signer.email else ""
     if expected and email != expected:
         raise InputError(
-            f"the key's certificate is {email or 'without an e-mail'}, "
-            f"but document #{document.id} is to be signed by {document.signer_name} ({expected})"
+            said(
+                "the key's certificate is {value}, but document #{id} is to be signed by "
+                "{signer_name} ({expected})",
+                value=email or "without an e-mail",
+                id=document.id,
+                signer_name=document.signer_name,
+                expected=expected,
+            )
         )
     _refuse_untrusted(signer, tools)
     _, prepared = read_revision(document, blobs, FileKind.PREPARED)
@@ -334,13 +366,15 @@ def attach_file(
     issued document (NĐ 30: number and time at the top right of page 1, no image)."""
     _require(document, DocumentStatus.ISSUED, "given attachments")
     if document.number is None:
-        raise InputError(f"document #{document.id} has no number")
+        raise InputError(said("document #{id} has no number", id=document.id))
     try:
         facts = inspect_within(attachment)
     except SigningError as exc:
-        raise InputError(f"{name or 'the attachment'}: {exc.message}") from exc
+        raise InputError(
+            said("{value}: {message}", value=name or "the attachment", message=exc.said)
+        ) from exc
     if facts.signature_fields:
-        raise InputError(f"{name or 'the attachment'} is already signed")
+        raise InputError(said("{value} is already signed", value=name or "the attachment"))
     _refuse_untrusted(signer, tools)
     signed = tools.signing.sign_attachment(
         attachment, signer, tools.timestamper, number=document.number.rendered

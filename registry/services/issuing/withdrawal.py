@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
+from basics.said import said
 from basics.text import nfc
 
 from ...audit import AuditAction, record_event
@@ -24,9 +25,9 @@ def withdraw_document(session: Session, document: Document, *, reason: str, acto
     """Withdraw a document. A number it was given stays in the register, marked void."""
     reason = nfc(" ".join(reason.split()))
     if not reason:
-        raise InputError("a withdrawal needs a reason: it is kept in the register (Ghi chú)")
+        raise InputError(said("a withdrawal needs a reason: it is kept in the register (Ghi chú)"))
     if document.status == DocumentStatus.WITHDRAWN:
-        raise InputError(f"document #{document.id} was already withdrawn")
+        raise InputError(said("document #{id} was already withdrawn", id=document.id))
     document.status = DocumentStatus.WITHDRAWN
     document.withdrawn_at = datetime.now(UTC)
     document.withdrawn_reason = reason

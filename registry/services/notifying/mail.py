@@ -21,6 +21,9 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from basics.language import translator
+from basics.said import Said, said
+
 from ...config import Config
 from ...models import MailState, Notification, NotificationKind, Secrecy
 from .notifications import notify_expired_handoffs
@@ -30,34 +33,31 @@ __all__ = ["BACKOFF", "MailRun", "deliver_mail", "message_for"]
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
 _BATCH = 50
 
-# Subject (Vietnamese / English), and a first line of the body.
-_WORDS: dict[NotificationKind, tuple[str, str, str]] = {
+# The subject, and a first line of the body. Mail is written in the office's language, the
+# subject also in English below it (a recipient's language is not known).
+_WORDS: dict[NotificationKind, tuple[Said, Said]] = {
     NotificationKind.TO_SIGN: (
-        "Dự thảo chờ đồng chí ký",
-        "A draft waits for your signature",
-        "Văn thư đã chuẩn bị dự thảo để đồng chí ký duyệt.",
+        said("A draft waits for your signature"),
+        said("The office has prepared a draft for you to sign."),
     ),
     NotificationKind.RETURNED: (
-        "Dự thảo bị trả lại",
-        "A draft was returned",
-        "Người ký đã trả lại dự thảo; hãy sửa và gửi lại.",
+        said("A draft was returned"),
+        said("The signer returned the draft; revise it and send it again."),
     ),
     NotificationKind.TO_ISSUE: (
-        "Văn bản đã ký, chờ ban hành",
-        "Signed, to be issued",
-        "Người ký đã ký; văn bản chờ cấp số và ban hành.",
+        said("Signed, to be issued"),
+        said("The signer has signed; the document waits for its number and issue."),
     ),
     NotificationKind.HANDOFF_EXPIRED: (
-        "Hết hạn ký bằng USB token",
-        "A hand-off to sign on a token expired",
-        "Tệp giao để ký bằng USB token đã hết hạn mà chưa được gửi lại.",
+        said("A hand-off to sign on a token expired"),
+        said("The file handed off to sign on a USB token expired before it came back."),
     ),
     NotificationKind.DELIVERY_FAILED: (
-        "Gửi văn bản điện tử không thành",
-        "An electronic delivery failed",
-        "Gói tin edXML chưa gửi đi được.",
+        said("An electronic delivery failed"),
+        said("The edXML package could not be sent."),
     ),
 }
+_VI = translator("vi")
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,8 @@ class MailRun:
 
 def message_for(notification: Notification, config: Config) -> EmailMessage:
     """The e-mail telling ``notification``'s person what waits for them."""
-    subject_vi, subject_en, lead = _WORDS[notification.kind]
+    subject, lead = _WORDS[notification.kind]
+    subject_vi, subject_en = _VI(subject.text), str(subject)
     document = notification.document
     secret = document is not None and document.secrecy != Secrecy.NONE
     title = ""
@@ -85,7 +86,7 @@ def message_for(notification: Notification, config: Config) -> EmailMessage:
     message["Subject"] = f"[Sổ văn bản] {subject_vi}: {title}" if title else subject_vi
     message["From"] = config.mail.sender or formataddr(("Sổ văn bản", "sovanban@localhost"))
     message["To"] = formataddr((notification.user.full_name, notification.user.email))
-    lines = [f"Kính gửi đồng chí {notification.user.full_name},", "", lead]
+    lines = [f"Kính gửi đồng chí {notification.user.full_name},", "", lead.shown(_VI)]
     if title:
         lines.append(f"Văn bản: {title}")
     if notification.detail and not secret:

@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from basics.said import said
+
 from ...audit import AuditAction, record_event
 from ...errors import AuthenticationError, InputError
 from ...models import LARGEST_KEY, ApiToken, LoginLock, User
@@ -41,11 +43,15 @@ _DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
 def set_password(session: Session, user: User, password: str, *, actor: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InputError(
-            f"Mật khẩu cần ít nhất {MIN_PASSWORD_LENGTH} ký tự / a password needs at least "
-            f"{MIN_PASSWORD_LENGTH} characters"
+            said(
+                "A password needs at least {MIN_PASSWORD_LENGTH} characters",
+                MIN_PASSWORD_LENGTH=MIN_PASSWORD_LENGTH,
+            )
         )
     if password.strip() != password or not password.isprintable():
-        raise InputError("a password must not start or end with spaces or hold control characters")
+        raise InputError(
+            said("a password must not start or end with spaces or hold control characters")
+        )
     user.password_hash = hash_password(password)
     end_sessions(user)
     for lock in session.scalars(select(LoginLock).where(LoginLock.user_id == user.id)):
@@ -71,7 +77,7 @@ def authenticate(
     """
     now = now or datetime.now(UTC)
     user = session.scalars(select(User).where(User.login == login.strip().lower())).first()
-    refused = AuthenticationError("Sai tên đăng nhập hoặc mật khẩu / wrong login or password")
+    refused = AuthenticationError(said("Wrong login or password"))
     if user is None or not user.active or not user.password_hash:
         password_matches(_DUMMY_HASH, password)
         record_event(
@@ -91,8 +97,10 @@ def authenticate(
         )
         minutes = -(-int((lock.locked_until - now).total_seconds()) // 60)
         raise AuthenticationError(
-            f"Đăng nhập sai quá nhiều lần, hãy chờ {minutes} phút / too many failed logins: "
-            f"this account waits {minutes} more minute(s) here"
+            said(
+                "Too many failed logins: this account waits {minutes} more minute(s) here",
+                minutes=minutes,
+            )
         )
     if not password_matches(user.password_hash, password):
         lock.failures += 1
@@ -149,9 +157,15 @@ def _active_admins(session: Session) -> int:
 def set_roles(session: Session, user: User, roles: set[str], *, actor: str) -> None:
     unknown = sorted(roles - ROLES)
     if unknown:
-        raise InputError(f"unknown role {unknown[0]!r} (roles: {', '.join(sorted(ROLES))})")
+        raise InputError(
+            said(
+                "unknown role {unknown!r} (roles: {sorted})",
+                unknown=unknown[0],
+                sorted=", ".join(sorted(ROLES)),
+            )
+        )
     if "admin" in user.role_set and "admin" not in roles and _active_admins(session) <= 1:
-        raise InputError("the last administrator keeps the admin role")
+        raise InputError(said("the last administrator keeps the admin role"))
     user.roles = ",".join(sorted(roles))
     record_event(
         session,
@@ -163,7 +177,7 @@ def set_roles(session: Session, user: User, roles: set[str], *, actor: str) -> N
 
 def set_active(session: Session, user: User, active: bool, *, actor: str) -> None:
     if not active and "admin" in user.role_set and user.active and _active_admins(session) <= 1:
-        raise InputError("the last administrator cannot be deactivated")
+        raise InputError(said("the last administrator cannot be deactivated"))
     user.active = active
     end_sessions(user)  # reactivating must not revive the cookies of before
     for token in user_tokens(session, user):
@@ -189,7 +203,7 @@ def create_api_token(session: Session, user: User, label: str, *, actor: str) ->
     """A new bearer token for ``user``; the only time the token itself is seen."""
     label = " ".join(label.split())[:100]
     if not label:
-        raise InputError("a token needs a label (what machine uses it)")
+        raise InputError(said("a token needs a label (what machine uses it)"))
     token = _TOKEN_PREFIX + secrets.token_urlsafe(32)
     session.add(ApiToken(user_id=user.id, label=label, token_sha256=_digest(token)))
     record_event(
@@ -207,7 +221,7 @@ def revoke_api_token(
     """Revoke token ``token_id`` (``owner``: only if it is that account's)."""
     token = session.get(ApiToken, token_id) if 0 < token_id <= LARGEST_KEY else None
     if token is None or token.revoked_at is not None or (owner and token.user_id != owner.id):
-        raise InputError(f"no active token #{token_id}")
+        raise InputError(said("no active token #{token_id}", token_id=token_id))
     token.revoked_at = datetime.now(UTC)
     record_event(session, actor=actor, action=AuditAction.TOKEN_REVOKE, details={"token": token_id})
 

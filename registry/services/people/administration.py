@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from basics.said import said
+
 from ...audit import AuditAction, record_event
 from ...errors import InputError
 from ...models import User
@@ -92,8 +94,7 @@ def reset_password(session: Session, admin: User, user: User, password: str) -> 
 def mint_token(session: Session, admin: User, user: User, label: str) -> str:
     if user.id != admin.id and user.role_set & PROTECTED_ROLES:
         raise InputError(
-            "tài khoản này tự tạo khóa API của mình (Tài khoản) / this account's holder makes "
-            "its API tokens himself (on his account page)"
+            said("This account's holder makes its API tokens himself (on his account page)")
         )
     return create_api_token(session, user, label, actor=admin.login)
 
@@ -102,11 +103,13 @@ def approve_roles(session: Session, admin: User, user: User) -> None:
     """A second administrator puts the waiting roles in force."""
     waiting = pending_roles(user)
     if not waiting:
-        raise InputError(f"no role of {user.login} waits for confirmation")
+        raise InputError(said("no role of {login} waits for confirmation", login=user.login))
     if admin.id == user.id or admin.login == user.pending_by:
         raise InputError(
-            "một quản trị viên khác phải xác nhận / another administrator must confirm "
-            f"(asked by {user.pending_by})"
+            said(
+                "Another administrator must confirm (asked by {pending_by})",
+                pending_by=user.pending_by,
+            )
         )
     set_roles(session, user, set(user.role_set | waiting), actor=admin.login)
     record_event(

@@ -9,6 +9,7 @@ from cryptography.hazmat.primitives import hashes
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from basics.said import said
 from basics.text import nfc
 
 from ...audit import AuditAction, record_event
@@ -45,15 +46,24 @@ def add_user(
     """Add an account; the login is lower-case ASCII, the roles from :data:`ROLES`."""
     if _LOGIN.fullmatch(login) is None:
         raise InputError(
-            f"login {login!r} must be 2-64 lower-case letters, digits, '.', '_' or '-'"
+            said(
+                "login {login!r} must be 2-64 lower-case letters, digits, '.', '_' or '-'",
+                login=login,
+            )
         )
     unknown = sorted(set(roles) - ROLES)
     if unknown:
-        raise InputError(f"unknown role {unknown[0]!r} (roles: {', '.join(sorted(ROLES))})")
+        raise InputError(
+            said(
+                "unknown role {unknown!r} (roles: {sorted})",
+                unknown=unknown[0],
+                sorted=", ".join(sorted(ROLES)),
+            )
+        )
     if not full_name.strip():
-        raise InputError("a user needs a full name")
+        raise InputError(said("a user needs a full name"))
     if session.scalars(select(User).where(User.login == login)).first() is not None:
-        raise InputError(f"the login {login!r} is taken")
+        raise InputError(said("the login {login!r} is taken", login=login))
     user = User(
         login=login,
         full_name=nfc(full_name.strip()),
@@ -76,7 +86,7 @@ def add_user(
 def get_user(session: Session, login: str) -> User:
     user = session.scalars(select(User).where(User.login == login)).first()
     if user is None or not user.active:
-        raise NotFoundError(f"no active user with the login {login!r}")
+        raise NotFoundError(said("no active user with the login {login!r}", login=login))
     return user
 
 
@@ -110,7 +120,7 @@ def pin_certificate(session: Session, login: str, certificate: bytes | None, *, 
                 else x509.load_der_x509_certificate(certificate)
             )
         except ValueError as exc:
-            raise InputError(f"not a readable certificate ({exc})") from exc
+            raise InputError(said("not a readable certificate ({exc})", exc=exc)) from exc
         fingerprint = cert.fingerprint(hashes.SHA256()).hex()
     user = get_user(session, login)
     user.certificate_sha256 = fingerprint
@@ -146,9 +156,9 @@ def edit_profile(
         "authority": signing_authority(scheme, authority),
     }
     if not values["full_name"]:
-        raise InputError("họ và tên không được để trống / a user needs a full name")
+        raise InputError(said("A user needs a full name"))
     if values["email"] and not _EMAIL.fullmatch(values["email"]):
-        raise InputError(f"địa chỉ thư không hợp lệ / not an e-mail address: {email!r}")
+        raise InputError(said("Not an e-mail address: {email!r}", email=email))
     changed = [name for name, value in values.items() if getattr(user, name) != value]
     for name in changed:
         setattr(user, name, values[name])

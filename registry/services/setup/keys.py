@@ -7,10 +7,12 @@ key names, or typed); it is never stored.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 from pyhanko.sign import signers
 
+from basics.said import said
+from signing.errors import SigningError
 from signing.keys import load_pkcs12_signer, open_pkcs11_signer
 
 from ...config import KeyConfig
@@ -32,7 +34,13 @@ def configured_key(instance: Instance, name: str) -> KeyConfig:
         if key.name == name:
             return key
     known = ", ".join(key.name for key in instance.config.signing.keys) or "none"
-    raise NotFoundError(f"no signing key named {name!r} in [[signing.keys]] (configured: {known})")
+    raise NotFoundError(
+        said(
+            "no signing key named {name!r} in [[signing.keys]] (configured: {known})",
+            name=name,
+            known=known,
+        )
+    )
 
 
 def organisation_key_names(instance: Instance) -> list[str]:
@@ -46,15 +54,16 @@ def organisation_key(instance: Instance, name: str | None = None) -> KeyConfig:
         names = organisation_key_names(instance)
         if not names:
             raise InputError(
-                "chưa cấu hình khóa của cơ quan / no organisation key in [[signing.keys]] "
-                '(role = "organisation")'
+                said('No organisation key in [[signing.keys]] (role = "organisation")')
             )
         name = names[0]
     key = configured_key(instance, name)
     if key.role != "organisation":
         raise InputError(
-            f"khóa {name!r} là khóa cá nhân, không dùng để ban hành / the key {name!r} is a "
-            "personal key: issuing takes the organisation's key"
+            said(
+                "The key {name!r} is a personal key: issuing takes the organisation's key",
+                name=name,
+            )
         )
     return key
 
@@ -65,8 +74,10 @@ def personal_key(instance: Instance, name: str) -> KeyConfig:
     key = configured_key(instance, name)
     if key.role != "personal":
         raise InputError(
-            f"khóa {name!r} là khóa của cơ quan, không dùng cho chữ ký cá nhân / the key "
-            f"{name!r} is the organisation's: a person's signature takes a personal key"
+            said(
+                "The key {name!r} is the organisation's: a person's signature takes a personal key",
+                name=name,
+            )
         )
     return key
 
@@ -80,15 +91,25 @@ def secret_variable(key: KeyConfig) -> str:
 def open_configured_signer(
     instance: Instance, key: KeyConfig, secret: str
 ) -> Iterator[signers.Signer]:
-    """A ready signer for ``key``; a token session is closed when the block ends."""
-    if key.kind == "pkcs12":
-        yield load_pkcs12_signer(resolve_path(instance.folder, key.path), secret.encode())
-        return
-    with open_pkcs11_signer(
-        key.module,
-        token_label=key.token_label,
-        key_label=key.key_label,
-        cert_label=key.cert_label,
-        pin=secret,
-    ) as signer:
+    """A ready signer for ``key``; a token session is closed when the block ends. A key that
+    cannot be opened (a wrong passphrase or PIN, a locked token) is named by its label."""
+    with ExitStack() as stack:
+        try:
+            if key.kind == "pkcs12":
+                path = resolve_path(instance.folder, key.path)
+                signer: signers.Signer = load_pkcs12_signer(path, secret.encode())
+            else:
+                signer = stack.enter_context(
+                    open_pkcs11_signer(
+                        key.module,
+                        token_label=key.token_label,
+                        key_label=key.key_label,
+                        cert_label=key.cert_label,
+                        pin=secret,
+                    )
+                )
+        except SigningError as exc:
+            raise SigningError(
+                said("The key “{name}”: {reason}", name=key.name, reason=exc.said)
+            ) from exc
         yield signer

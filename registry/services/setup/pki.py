@@ -6,6 +6,7 @@ from pathlib import Path
 
 from pyhanko.sign.timestamps import TimeStamper
 
+from basics.said import said
 from certs.builder import KeyType
 from certs.demo import ROOT, DemoPki, Holder
 from certs.errors import CertsError
@@ -45,7 +46,7 @@ def create_demo_pki(
             key_type=key_type,
         )
     except CertsError as exc:
-        raise InputError(exc.message) from exc
+        raise InputError(exc.said) from exc
     add_trusted(instance, pki.folder / f"{ROOT}.pem", kind="anchor")
     return pki
 
@@ -54,14 +55,14 @@ def open_demo_pki(instance: Instance, folder: Path | None = None) -> DemoPki:
     try:
         return DemoPki(folder or pki_folder(instance))
     except CertsError as exc:
-        raise InputError(exc.message) from exc
+        raise InputError(exc.said) from exc
 
 
 def pki_services(instance: Instance, passphrase: bytes, folder: Path | None = None) -> PkiServices:
     try:
         return PkiServices(open_demo_pki(instance, folder), passphrase)
     except CertsError as exc:
-        raise InputError(exc.message) from exc
+        raise InputError(exc.said) from exc
 
 
 def timestamper(instance: Instance, services: PkiServices | None) -> TimeStamper:
@@ -73,7 +74,10 @@ def timestamper(instance: Instance, services: PkiServices | None) -> TimeStamper
         )
     if services is None:
         raise InputError(
-            f"the built-in timestamp service needs the demo PKI and its passphrase "
-            f"(set {instance.config.pki.passphrase_env}), or configure [timestamping] url"
+            said(
+                "the built-in timestamp service needs the demo PKI and its passphrase (set "
+                "{passphrase_env}), or configure [timestamping] url",
+                passphrase_env=instance.config.pki.passphrase_env,
+            )
         )
     return LocalTimeStamper(services.tsa)

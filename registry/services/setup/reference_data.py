@@ -10,6 +10,8 @@ from importlib import resources
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from basics.said import said
+
 from ...audit import AuditAction, record_event
 from ...config import Config
 from ...errors import NotFoundError
@@ -107,7 +109,10 @@ def current_issuer(session: Session, config: Config) -> Issuer:
     ).one_or_none()
     if issuer is None:
         raise NotFoundError(
-            f"the issuer {config.issuer.abbreviation} is not in the database: run 'sovanban init'"
+            said(
+                "the issuer {abbreviation} is not in the database: run 'sovanban init'",
+                abbreviation=config.issuer.abbreviation,
+            )
         )
     return issuer
 

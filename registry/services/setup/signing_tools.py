@@ -14,6 +14,7 @@ from PIL import Image
 from pyhanko.sign.timestamps import TimeStamper
 from pyhanko_certvalidator import ValidationContext
 
+from basics.said import said
 from basics.text import iso_vietnam
 from certs.demo import ISSUING, ROOT
 from signing.appearance import Appearance, StampFonts
@@ -89,7 +90,7 @@ def prepare_spec(instance: Instance, document: Document) -> PrepareSpec:
                 if dpi and _SEAL_MM[0] <= picture.height / dpi * 25.4 <= _SEAL_MM[1]:
                     seal_size = picture.height / dpi * 25.4 * _MM
     except (OSError, ValueError) as exc:
-        raise InputError(f"the configured stamp image cannot be read: {exc}") from exc
+        raise InputError(said("the configured stamp image cannot be read: {exc}", exc=exc)) from exc
     time = iso_vietnam(_SAMPLE_TIME, config.signing.time_offset_style)
     signer_email = document.signer.email if document.signer and document.signer.email else ""
     return PrepareSpec(

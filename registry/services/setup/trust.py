@@ -15,6 +15,7 @@ from typing import Literal
 from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
 
+from basics.said import said
 from certs.errors import CertsError
 from certs.profiles import check_pins, vn_profile
 from certs.trust import TrustStore, fingerprint, load_certificates
@@ -56,7 +57,7 @@ def instance_trust_store(instance: Instance) -> TrustStore:
             folders=[resolve_path(instance.folder, p) for p in trust.folders],
         )
     except CertsError as exc:
-        raise InputError(f"trust store: {exc.message}") from exc
+        raise InputError(said("trust store: {message}", message=exc.said)) from exc
 
 
 def _pem_files(folder: Path) -> list[Path]:
@@ -79,7 +80,7 @@ def add_trusted(instance: Instance, path: Path, *, kind: Kind | None = None) -> 
         for cert in certs:
             check_pins(cert, str(path))
     except CertsError as exc:
-        raise InputError(exc.message) from exc
+        raise InputError(exc.said) from exc
     return [
         _store(instance, cert, kind or ("anchor" if cert.self_issued else "intermediate"))
         for cert in certs
@@ -91,7 +92,7 @@ def add_vn_profile(instance: Instance) -> list[Path]:
     try:
         profile = vn_profile()
     except CertsError as exc:
-        raise InputError(exc.message) from exc
+        raise InputError(exc.said) from exc
     return [_store(instance, cert, pinned.kind) for pinned, cert in profile]
 
 

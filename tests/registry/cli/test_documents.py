@@ -249,5 +249,5 @@ def test_the_signing_authority_is_chosen_when_registering(sovanban: Sovanban, re
     assert (shown[chosen]["authority"], shown[chosen]["position"]) == ("K/T Bí thư", "Phó Bí thư")
     refused = register(sovanban, ready, "--authority", "TM. Ban Chấp hành")
     assert refused.code != 0
-    assert "thẩm quyền ký phải bắt đầu bằng T/M, K/T, T/L, T/UQ" in refused.err
+    assert "The signing authority must start with one of T/M, K/T, T/L, T/UQ" in refused.err
     assert len(refused.err.strip().splitlines()) == 1

@@ -12,7 +12,7 @@ def test_returned_replaced_signed_issued_with_its_history(demo: Sovanban, tmp_pa
     demo.ok("prepare", document)
     demo.ok("return", document, "--comment", "Bổ sung đoạn kết luận.")
     refused = demo("sign", document)
-    assert refused.code != 0 and "is returned" in refused.err
+    assert refused.code != 0 and "it is at “Returned”" in refused.err
     assert len(refused.err.strip().splitlines()) == 1
     revised = tmp_path / "du-thao-2.pdf"
     revised.write_bytes((tmp_path / "draft.pdf").read_bytes() + b"\n%sua lan 2\n")
@@ -36,8 +36,8 @@ def test_returned_replaced_signed_issued_with_its_history(demo: Sovanban, tmp_pa
         "đăng ký dự thảo",
         "chuẩn bị để ký",
         "trả lại dự thảo",
-        f"ký không thành: document #{document} is returned; only a prepared document can be "
-        "signed",  # the attempt the returned draft refused, recorded
+        f"ký không thành: Văn bản #{document} không thể ký: văn bản đang ở bước “Bị trả lại”, "
+        "chỉ văn bản ở bước “Chờ ký” mới được ký",  # the attempt refused, recorded
         "thay dự thảo (trích yếu, tệp)",
         "ghi ý kiến",
     ]
@@ -53,7 +53,7 @@ def test_returned_replaced_signed_issued_with_its_history(demo: Sovanban, tmp_pa
 def test_what_the_commands_refuse(demo: Sovanban, tmp_path: Path) -> None:
     document = register_seed_draft(demo, tmp_path, "Thông báo")
     nothing = demo("replace", document)
-    assert nothing.code != 0 and "nothing was changed" in nothing.err
+    assert nothing.code != 0 and "Nothing was changed" in nothing.err
     stranger = demo("return", document, "--comment", "Không", "--as", "vanthu")
     assert stranger.code != 0 and "is Nguyễn Trọng Vân's to sign, not" in stranger.err
     issued = demo("replace", "01-TB/ĐUK", "--subject", "Sửa sau khi ban hành")

@@ -271,7 +271,7 @@ def test_issuing_in_the_service_after_an_issue_handoff_takes_the_number_drawn_fo
     demo.ok("issue", document)  # was: a duplicate-number failure, every time
     shown = demo.ok("show", document, "--json").json()
     assert shown["status"] == "issued" and shown["number"]["rendered"] == "02-TB/ĐUK"
-    assert "is now issued" in _refused(demo, document, late, tmp_path)
+    assert "is now at “Issued”" in _refused(demo, document, late, tmp_path)
     following = _prepared(demo, tmp_path)
     demo.ok("sign", following)
     demo.ok("issue", following)

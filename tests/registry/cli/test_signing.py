@@ -90,7 +90,7 @@ def test_a_wrong_passphrase_is_one_line_and_changes_nothing(
 def test_issuing_twice_is_refused(demo: Sovanban) -> None:
     result = demo("issue", "1")
     assert result.code == 1
-    assert "document #1 is issued; only a signed document can be issued" in result.err
+    assert "Document #1 cannot be issued: it is at “Issued”" in result.err
 
 
 def register_signed(sovanban: Sovanban, draft: Path, subject: str) -> str:
@@ -110,7 +110,7 @@ def test_batch_issue_continues_past_a_failure(demo: Sovanban, tmp_path: Path) ->
     result = demo("issue", first, "1", second)  # 1 is issued already
     assert result.code == 1
     assert result.out.splitlines() == ["02-TB/ĐUK", "03-TB/ĐUK"]
-    assert "1 of 3 not issued — 1: document #1 is issued" in result.err
+    assert "1 of 3 not issued — 1: Document #1 cannot be issued" in result.err
 
 
 def test_an_attachment_is_signed_at_the_top_right(demo: Sovanban, tmp_path: Path) -> None:

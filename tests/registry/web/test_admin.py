@@ -54,13 +54,13 @@ def test_an_account_is_added_its_clerk_role_confirmed_changed_and_deactivated(
     admin = logged_in(app, "admin")
     form = {"login": "thuky", "full_name": "Đỗ Thư Ký", "roles": "clerk"}
     short = _post(admin, "/quan-tri/nguoi-dung", **form, password="ngan")
-    assert "at least 10" in short and 'value="Đỗ Thư Ký"' in short
+    assert "ít nhất 10 ký tự" in short and 'value="Đỗ Thư Ký"' in short
     _post(admin, "/quan-tri/nguoi-dung", **form, password="mat-khau-thu-ky")
     newcomer = _log_in(app, "thuky", "mat-khau-thu-ky")
     assert newcomer.get("/van-thu/").status_code == 403  # the clerk's role waits
     page = "/quan-tri/nguoi-dung/thuky"
     assert "chờ quản trị viên thứ hai" in admin.get(page).get_data(as_text=True)
-    assert "another administrator must confirm" in _post(admin, page, action="approve")
+    assert "Một quản trị viên khác phải xác nhận" in _post(admin, page, action="approve")
     _post(second_admin, page, action="approve")
     assert newcomer.get("/van-thu/").status_code == 200
     _post(second_admin, page, action="roles", roles="auditor")  # waits for the other admin
@@ -79,13 +79,15 @@ def test_an_administrator_cannot_give_himself_a_role_that_reads_secrets(
     own = "/quan-tri/nguoi-dung/quantri"
     _post(admin, own, action="roles", roles=["admin", "auditor"])  # type: ignore[arg-type]
     assert admin.get("/kiem-soat/").status_code == 403
-    assert "another administrator must confirm" in _post(admin, own, action="approve")
+    assert "Một quản trị viên khác phải xác nhận" in _post(admin, own, action="approve")
     assert admin.get("/kiem-soat/").status_code == 403
     with demo_instance.sessions() as session:
         events = session.query(AuditEvent).filter_by(action="user:roles-pending").all()
         assert any(e.details == {"login": "quantri", "roles": ["auditor"]} for e in events)
     _post(admin, own, action="roles", roles="admin")  # taken back before anyone confirmed
-    assert "no role of quantri waits" in _post(second_admin, own, action="approve")
+    assert "không có vai trò nào của quantri chờ xác nhận" in _post(
+        second_admin, own, action="approve"
+    )
 
 
 def test_setting_a_password_suspends_the_roles_that_read_secrets(
@@ -99,10 +101,10 @@ def test_setting_a_password_suspends_the_roles_that_read_secrets(
         _post(admin, page, action="password", password="mat-khau-do-quan-tri-dat")
         taken_over = _log_in(app, "kiemsoat", "mat-khau-do-quan-tri-dat")
         assert taken_over.get("/kiem-soat/").status_code == 403
-        assert "another administrator must confirm" in _post(admin, page, action="approve")
+        assert "Một quản trị viên khác phải xác nhận" in _post(admin, page, action="approve")
         _post(second_admin, page, action="password", password=password_of("kiemsoat"))
         # The second administrator set the password last: he cannot be the one to confirm.
-        assert "another administrator must confirm" in _post(second_admin, page, action="approve")
+        assert "Một quản trị viên khác phải xác nhận" in _post(second_admin, page, action="approve")
     finally:
         _post(admin, page, action="approve")
     assert logged_in(app, "auditor").get("/kiem-soat/").status_code == 200
@@ -111,7 +113,7 @@ def test_setting_a_password_suspends_the_roles_that_read_secrets(
 def test_tokens_for_accounts_that_read_secrets_are_made_by_their_holders(app: Flask) -> None:
     admin = logged_in(app, "admin")
     refused = _post(admin, "/quan-tri/nguoi-dung/vanthu", action="token", label="máy nhập liệu")
-    assert "makes its API tokens himself" in refused and 'id="new-token"' not in refused
+    assert "tự tạo khóa API của mình" in refused and 'id="new-token"' not in refused
     clerk = logged_in(app, "clerk")
     token = csrf_token(clerk, "/tai-khoan")
     created = clerk.post(
@@ -130,7 +132,7 @@ def test_tokens_for_accounts_that_read_secrets_are_made_by_their_holders(app: Fl
         "/tai-khoan", data={"action": "revoke", "token_id": "1x", "csrf_token": token}
     )
     assert garbled.status_code == 400
-    assert "token id must be a number: &#39;1x&#39;" in garbled.get_data(as_text=True)
+    assert "Mã khóa API phải là số: &#39;1x&#39;" in garbled.get_data(as_text=True)
     assert api.get("/api/v1/documents", headers=headers).status_code == 200
     clerk.post("/tai-khoan", data={"action": "revoke", "token_id": token_id, "csrf_token": token})
     assert api.get("/api/v1/documents", headers=headers).status_code == 401
@@ -146,7 +148,9 @@ def test_the_last_administrator_stays(app: Flask, demo_instance: Instance) -> No
         "/quan-tri/nguoi-dung/quantri",
         data={"action": "roles", "roles": "clerk", "csrf_token": csrf_token(admin, "/quan-tri/")},
     )
-    assert response.status_code == 400 and "last administrator" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "quản trị viên cuối cùng" in response.get_data(
+        as_text=True
+    )
 
 
 def test_a_signers_profile_and_certificate_are_kept_up_to_date(
@@ -165,7 +169,7 @@ def test_a_signers_profile_and_certificate_are_kept_up_to_date(
             "csrf_token": csrf_token(admin, page),
         },
     )
-    assert bad.status_code == 400 and "thẩm quyền ký phải bắt đầu bằng" in bad.get_data(
+    assert bad.status_code == 400 and "Thẩm quyền ký phải bắt đầu bằng" in bad.get_data(
         as_text=True
     )
     good = admin.post(
@@ -200,7 +204,7 @@ def test_a_signers_profile_and_certificate_are_kept_up_to_date(
         },
         content_type="multipart/form-data",
     )
-    assert junk.status_code == 400 and "not a readable certificate" in junk.get_data(as_text=True)
+    assert junk.status_code == 400 and "không đọc được chứng thư" in junk.get_data(as_text=True)
     with demo_instance.sessions() as session:
         user = session.query(User).filter_by(login="nguyentrongvan").one()
         assert (user.full_name, user.email, user.position, user.authority) == (

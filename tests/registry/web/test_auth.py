@@ -52,7 +52,8 @@ def test_wrong_passwords_say_nothing_about_the_account(app: Flask) -> None:
     unknown = _login(app, "khongco", "mat-khau-bat-ky")
     wrong = _login(app, "kiemsoat", "mat-khau-sai-roi")
     assert unknown[0] == wrong[0] == 401
-    assert "wrong login or password" in unknown[2] and "wrong login or password" in wrong[2]
+    assert "Sai tên đăng nhập hoặc mật khẩu" in unknown[2]
+    assert "Sai tên đăng nhập hoặc mật khẩu" in wrong[2]
 
 
 def test_next_goes_only_to_this_site(app: Flask) -> None:
@@ -74,7 +75,7 @@ def test_five_wrong_passwords_lock_the_account(app: Flask, demo_instance: Instan
     for _ in range(5):
         assert _login(app, "quantri", "khong-dung-mat-khau")[0] == 401
     status, _, page = _login(app, "quantri", password_of("quantri"))
-    assert status == 401 and "too many failed logins" in page
+    assert status == 401 and "Đăng nhập sai quá nhiều lần" in page
     with demo_instance.sessions.begin() as session:
         user = session.query(User).filter_by(login="quantri").one()
         failures = session.query(AuditEvent).filter_by(action="user:login-failed", actor="quantri")
@@ -92,7 +93,7 @@ def test_guesses_from_elsewhere_do_not_lock_the_owner_out(
     for _ in range(5):
         assert _login(app, "kiemsoat", "doan-mo-mat-khau", address=stranger)[0] == 401
     status, _, page = _login(app, "kiemsoat", password_of("kiemsoat"), address=stranger)
-    assert status == 401 and "too many failed logins" in page
+    assert status == 401 and "Đăng nhập sai quá nhiều lần" in page
     assert _login(app, "kiemsoat", password_of("kiemsoat"), address=desk)[0] == 302
     with demo_instance.sessions.begin() as session:
         locked = session.query(AuditEvent).filter_by(action="user:login-locked", actor="kiemsoat")

@@ -79,12 +79,12 @@ def test_a_refused_registration_keeps_what_was_typed(app: Flask, demo_instance: 
     with demo_instance.sessions() as session:
         before = session.query(Document).count()
     status, _, page = register_by_form(app, body="", subject="Trích yếu đã gõ")
-    assert status == 400 and "chọn tệp PDF" in page
+    assert status == 400 and "Chọn tệp PDF" in page
     assert "Trích yếu đã gõ" in page and "Thường trực Tỉnh ủy" in page
     status, _, page = register_by_form(app, file=(io.BytesIO(b"not a pdf"), "du-thao.pdf"))
-    assert status == 400 and "not a PDF" in page
+    assert status == 400 and "không phải tệp PDF" in page
     status, _, page = register_by_form(app, type="XX")
-    assert status == 400 and "unknown document type" in page
+    assert status == 400 and "loại văn bản &#39;XX&#39; không có" in page
     with demo_instance.sessions() as session:
         assert session.query(Document).count() == before
 
@@ -99,7 +99,7 @@ def test_withdrawing_needs_a_reason_and_keeps_the_number(
     refused = clerk.post(
         f"/van-thu/{document_id}/thu-hoi", data={"reason": " ", "csrf_token": token}
     )
-    assert refused.status_code == 400 and "reason" in refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "cần có lý do" in refused.get_data(as_text=True)
     done = clerk.post(
         f"/van-thu/{document_id}/thu-hoi", data={"reason": "Soạn nhầm", "csrf_token": token}
     )
@@ -176,7 +176,7 @@ def test_the_signer_returns_the_clerk_revises_both_read_the_history(
         },
     )
     text = bad.get_data(as_text=True)
-    assert bad.status_code == 400 and "thẩm quyền ký phải bắt đầu bằng" in text
+    assert bad.status_code == 400 and "Thẩm quyền ký phải bắt đầu bằng" in text
     assert "Kết luận đã bổ sung" in text and "Đã bổ sung." in text  # what was typed stays
     revised = clerk.post(
         form_page,

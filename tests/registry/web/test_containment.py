@@ -236,5 +236,5 @@ def test_a_stored_page_too_big_to_draw_is_refused_on_the_staff_page(
     clerk = logged_in(app, "clerk")
     picture = clerk.get(f"/ho-so/{document_id}/trang-1.png")
     assert picture.status_code == 422
-    assert "5,000,000 mm on a side; the limit is 5,000 mm" in picture.get_data(as_text=True)
+    assert "một trang có cạnh 5,000,000 mm; giới hạn là 5,000 mm" in picture.get_data(as_text=True)
     assert clerk.get(f"/ho-so/{document_id}").status_code == 200

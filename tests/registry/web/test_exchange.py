@@ -12,6 +12,7 @@ from flask import Flask
 from pyhanko.pdf_utils.reader import PdfFileReader
 from sqlalchemy import select
 
+from basics.said import Said
 from registry.audit import AuditAction
 from registry.edxml import OrganInfo, StatusPackage, read_package, write_status
 from registry.instance import Instance
@@ -82,7 +83,7 @@ def test_a_package_that_does_not_leave_is_recorded_and_the_clerks_told(
         failed = session.scalars(
             select(AuditEvent).where(AuditEvent.action == AuditAction.DOCUMENT_SEND_FAILED)
         ).all()
-        assert len(failed) == 1 and "503" in failed[0].details["reason"]
+        assert len(failed) == 1 and "503" in str(Said.from_record(failed[0].details["reason"]))
         told = session.scalars(
             select(Notification).where(Notification.kind == NotificationKind.DELIVERY_FAILED)
         ).all()

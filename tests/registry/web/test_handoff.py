@@ -78,13 +78,16 @@ def test_the_plugin_downloads_signs_and_uploads(app: Flask, demo_instance: Insta
         content_type="multipart/form-data",
     )
     assert answer.status_code == 200 and answer.get_json()["Status"] == 0
-    assert "Đã nhận" in answer.get_json()["Message"]
+    assert (
+        "Đã nhận" in answer.get_json()["Message"]
+        and "“Đã ký, chờ ban hành”" in answer.get_json()["Message"]
+    )
     reused = plugin.post(
         parameters["FileUploadHandler"],
         data={"uploadfile": (io.BytesIO(signed), "signed.pdf")},
         content_type="multipart/form-data",
     )
-    assert reused.get_json()["Status"] == 1 and "already used" in reused.get_json()["Message"]
+    assert reused.get_json()["Status"] == 1 and "đã được dùng" in reused.get_json()["Message"]
     with demo_instance.sessions() as session:
         document = session.get(Document, document_id)
         assert document is not None and document.status == DocumentStatus.SIGNED
@@ -105,7 +108,7 @@ def test_a_wrong_file_is_refused_in_the_plugins_form(app: Flask, demo_instance: 
         content_type="multipart/form-data",
     )
     assert answer.status_code == 409 and answer.get_json()["Status"] == 1
-    assert "not built on the revision" in answer.get_json()["Message"]
+    assert "không dựa trên bản đã giao ra" in answer.get_json()["Message"]
     nothing = app.test_client().post(upload.group(1), data={}, content_type="multipart/form-data")
     assert nothing.get_json()["Status"] == 1
     with demo_instance.sessions() as session:

@@ -135,7 +135,7 @@ def test_the_authority_is_the_signers_unless_the_clerk_chooses_one(
             "Phó Bí thư Thường trực",
         )
         assert (second.signer_authority, second.signer_position) == ("K/T bí thư", "Phó Bí thư")
-    with pytest.raises(InputError, match="the signing authority must be one of T/M"):
+    with pytest.raises(InputError, match="The signing authority must start with one of T/M"):
         _register(database, tmp_path / "3", seed_pdf, authority="KT. Bí thư")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from basics.language import shown
 from registry.errors import InputError
 from registry.models import Secrecy
 from registry.services.drafting.draft_checks import (
@@ -42,8 +43,9 @@ def test_the_forms_of_signing_of_each_scheme(scheme: str, typed: str, printed: s
 def test_other_authority_lines_are_refused_in_both_languages(scheme: str, typed: str) -> None:
     with pytest.raises(InputError) as refused:
         signing_authority(scheme, typed)
-    assert "thẩm quyền ký phải bắt đầu bằng" in refused.value.message
-    assert "the signing authority must be one of" in refused.value.message
+    assert "The signing authority must start with" in refused.value.message
+    assert "Thẩm quyền ký phải bắt đầu bằng" in shown(refused.value.said, "vi")
+    assert "The signing authority must start with one of" in refused.value.message
 
 
 HEADER = "ĐẢNG BỘ TỈNH HÀ TĨNH\nĐẢNG ỦY KHỐI\n*\nSố -TB/ĐUK\n{mark}\nTHÔNG BÁO\nNội dung mật khẩn."
@@ -66,10 +68,10 @@ def test_the_mark_printed_in_the_header_is_read(mark: str, found: Secrecy | None
 def test_a_marked_draft_registered_otherwise_is_refused_an_unmarked_secret_is_said() -> None:
     marked = HEADER.format(mark="TỐI MẬT")
     refused = secrecy_disagreement(marked, Secrecy.NONE)
-    assert refused is not None and refused[1] and "in dấu TỐI MẬT" in refused[0]
+    assert refused is not None and refused[1] and "in dấu TỐI MẬT" in shown(refused[0], "vi")
     assert secrecy_disagreement(marked, Secrecy.SECRET) is not None
     assert secrecy_disagreement(marked, Secrecy.TOP_SECRET) is None
     said = secrecy_disagreement(HEADER.format(mark=""), Secrecy.SECRET)
-    assert said is not None and not said[1] and "does not print the mark" in said[0]
+    assert said is not None and not said[1] and "does not print the mark" in str(said[0])
     assert secrecy_disagreement("", Secrecy.SECRET) is None  # a scan: nothing to compare
     assert secrecy_disagreement(HEADER.format(mark=""), Secrecy.NONE) is None

@@ -100,7 +100,7 @@ def test_issuing_survives_sigkill_at_every_step(
             # It committed before dying: the document is issued; issuing again is refused.
             assert status == "issued", point
             again = register("issue", document)
-            assert again.code != 0 and "only a signed document" in again.err
+            assert again.code != 0 and "only a document at “Signed, awaiting issue”" in again.err
         else:
             assert status == "signed", point
             assert int(document) not in issued, point

@@ -11,6 +11,8 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from sqlalchemy import func, select
 
+from basics.language import shown
+from basics.said import Said
 from certs.demo import Holder
 from certs.trust import TrustStore
 from registry.errors import InputError
@@ -71,9 +73,12 @@ def test_steps_out_of_order_are_refused(setup, running_pki: RunningPki) -> None:
     with database.sessions() as session:
         document = session.get(Document, document_id)
         assert document is not None
-        with pytest.raises(InputError, match="is draft; only a prepared document can be signed"):
+        with pytest.raises(
+            InputError,
+            match="cannot be signed: it is at “Draft”, and only a document at “Awaiting signature”",
+        ):
             sign_document(session, blobs, document, signer(running_pki), tools, actor="t")
-        with pytest.raises(InputError, match="only a signed document can be issued"):
+        with pytest.raises(InputError, match="only a document at “Signed, awaiting issue” can be"):
             issue_document(
                 session, blobs, document, signer(running_pki, "organisation"), tools, actor="t"
             )
@@ -209,9 +214,10 @@ def test_a_block_without_room_for_the_seal_is_prepared_and_the_clerk_told(setup)
         )
         document = register_draft(session, blobs, template.issuer, request, actor="t")
         notes = prepare_document(session, blobs, document, actor="t")
-        assert len(notes) == 1 and "the seal" in notes[0] and "con dấu" in notes[0]
+        assert len(notes) == 1 and "The seal" in str(notes[0])
+        assert "Con dấu" in shown(notes[0], "vi")
     with database.sessions() as session:
         event = session.scalars(
             select(AuditEvent).where(AuditEvent.action == "document:prepare")
         ).one()
-        assert event.details["notes"] == list(notes)
+        assert [Said.from_record(note) for note in event.details["notes"]] == list(notes)

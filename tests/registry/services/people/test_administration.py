@@ -38,7 +38,7 @@ def test_a_clerk_role_is_in_force_once_a_second_administrator_confirms(database:
             password="mat-khau-thu-ky",
         )  # fmt: skip
         assert clerk.role_set == {"signer"} and clerk.pending_roles == "clerk"
-        with pytest.raises(InputError, match="another administrator must confirm"):
+        with pytest.raises(InputError, match="Another administrator must confirm"):
             approve_roles(session, first, clerk)
     with database.sessions.begin() as session:
         approve_roles(session, _user(session, "quantri2"), _user(session, "thuky"))
@@ -54,7 +54,7 @@ def test_no_one_confirms_his_own_roles_or_mints_a_clerks_token(database: Databas
         first, second = _user(session, "quantri"), _user(session, "quantri2")
         change_roles(session, first, first, {"admin", "auditor"})
         assert first.role_set == {"admin"}
-        with pytest.raises(InputError, match="another administrator"):
+        with pytest.raises(InputError, match="Another administrator"):
             approve_roles(session, first, first)
         approve_roles(session, second, first)
         assert first.role_set == {"admin", "auditor"}
@@ -63,7 +63,7 @@ def test_no_one_confirms_his_own_roles_or_mints_a_clerks_token(database: Databas
             mint_token(session, second, clerk, "máy")
         reset_password(session, second, clerk, "mat-khau-moi-van-thu")
         assert clerk.role_set == frozenset() and clerk.pending_by == "quantri2"
-        with pytest.raises(InputError, match="another administrator"):
+        with pytest.raises(InputError, match="Another administrator"):
             approve_roles(session, second, clerk)
         approve_roles(session, first, clerk)
         assert clerk.role_set == {"clerk"}
