@@ -11,6 +11,7 @@ from flask import current_app, g, request, session
 from sqlalchemy.orm import Session
 
 from basics.files import write_atomically
+from basics.said import said
 
 from ..errors import InputError
 from ..instance import Instance
@@ -20,10 +21,12 @@ from ..services.people.access import Viewer
 from ..services.people.accounts import session_fingerprint
 from ..services.setup.signing_tools import SigningTools
 
-# Inline styles only, no scripts: the pages work without JavaScript.
+# Inline styles; scripts only from files of ours, never inline (an injected one cannot run).
+# The pages work without JavaScript: the one script shows upload progress, which needs to
+# send the form itself (connect-src).
 PAGE_POLICY = (
-    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
-    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; "
+    "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
 
 __all__ = [
@@ -121,8 +124,11 @@ def signing_tools_of() -> SigningTools:
         if variable is not None:
             if not os.environ.get(variable):
                 raise InputError(
-                    f"signing is unavailable: the built-in timestamp service needs {variable} "
-                    "set for the server (or configure [timestamping] url)"
+                    said(
+                        "signing is unavailable: the built-in timestamp service needs {variable} "
+                        "set for the server (or configure [timestamping] url)",
+                        variable=variable,
+                    )
                 )
             passphrase = os.environ[variable].encode()
         tools = signing_tools(instance, passphrase)

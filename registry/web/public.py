@@ -5,10 +5,12 @@ from __future__ import annotations
 import base64
 import io
 import time
+from importlib import resources
 from typing import Any
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     g,
     redirect,
@@ -142,6 +144,15 @@ def first_page(document_id: int) -> Any:
 @public.get("/van-ban/<int:document_id>/<any(issued, archive):revision>.pdf")
 def download(document_id: int, revision: str) -> Any:
     return pdf_response(public_document(str(document_id)), FileKind(revision))
+
+
+@public.get("/tai-len.js")
+def upload_script() -> Any:
+    """The script that shows a large upload's progress (the pages work without it)."""
+    text = resources.files("registry.web").joinpath("upload-progress.js").read_text("utf-8")
+    response = Response(text, mimetype="text/javascript")
+    response.cache_control.public, response.cache_control.max_age = True, 3600
+    return response
 
 
 def verify_upload(data: bytes, *, pages: bool) -> Any:

@@ -19,6 +19,7 @@ ROUTES: dict[str, tuple[str, str, frozenset[str]]] = {
     "public.download": ("GET", "/van-ban/1/issued.pdf", EVERYONE),
     "public.first_page": ("GET", "/van-ban/1/trang-1.png", EVERYONE),
     "public.verify_page": ("GET", "/kiem-tra", EVERYONE),
+    "public.upload_script": ("GET", "/tai-len.js", EVERYONE),
     "auth.login": ("GET", "/dang-nhap", EVERYONE),
     "auth.logout": ("POST", "/dang-xuat", EVERYONE),
     "auth.account": ("GET", "/tai-khoan", STAFF),
