@@ -12,8 +12,9 @@ import os
 import re
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -43,6 +44,21 @@ def server(app: Flask) -> Iterator[str]:
     thread.join(timeout=10)
 
 
+def _logging_in(page: Any, server: str) -> tuple[Callable[[str], None], Callable[[], None]]:
+    """Logging in as a role's demo account by the login form, and out by the menu."""
+
+    def log_in(role: str) -> None:
+        page.goto(f"{server}/dang-nhap")
+        page.get_by_label("Tên đăng nhập").fill(ACCOUNTS[role])
+        page.get_by_label("Mật khẩu").fill(password_of(ACCOUNTS[role]))
+        page.get_by_role("button", name="Đăng nhập").click()
+
+    def log_out() -> None:
+        page.get_by_role("button", name="Đăng xuất").click()
+
+    return log_in, log_out
+
+
 def test_the_whole_flow_in_chromium(server: str, tmp_path: Path, seed_pdf: bytes) -> None:
     require("Chromium", CHROMIUM is not None, "install Debian's chromium package")
     from playwright.sync_api import expect, sync_playwright
@@ -61,14 +77,7 @@ def test_the_whole_flow_in_chromium(server: str, tmp_path: Path, seed_pdf: bytes
         def shot(name: str) -> None:
             page.screenshot(path=str(shots / f"{next(step):02d}-{name}.png"), full_page=True)
 
-        def log_in(role: str) -> None:
-            page.goto(f"{server}/dang-nhap")
-            page.get_by_label("Tên đăng nhập").fill(ACCOUNTS[role])
-            page.get_by_label("Mật khẩu").fill(password_of(ACCOUNTS[role]))
-            page.get_by_role("button", name="Đăng nhập").click()
-
-        def log_out() -> None:
-            page.get_by_role("button", name="Đăng xuất").click()
+        log_in, log_out = _logging_in(page, server)
 
         # The clerk registers the office's notice, pasting its Nơi nhận list.
         log_in("clerk")
@@ -196,14 +205,7 @@ def test_return_revise_sign_issue_with_the_mail_it_sends(
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 1100, "height": 900})
 
-        def log_in(role: str) -> None:
-            page.goto(f"{server}/dang-nhap")
-            page.get_by_label("Tên đăng nhập").fill(ACCOUNTS[role])
-            page.get_by_label("Mật khẩu").fill(password_of(ACCOUNTS[role]))
-            page.get_by_role("button", name="Đăng nhập").click()
-
-        def log_out() -> None:
-            page.get_by_role("button", name="Đăng xuất").click()
+        log_in, log_out = _logging_in(page, server)
 
         # The clerk writes a notice in the form and prepares it for signing.
         log_in("clerk")
