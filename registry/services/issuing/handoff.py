@@ -280,7 +280,7 @@ def accept_handoff(
             actor=actor,
             action=AuditAction.HANDOFF_REFUSED,
             document=document,
-            details={"handoff": handoff.id, "reason": refused.message},
+            details={"handoff": handoff.id, "reason": refused.said.as_record()},
         )
         raise
     stored = blobs.put(returned)

@@ -337,7 +337,7 @@ def extend_document(
             actor=actor,
             action=AuditAction.ARCHIVE_EXTEND_FAILED,
             document=document,
-            details={"reason": exc.message},
+            details={"reason": exc.said.as_record()},
         )
         return False
     digest = _store(session, blobs, document, FileKind.ARCHIVE, archive)

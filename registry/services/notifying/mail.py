@@ -57,7 +57,6 @@ _WORDS: dict[NotificationKind, tuple[Said, Said]] = {
         said("The edXML package could not be sent."),
     ),
 }
-_VI = translator("vi")
 
 
 @dataclass(frozen=True)
@@ -71,7 +70,8 @@ class MailRun:
 def message_for(notification: Notification, config: Config) -> EmailMessage:
     """The e-mail telling ``notification``'s person what waits for them."""
     subject, lead = _WORDS[notification.kind]
-    subject_vi, subject_en = _VI(subject.text), str(subject)
+    vietnamese = translator("vi")
+    subject_vi, subject_en = vietnamese(subject.text), str(subject)
     document = notification.document
     secret = document is not None and document.secrecy != Secrecy.NONE
     title = ""
@@ -86,7 +86,7 @@ def message_for(notification: Notification, config: Config) -> EmailMessage:
     message["Subject"] = f"[Sổ văn bản] {subject_vi}: {title}" if title else subject_vi
     message["From"] = config.mail.sender or formataddr(("Sổ văn bản", "sovanban@localhost"))
     message["To"] = formataddr((notification.user.full_name, notification.user.email))
-    lines = [f"Kính gửi đồng chí {notification.user.full_name},", "", lead.shown(_VI)]
+    lines = [f"Kính gửi đồng chí {notification.user.full_name},", "", lead.shown(vietnamese)]
     if title:
         lines.append(f"Văn bản: {title}")
     if notification.detail and not secret:
