@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import create_engine, text
 
+from certs.builder import KeyType
 from certs.demo import DemoPki, Holder
 from certs.services import PkiServices
 
@@ -50,8 +51,8 @@ def median_ms(job: Callable[[], object], runs: int) -> float:
     return statistics.median(times)
 
 
-def demo_pki() -> tuple[DemoPki, PkiServices]:
-    """A throw-away demo PKI and its in-process services."""
+def demo_pki(key_type: KeyType = "rsa") -> tuple[DemoPki, PkiServices]:
+    """A throw-away demo PKI of ``key_type`` keys and its in-process services."""
     folder = Path(tempfile.mkdtemp(prefix="sovanban-bench-")) / "pki"
     pki = DemoPki.create(
         folder,
@@ -59,6 +60,7 @@ def demo_pki() -> tuple[DemoPki, PkiServices]:
         base_url="http://127.0.0.1:9/pki",
         signer=SIGNER,
         organisation=OFFICE,
+        key_type=key_type,
     )
     return pki, PkiServices(pki, PASSPHRASE)
 
