@@ -69,6 +69,24 @@ def test_an_old_schema_is_refused(database: Database) -> None:
         require_current_schema(database.engine)
 
 
+def test_the_schema_a_command_expects_is_the_newest_migration() -> None:
+    """``require_current_schema`` compares with SCHEMA_HEAD, not Alembic's scripts: a new
+    migration must move it too."""
+    from alembic.script import ScriptDirectory
+
+    from registry.db import SCHEMA_HEAD, _alembic_config
+
+    engine = make_engine("sqlite://")
+    assert ScriptDirectory.from_config(_alembic_config(engine)).get_current_head() == SCHEMA_HEAD
+
+
+def test_a_database_without_migrations_is_not_initialised(database: Database) -> None:
+    with database.engine.begin() as connection:
+        connection.execute(text("DROP TABLE alembic_version"))
+    with pytest.raises(NotInitialisedError, match="no database yet"):
+        require_current_schema(database.engine)
+
+
 def test_a_missing_sqlite_file_is_not_created(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'absent.sqlite3'}")
     with pytest.raises(NotInitialisedError, match="no database yet"):
