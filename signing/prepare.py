@@ -26,6 +26,7 @@ from basics.said import said
 
 from .block_layout import BlockLayout
 from .errors import UnusablePdfError
+from .field_names import DATE_FIELD, NUMBER_FIELD, ORGANISATION_FIELD, SIGNER_FIELD
 from .field_plans import LinePlan, write_line_plan, write_stamp_plan
 from .lettering import StampFonts, set_line
 from .line_removal import erase_lines
@@ -40,12 +41,6 @@ __all__ = [
     "PrintedLine",
     "prepare_pdf",
 ]
-
-NUMBER_FIELD = "so_ky_hieu"
-DATE_FIELD = "ngay_ban_hanh"
-SIGNER_FIELD = "chu_ky_lanh_dao"
-ORGANISATION_FIELD = "chu_ky_co_quan"
-
 
 @dataclass(frozen=True)
 class Box:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from signing.inspect import pdf_field_value
-from signing.prepare import NUMBER_FIELD
+from signing.field_names import NUMBER_FIELD
 
 from ...models import Document, DocumentFile, FileKind, NumberEntry, Secrecy
 from ...numbering import number_in_field, number_line
