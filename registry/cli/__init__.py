@@ -6,6 +6,7 @@ JSON object (or array) on stdout and nothing else.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import sys
@@ -13,41 +14,10 @@ import sys
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
-from certs.errors import CertsError
-from signing.errors import SigningError
+from basics.said import Explained
 
-from ..errors import RegistryError
-from .admin import init_command, series_group, withdraw_command
-from .archive import archive_group
-from .audit import audit_group
-from .book import book_command
-from .certs import certs_group
 from .context import CommandContext
-from .demo import demo_command
-from .distribution import export_command, import_edxml_command, organs_group, send_command
-from .documents import (
-    compose_command,
-    download_command,
-    list_command,
-    register_command,
-    show_command,
-)
-from .draft_life import comment_command, history_command, replace_command, return_command
-from .handoff import accept_command, handoff_command
-from .importing import import_command
 from .language import in_terminal_language
-from .mail import mail_group
-from .search import search_command
-from .serve import serve_command
-from .signing import (
-    attach_command,
-    extend_command,
-    issue_command,
-    prepare_command,
-    sign_command,
-)
-from .users import users_group
-from .verify import verify_command
 
 __all__ = ["cli", "main"]
 
@@ -55,7 +25,63 @@ EXIT_FAILURE = 1
 EXIT_INTERNAL = 70  # EX_SOFTWARE
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# Each command's module is imported when the command runs, not when ``sovanban`` starts:
+# ``sovanban verify FILE`` should not pay for the web, the composer and the migrations.
+COMMANDS = {
+    "init": "admin:init_command",
+    "demo": "demo:demo_command",
+    "users": "users:users_group",
+    "series": "admin:series_group",
+    "compose": "documents:compose_command",
+    "register": "documents:register_command",
+    "show": "documents:show_command",
+    "list": "documents:list_command",
+    "download": "documents:download_command",
+    "withdraw": "admin:withdraw_command",
+    "certs": "certs:certs_group",
+    "prepare": "signing:prepare_command",
+    "sign": "signing:sign_command",
+    "issue": "signing:issue_command",
+    "extend": "signing:extend_command",
+    "attach": "signing:attach_command",
+    "verify": "verify:verify_command",
+    "serve": "serve:serve_command",
+    "audit": "audit:audit_group",
+    "book": "book:book_command",
+    "archive": "archive:archive_group",
+    "import": "importing:import_command",
+    "search": "search:search_command",
+    "organs": "distribution:organs_group",
+    "export-edxml": "distribution:export_command",
+    "import-edxml": "distribution:import_edxml_command",
+    "send": "distribution:send_command",
+    "handoff": "handoff:handoff_command",
+    "accept": "handoff:accept_command",
+    "return": "draft_life:return_command",
+    "replace": "draft_life:replace_command",
+    "comment": "draft_life:comment_command",
+    "history": "draft_life:history_command",
+    "mail": "mail:mail_group",
+}
+
+
+class _LazyGroup(click.Group):
+    """A group whose commands are imported by name when asked for (``--help`` asks for all)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, attribute = target.split(":")
+        command = getattr(importlib.import_module(f"{__name__}.{module}"), attribute)
+        assert isinstance(command, click.Command) and command.name == cmd_name, target
+        return command
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--instance",
     "instance_dir",
@@ -80,45 +106,6 @@ def cli(context: click.Context, instance_dir: str, config_path: str | None) -> N
     context.call_on_close(context.obj.close)
 
 
-for command in (
-    init_command,
-    demo_command,
-    users_group,
-    series_group,
-    compose_command,
-    register_command,
-    show_command,
-    list_command,
-    download_command,
-    withdraw_command,
-    certs_group,
-    prepare_command,
-    sign_command,
-    issue_command,
-    extend_command,
-    attach_command,
-    verify_command,
-    serve_command,
-    audit_group,
-    book_command,
-    archive_group,
-    import_command,
-    search_command,
-    organs_group,
-    export_command,
-    import_edxml_command,
-    send_command,
-    handoff_command,
-    accept_command,
-    return_command,
-    replace_command,
-    comment_command,
-    history_command,
-    mail_group,
-):
-    cli.add_command(command)
-
-
 def _quiet_libraries() -> None:
     """Libraries log their handled failures with tracebacks (pyHanko: every untrusted
     chain); a command prints its own one-line messages instead. SOVANBAN_DEBUG shows them."""
@@ -140,7 +127,7 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         click.echo(f"sovanban: {exc.format_message()}", err=True)
         sys.exit(exc.exit_code)
-    except (RegistryError, SigningError, CertsError) as exc:
+    except Explained as exc:  # RegistryError, SigningError, CertsError: a message for people
         click.echo(f"sovanban: {in_terminal_language(exc.said)}", err=True)
         sys.exit(EXIT_FAILURE)
     except click.exceptions.Exit as exc:

@@ -24,3 +24,13 @@ def demo(sovanban: Sovanban, monkeypatch: pytest.MonkeyPatch) -> Sovanban:
     monkeypatch.setenv("SOVANBAN_PKI_PASSPHRASE", "mat-khau-demo")
     sovanban.ok("demo", "--no-serve")
     return sovanban
+
+
+@pytest.fixture
+def issued(sovanban: Sovanban, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """The demo's issued notice, downloaded from its register."""
+    monkeypatch.setenv("SOVANBAN_PKI_PASSPHRASE", "mat-khau-demo")
+    sovanban.ok("demo", "--no-serve")
+    target = tmp_path / "01-TB-DUK.pdf"
+    sovanban.ok("download", "1", "--revision", "issued", "-o", str(target))
+    return target

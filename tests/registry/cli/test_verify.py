@@ -4,18 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from tests.support.cli import Sovanban
-
-
-@pytest.fixture
-def issued(sovanban: Sovanban, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    monkeypatch.setenv("SOVANBAN_PKI_PASSPHRASE", "mat-khau-demo")
-    sovanban.ok("demo", "--no-serve")
-    target = tmp_path / "01-TB-DUK.pdf"
-    sovanban.ok("download", "1", "--revision", "issued", "-o", str(target))
-    return target
 
 
 def test_the_issued_notice_is_registered_and_passes(sovanban: Sovanban, issued: Path) -> None:
