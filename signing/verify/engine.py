@@ -16,6 +16,7 @@ import hashlib
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import TypeVar
 
 from asn1crypto import cms
@@ -297,13 +298,24 @@ def _certificates(signed_data: cms.SignedData) -> tuple[asn1_x509.Certificate, .
 
 def _readable(cert: asn1_x509.Certificate) -> bool:
     """A certificate whose names and key parse (a damaged one would break path building)."""
+    der = cert.dump()
+    # Remembered by DER: an office's notices carry the same few certificates, and folding
+    # their names (stringprep) costs ~10 ms each. Only certificates of a sane size are kept.
+    return _remembered_readable(der) if len(der) <= 16 * 1024 else _readable_der(der)
+
+
+def _readable_der(der: bytes) -> bool:
     try:
+        cert = asn1_x509.Certificate.load(der)
         cert.subject.hashable  # noqa: B018
         cert.issuer.hashable  # noqa: B018
         cert.public_key.native  # noqa: B018
         return cert.serial_number is not None
     except Exception:  # noqa: BLE001 - damaged: leave it out
         return False
+
+
+_remembered_readable = lru_cache(maxsize=512)(_readable_der)
 
 
 def _overlay_finding(overlay: Overlay) -> Finding:

@@ -1,0 +1,111 @@
+"""One-shot verification from the command line, against pyHanko's own command, in one run.
+
+    python benchmarks/verify_cli.py [--runs 10] [--files 100]
+
+A demo instance (``sovanban demo --no-serve``, SQLite) and its issued reference notice:
+
+* one file — the wall time of the whole process ``sovanban verify issued.pdf`` (every check:
+  structure, signatures with the published CRLs, roles, the register) against
+  ``pyhanko sign validate --trust root-ca.pem --trust-replace --no-revocation-check`` on the
+  same file (pyHanko's validation of both signatures with its diff analysis, no register);
+  medians of --runs runs each, after one warm-up run of each (the page cache warm);
+* a folder — ``sovanban verify FOLDER`` over --files copies of the notice, the whole
+  process's wall time per file, against the in-process time per file of the verification
+  engine (``verify_pdf`` with the instance's trust material, warmed, in this process).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.common import median_ms
+
+BIN = Path(sys.executable).parent
+
+
+def wall_ms(command: list[str], runs: int, env: dict[str, str]) -> float:
+    """Median wall time of the whole process, after one warm-up run."""
+    subprocess.run(command, env=env, capture_output=True, check=False)
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        done = subprocess.run(command, env=env, capture_output=True, check=False)
+        times.append((time.perf_counter() - started) * 1000)
+        if done.returncode != 0:
+            raise SystemExit(f"{command[0]} failed ({done.returncode}): {done.stderr[-500:]!r}")
+    return statistics.median(times)
+
+
+def engine_ms(instance: Path, pdf: bytes) -> float:
+    """The verification engine alone, in this process, with the instance's trust material."""
+    from registry.instance import open_instance
+    from registry.services.verification.verify import instance_roles, trust_material
+    from signing.verify.engine import verify_pdf
+
+    opened = open_instance(instance)
+    material = trust_material(opened)
+    with opened.sessions() as session:
+        roles = instance_roles(session, opened)
+    opened.engine.dispose()
+
+    def verify() -> None:
+        report = verify_pdf(pdf, trust=material.store, roles=roles, crls=material.crls)
+        assert report.verdict[0] == "TOTAL-PASSED", report.verdict
+
+    return median_ms(verify, 20)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--files", type=int, default=100)
+    options = parser.parse_args()
+    sovanban, pyhanko = str(BIN / "sovanban"), str(BIN / "pyhanko")
+    env = {**os.environ, "SOVANBAN_LANG": "vi", "PYTHONWARNINGS": "ignore"}
+    with tempfile.TemporaryDirectory(prefix="sovanban-bench-") as scratch:
+        folder = Path(scratch)
+        instance, pdf = folder / "instance", folder / "issued.pdf"
+        at = [sovanban, "--instance", str(instance)]
+        subprocess.run([*at, "demo", "--no-serve"], env=env, capture_output=True, check=True)
+        subprocess.run(
+            [*at, "download", "1", "--revision", "issued", "-o", str(pdf)],
+            env=env,
+            capture_output=True,
+            check=True,
+        )
+        ours = wall_ms(
+            [sovanban, "--instance", str(instance), "verify", str(pdf)], options.runs, env
+        )
+        theirs = wall_ms(
+            [pyhanko, "sign", "validate", "--trust", str(instance / "pki" / "root-ca.pem"),
+             "--trust-replace", "--no-revocation-check", "--pretty-print", str(pdf)],
+            options.runs,
+            env,
+        )  # fmt: skip
+        many = folder / "many"
+        many.mkdir()
+        for index in range(options.files):
+            shutil.copyfile(pdf, many / f"{index:04d}.pdf")
+        command = [sovanban, "--instance", str(instance), "verify", str(many)]
+        per_file = wall_ms(command, 1, env) / options.files
+        in_process = engine_ms(instance, pdf.read_bytes())
+    print(f"{'operation':<52} {'ms':>9} {'ratio':>7}")
+    print(f"{'pyhanko sign validate FILE (whole process)':<52} {theirs:>9.0f} {1.0:>7.2f}")
+    print(f"{'sovanban verify FILE (whole process)':<52} {ours:>9.0f} {ours / theirs:>7.2f}")
+    print(f"{'verify_pdf in process, per file':<52} {in_process:>9.1f} {1.0:>7.2f}")
+    label = f"sovanban verify FOLDER of {options.files}, per file"
+    print(f"{label:<52} {per_file:>9.1f} {per_file / in_process:>7.2f}")
+
+
+if __name__ == "__main__":
+    main()
