@@ -10,8 +10,8 @@ from typing import Any, ClassVar, Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from signing.inspect import pdf_field_value
 from signing.field_names import NUMBER_FIELD
+from signing.inspect import pdf_field_value
 
 from ...models import Document, DocumentFile, FileKind, NumberEntry, Secrecy
 from ...numbering import number_in_field, number_line
