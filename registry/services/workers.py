@@ -10,6 +10,7 @@ which is started again for the next task; the caller gets :class:`UnusablePdfErr
 from __future__ import annotations
 
 import atexit
+import gc
 import multiprocessing
 import resource
 import threading
@@ -41,6 +42,9 @@ def _start_worker(memory_mb: int, setup: Callable[..., None] | None, args: tuple
     resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
     if setup is not None:
         setup(*args)
+    # What the worker loaded to do its work lives as long as the worker: kept out of the
+    # collector's full passes, which each file's many short-lived objects trigger.
+    gc.freeze()
 
 
 def _guarded(function: Callable[..., Result], args: tuple[Any, ...]) -> Result:
