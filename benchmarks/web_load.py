@@ -1,7 +1,7 @@
 """The served application under load from wrk, against the raw library cost, in one run.
 
     python benchmarks/web_load.py [--seconds 60] [--connections 16] [--workers 4]
-                                  [--engines postgresql,sqlite]
+                                  [--engines postgresql,sqlite] [--targets verify,lookup,document]
 
 For each engine: the demo instance behind gunicorn with --workers processes, then wrk
 (Debian's package) for --seconds against each of
@@ -126,6 +126,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--engines", default="postgresql,sqlite")
+    parser.add_argument("--targets", default="verify,lookup,document")
     options = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
@@ -150,14 +151,16 @@ def main() -> None:
                     "document": (served.base + "/van-ban/1", None),
                 }
                 results = {}
-                for label, (target, lua) in targets.items():
+                chosen = {name: targets[name] for name in options.targets.split(",")}
+                for label, (target, lua) in chosen.items():
                     _warm(target, options.connections, lua)
                     results[label] = run_wrk(target, options.seconds, options.connections, lua)
                 raw = {"verify": _raw_verify_ms(served, pdf)}
                 log = served.log.read_text("utf-8", "replace")
-        raw["lookup"] = raw["document"] = _floor_p50_ms(
-            options.workers, options.seconds, options.connections
-        )
+        if {"lookup", "document"} & set(results):
+            raw["lookup"] = raw["document"] = _floor_p50_ms(
+                options.workers, options.seconds, options.connections
+            )
         print(f"\n{engine}:")
         heads = ("req/s", "p50 ms", "p90 ms", "p99 ms", "errors", "core-ms", "raw ms", "ratio")
         cores = os.cpu_count() or 1
