@@ -42,6 +42,7 @@ __all__ = [
     "prepare_pdf",
 ]
 
+
 @dataclass(frozen=True)
 class Box:
     """A rectangle on a page (0-based), in PDF points from the lower-left corner."""
