@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     Date,
     DateTime,
@@ -496,14 +497,19 @@ class Organ(Base):
 
 class DocumentWords(Base):
     """The folded words a document is found by (no diacritics, đ → d, lower case), kept by
-    :func:`registry.search_text.refresh_search_text`. ``words`` is indexed for full-text
-    search: an FTS5 table on SQLite, a GIN index on PostgreSQL (migration 0004)."""
+    :func:`registry.search_text.refresh_search_text`. ``head`` (number, subject, signer) and
+    ``words`` (everything) are indexed for full-text search in ``sort_key`` order: an FTS5
+    table whose rowid is the key on SQLite, GIN indexes and a B-tree on the key on
+    PostgreSQL (migrations 0004 and 0010)."""
 
     __tablename__ = "document_words"
+    __table_args__ = (Index("ix_document_words_sort_key", "sort_key", unique=True),)
 
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), primary_key=True)
+    head: Mapped[str] = mapped_column(Text, default="", server_default="")
     recipients: Mapped[str] = mapped_column(Text, default="")
     words: Mapped[str] = mapped_column(Text, default="")
+    sort_key: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class Handoff(Base):

@@ -11,7 +11,13 @@ from registry.models import Base
 engine = context.config.attributes["engine"]
 
 # Full-text search structures that only the migrations know (FTS5 tables, a GIN index).
-UNMODELLED_PREFIXES = ("document_words_fts", "ix_document_words_tsv", "words_tsv")
+UNMODELLED_PREFIXES = (
+    "document_words_fts",
+    "ix_document_words_tsv",
+    "words_tsv",
+    "ix_document_words_head_tsv",
+    "head_tsv",
+)
 
 
 def include_name(name: str | None, _type: Any, _parents: Any) -> bool:

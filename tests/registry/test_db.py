@@ -117,7 +117,13 @@ def test_the_migrations_build_exactly_the_models(database: Database) -> None:
     def include_name(name: str | None, _type: str, _parents: object) -> bool:
         # The full-text structures only the migrations know (as in registry/migrations/env.py).
         return not (name or "").startswith(
-            ("document_words_fts", "ix_document_words_tsv", "words_tsv")
+            (
+                "document_words_fts",
+                "ix_document_words_tsv",
+                "words_tsv",
+                "ix_document_words_head_tsv",
+                "head_tsv",
+            )
         )
 
     with database.engine.connect() as connection:
@@ -150,3 +156,34 @@ def test_events_written_before_the_chain_are_chained_by_the_migration(tmp_path: 
         report = verify_chain(session)
     assert report.intact and report.events == 3
     engine.dispose()
+
+
+def test_the_search_order_migration_keys_and_indexes_existing_documents(
+    database: Database,
+) -> None:
+    """Documents written before 0010 get their head and order key, and are found by words
+    in that order; going back to 0009 and up again gives the same."""
+    from alembic import command
+
+    from registry.config import load_config
+    from registry.db import _alembic_config
+    from registry.models import DocumentWords
+    from registry.search_text import search_order_key
+    from registry.services.archive.search import SearchQuery, search_documents
+    from registry.services.people.access import Viewer
+    from tests.support.archive import generate_archive
+
+    generated = generate_archive(database.sessions, load_config(None), 60)
+    command.downgrade(_alembic_config(database.engine), "0009")
+    migrate(database.engine)
+    clerk = Viewer(user_id=99, login="vanthu", roles=frozenset({"clerk"}))
+    with database.sessions() as session:
+        for row in session.query(DocumentWords).all():
+            document = generated[row.document_id - 1]
+            assert row.sort_key == search_order_key(document.document_date, document.id)
+            assert row.head and row.head in document.words
+        word = generated[0].words.split()[-1]
+        found = search_documents(session, SearchQuery(text=word, per_page=100), clerk)
+        holding = [d for d in generated if word in d.words.split()]
+        assert found.total == len(holding) > 0
+        assert {d.id for d in found.documents} == {d.id for d in holding}

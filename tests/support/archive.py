@@ -29,7 +29,7 @@ from registry.models import (
     User,
 )
 from registry.numbering import allocate_number, period_for
-from registry.search_text import search_words
+from registry.search_text import search_order_key, search_words
 from registry.services.setup.reference_data import current_issuer, sync_reference_data
 
 __all__ = ["GeneratedDocument", "generate_archive"]
@@ -254,8 +254,10 @@ def generate_archive(
                 words.append(
                     {
                         "document_id": document_id,
+                        "head": found.head,
                         "recipients": found.recipients,
                         "words": found.words,
+                        "sort_key": search_order_key(day, document_id),
                     }
                 )
                 for position, name in enumerate(names, start=1):
