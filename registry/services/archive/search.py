@@ -8,6 +8,12 @@ that number's documents only. Ranking is the same on both: the words as a phrase
 number, subject or signer first ("ha tinh" as Hà Tĩnh, not "hà … tĩnh" apart: Vietnamese
 words are groups of syllables); then all the words there; then the phrase in the
 recipients or body; then the rest. Newest first within each.
+
+The page is read rank by rank, each rank newest first from an index kept in that order
+(``document_words.sort_key``: FTS5's rowid on SQLite, a B-tree on PostgreSQL), so reading
+stops once the page is full instead of ranking every match: a common word among a million
+notices costs what a rare one does. The total is counted up to :data:`TOTAL_LIMIT`;
+beyond it the page says "more than 1,000".
 """
 
 from __future__ import annotations
@@ -23,13 +29,9 @@ from sqlalchemy import (
     Select,
     SQLColumnExpression,
     and_,
-    bindparam,
-    case,
     func,
     literal,
-    literal_column,
     select,
-    text,
     true,
 )
 from sqlalchemy.orm import Session
@@ -46,12 +48,16 @@ from ...models import (
 )
 from ...search_text import number_key, words_of
 from ..people.access import Viewer, visible_documents
+from .search_ranks import matching_all, newest_of_best_rank, ranked
 
 __all__ = [
+    "TOTAL_LIMIT",
     "SearchPage",
     "SearchQuery",
     "search_documents",
 ]
+
+TOTAL_LIMIT = 1000
 
 MAX_PER_PAGE = 100
 _NUMBER_SHAPED = re.compile(r"\s*(?:s[oố]\s*:?\s*)?\d+\s*[-/]", re.IGNORECASE)
@@ -75,9 +81,10 @@ class SearchQuery:
 @dataclass(frozen=True)
 class SearchPage:
     documents: Sequence[Document]
-    total: int
+    total: int  # at most TOTAL_LIMIT
     page: int
     per_page: int
+    total_is_exact: bool = True  # False: more than ``total`` documents match
 
     @property
     def pages(self) -> int:
@@ -88,28 +95,6 @@ def _contains_words(column: SQLColumnExpression[str], words: Sequence[str]) -> C
     """Every word in the space-separated ``column`` as a whole word (same on both engines)."""
     padded = literal(" ") + column + literal(" ")
     return and_(true(), *(padded.contains(f" {word} ", autoescape=True) for word in words))
-
-
-def _full_text_ids(session: Session, words: Sequence[str], *, phrase: bool = False) -> Select[Any]:
-    """Documents holding every word (or, with ``phrase``, the words side by side)."""
-    if session.get_bind().dialect.name == "sqlite":
-        # Quoted: never an FTS5 operator. One quoted group is a phrase.
-        match = f'"{" ".join(words)}"' if phrase else " ".join(f'"{word}"' for word in words)
-        return (
-            select(text("rowid"))
-            .select_from(text("document_words_fts"))
-            .where(
-                text("document_words_fts MATCH :match").bindparams(
-                    bindparam("match", value=match, unique=True)  # several in one statement
-                )
-            )
-        )
-    # words_tsv: to_tsvector('simple', words), stored and GIN-indexed (migration 0004).
-    vector: ColumnElement[Any] = literal_column("document_words.words_tsv")
-    query = (" <-> " if phrase else " & ").join(words)
-    return select(DocumentWords.document_id).where(
-        vector.op("@@")(func.to_tsquery("simple", query))
-    )
 
 
 def _exact_number_ids(session: Session, query_text: str) -> list[int]:
@@ -125,19 +110,13 @@ def _exact_number_ids(session: Session, query_text: str) -> list[int]:
     return [e.document_id for e in entries if e.document_id and number_key(e.rendered) == key]
 
 
-def search_documents(session: Session, query: SearchQuery, viewer: Viewer) -> SearchPage:
-    """The documents ``viewer`` may see that match ``query``, best first, one page."""
-    words = words_of(query.text)[:MAX_WORDS]
-    exact = _exact_number_ids(session, query.text) if words else []
-    statement = select(Document).where(visible_documents(viewer))
-    if exact or _NUMBER_SHAPED.match(query.text):
-        # A number such as 17-CTr/ĐUK: that document (one per term it was given in), and no
-        # word matches when it does not exist ("99" may well be in some body's text).
-        statement = statement.where(Document.id.in_(exact or [-1]))
-    elif words:
-        statement = statement.where(Document.id.in_(_full_text_ids(session, words)))
+def _filtered(statement: Select[Any], query: SearchQuery, viewer: Viewer) -> Select[Any]:
+    """``statement`` narrowed to what ``viewer`` may see and the query's filters."""
+    statement = statement.where(visible_documents(viewer))
     if query.type_code:
-        statement = statement.join(DocumentType).where(DocumentType.code == query.type_code)
+        statement = statement.join(DocumentType, DocumentType.id == Document.type_id).where(
+            DocumentType.code == query.type_code
+        )
     if query.status is not None:
         statement = statement.where(Document.status == query.status)
     if query.secrecy is not None:
@@ -158,32 +137,64 @@ def search_documents(session: Session, query: SearchQuery, viewer: Viewer) -> Se
         statement = statement.where(Document.document_date >= query.issued_from)
     if query.issued_to is not None:
         statement = statement.where(Document.document_date <= query.issued_to)
-    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    return statement
+
+
+def _counted(session: Session, statement: Select[Any]) -> tuple[int, bool]:
+    """How many rows ``statement`` gives, counted up to TOTAL_LIMIT; whether that is all."""
+    limited = statement.with_only_columns(Document.id).order_by(None).limit(TOTAL_LIMIT + 1)
+    found = session.scalar(select(func.count()).select_from(limited.subquery())) or 0
+    return min(found, TOTAL_LIMIT), found <= TOTAL_LIMIT
+
+
+def _page_of_ranks(
+    session: Session, ranks: Sequence[Select[Any]], offset: int, per_page: int
+) -> list[Document]:
+    """Rows ``offset`` to ``offset + per_page`` of the ranks one after the other, each rank
+    read only as far as the page needs."""
+    found: list[Document] = []
+    skip = offset
+    for rank in ranks:
+        wanted = skip + per_page - len(found)
+        rows = session.scalars(rank.limit(wanted)).all()
+        if len(rows) <= skip:
+            skip -= len(rows)
+            continue
+        found += rows[skip:]
+        skip = 0
+        if len(found) >= per_page:
+            break
+    return found
+
+
+def search_documents(session: Session, query: SearchQuery, viewer: Viewer) -> SearchPage:
+    """The documents ``viewer`` may see that match ``query``, best first, one page."""
+    words = words_of(query.text)[:MAX_WORDS]
+    exact = _exact_number_ids(session, query.text) if words else []
     per_page = max(1, min(query.per_page, MAX_PER_PAGE))
     page = max(1, query.page)
-    phrase = " ".join(words)
-    postgres = session.get_bind().dialect.name == "postgresql"
-    if words and not exact and postgres:
-        # Checked row by row on the stored tsvector: an IN (phrase subquery) becomes a
-        # subplan run for every row once its answer outgrows work_mem (minutes at 1M rows).
-        statement = statement.join(DocumentWords, DocumentWords.document_id == Document.id)
-        vector: ColumnElement[Any] = literal_column("document_words.words_tsv")
-        in_body = vector.op("@@")(func.to_tsquery("simple", " <-> ".join(words)))
-    else:
-        in_body = Document.id.in_(_full_text_ids(session, words, phrase=True))
-    rank = (
-        literal(0)
-        if exact or not words
-        else case(
-            (_contains_words(Document.search_text, [phrase]), 1),
-            (_contains_words(Document.search_text, words), 2),
-            (in_body, 3),
-            else_=4,
-        )
+    offset = (page - 1) * per_page
+    newest_first = (Document.document_date.desc().nulls_last(), Document.id.desc())
+    if exact or _NUMBER_SHAPED.match(query.text) or not words:
+        statement = _filtered(select(Document), query, viewer)
+        if exact or _NUMBER_SHAPED.match(query.text):
+            # A number such as 17-CTr/ĐUK: that document (one per term it was given in), and
+            # no word matches when it does not exist ("99" may well be in some body's text).
+            statement = statement.where(Document.id.in_(exact or [-1]))
+        total, exact_total = _counted(session, statement)
+        rows = session.scalars(
+            statement.order_by(*newest_first).offset(offset).limit(per_page)
+        ).all()
+        return SearchPage(rows, total, page, per_page, exact_total)
+    total, exact_total = _counted(session, _filtered(matching_all(session, words), query, viewer))
+    if session.get_bind().dialect.name == "postgresql":
+        # The newest documents decide the page when its rows are all of the best rank.
+        wanted = offset + per_page
+        newest = _filtered(newest_of_best_rank(words), query, viewer).limit(wanted)
+        rows = session.scalars(newest).all()
+        if len(rows) == wanted:
+            return SearchPage(rows[offset:], total, page, per_page, exact_total)
+    ranks = [_filtered(rank, query, viewer) for rank in ranked(session, words)]
+    return SearchPage(
+        _page_of_ranks(session, ranks, offset, per_page), total, page, per_page, exact_total
     )
-    rows = session.scalars(
-        statement.order_by(rank, Document.document_date.desc().nulls_last(), Document.id.desc())
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).all()
-    return SearchPage(rows, total, page, per_page)

@@ -14,7 +14,7 @@ from registry.config import load_config
 from registry.models import Document, DocumentStatus, Secrecy
 from registry.recipients import parse_distribution
 from registry.search_text import number_key, search_words, words_of
-from registry.services.archive.search import SearchQuery, search_documents
+from registry.services.archive.search import TOTAL_LIMIT, SearchQuery, search_documents
 from registry.services.drafting.documents import DraftRequest, register_draft
 from registry.services.people.access import ANONYMOUS, Viewer, can_see
 from registry.services.people.users import add_user
@@ -109,7 +109,6 @@ def _expected(
     exact = (
         number_key(text) if re.match(r"\d", number_key(text)) and " " in number_key(text) else ""
     )
-    names = dict(SIGNERS)
     exact_ids = {d.id for d in generated if exact and number_key(d.number) == exact}
     chosen = []
     for document in generated:
@@ -132,22 +131,26 @@ def _expected(
             wanted = f" {' '.join(words_of(filters['recipient']))} "
             if not any(wanted in f" {' '.join(words_of(n))} " for n in document.recipients):
                 continue
-        signer = names[document.signer_login]
-        head = f" {search_words(document.number, document.subject, signer, (), '').head} "
-        phrase = f" {' '.join(words)} "
-        rank = (
-            0
-            if exact and number_key(document.number) == exact
-            else 1
-            if phrase in head
-            else 2
-            if all(f" {w} " in head for w in words)
-            else 3
-            if phrase in f" {document.words} "
-            else 4
-        )
+        rank = 0 if exact and number_key(document.number) == exact else _rank(document, words)
         chosen.append((rank, -document.document_date.toordinal(), -document.id, document.id))
     return [entry[-1] for entry in sorted(chosen)]
+
+
+def _rank(document: GeneratedDocument, words: list[str]) -> int:
+    """1: the words as a phrase in number, subject or signer; 2: all of them there; 3: the
+    phrase anywhere; 4: the rest."""
+    signer = dict(SIGNERS)[document.signer_login]
+    head = f" {search_words(document.number, document.subject, signer, (), '').head} "
+    phrase = f" {' '.join(words)} "
+    if phrase in head:
+        return 1
+    if all(f" {w} " in head for w in words):
+        return 2
+    return 3 if phrase in f" {document.words} " else 4
+
+
+def _ranks(generated: list[GeneratedDocument], text: str) -> dict[int, int]:
+    return {d.id: _rank(d, words_of(text)) for d in generated}
 
 
 @pytest.mark.slow
@@ -186,8 +189,17 @@ def test_a_generated_archive_of_ten_thousand_notices(
             if "secrecy" in filters:
                 expected = [i for i in expected if generated[i - 1].secrecy == filters["secrecy"]]
             page = search_documents(session, SearchQuery(text=text, per_page=50, **filters), viewer)
-            assert page.total == len(expected), (text, filters)
+            # Counted up to TOTAL_LIMIT, and said to be more beyond it.
+            assert page.total == min(len(expected), TOTAL_LIMIT), (text, filters)
+            assert page.total_is_exact == (len(expected) <= TOTAL_LIMIT), (text, filters)
             assert [d.id for d in page.documents] == expected[:50], (text, filters)
             assert page.total > 0, f"{text!r} {filters} should find something"
-        last = search_documents(session, SearchQuery(text="ha tinh", page=3, per_page=50), CLERK)
-        assert [d.id for d in last.documents] == _expected(generated, "ha tinh", CLERK)[100:150]
+        # Every page of a common search, across the ranks' boundaries and beyond the count.
+        expected = _expected(generated, "kiem tra dang", CLERK)
+        ranks = _ranks(generated, "kiem tra dang")
+        assert len(expected) > TOTAL_LIMIT and len(set(ranks[i] for i in expected)) == 4
+        for number in range(1, len(expected) // 100 + 2):
+            page = search_documents(
+                session, SearchQuery(text="kiem tra dang", page=number, per_page=100), CLERK
+            )
+            assert [d.id for d in page.documents] == expected[(number - 1) * 100 : number * 100]
