@@ -57,9 +57,17 @@ def search_command(
         found = search_documents(session, query, KEEPER)
         rows = [document_summary(document) for document in found.documents]
     if as_json:
-        echo_json({"total": found.total, "page": found.page, "documents": rows})
+        echo_json(
+            {
+                "total": found.total,
+                "total_is_exact": found.total_is_exact,
+                "page": found.page,
+                "documents": rows,
+            }
+        )
         return
-    click.echo(f"{found.total} document(s), page {found.page}/{found.pages}")
+    more = "" if found.total_is_exact else "more than "
+    click.echo(f"{more}{found.total} document(s), page {found.page}/{found.pages}")
     for row in rows:
         click.echo(
             f"{row['number'] or '#' + str(row['id']):<16} {row['document_date'] or '':<11}"

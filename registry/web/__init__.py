@@ -27,7 +27,14 @@ from ..instance import Instance
 from ..models import LARGEST_KEY
 from ..services.notifying.notifications import unread_count
 from .context import PAGE_POLICY, db_session, instance_of, load_user, session_secret
-from .i18n import current_language, http_reason, in_reader_language, named, template_words
+from .i18n import (
+    current_language,
+    http_reason,
+    in_reader_language,
+    named,
+    result_count,
+    template_words,
+)
 from .limits import RateLimiter
 from .messages import shown
 from .uploads import BodyDeadline
@@ -116,7 +123,7 @@ def create_app(instance: Instance, *, pki: PkiServices | None = None) -> Flask:
     # A reason recorded in the trail may name a file on the server: shown by its name only.
     app.add_template_filter(shown, "no_paths")
     # Globals, not context: imported macros see them too.
-    app.jinja_env.globals.update(_=template_words, named=named)
+    app.jinja_env.globals.update(_=template_words, named=named, result_count=result_count)
 
     @app.context_processor
     def page_context() -> dict[str, Any]:

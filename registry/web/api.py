@@ -120,6 +120,7 @@ def search() -> Any:
     results = search_documents(db_session(), search_query_from(request.args), viewer())
     return {
         "total": results.total,
+        "total_is_exact": results.total_is_exact,
         "page": results.page,
         "per_page": results.per_page,
         "documents": [document_summary(document) for document in results.documents],

@@ -113,3 +113,13 @@ def template_words(message: str | Said, /, **values: object) -> str:
 def named(key: str) -> str:
     """The words for a value the interface shows (a status, a role…), in the visitor's language."""
     return in_reader_language(NAMED[key])
+
+
+def result_count(total: int, exact: bool) -> str:
+    """How many results, as a reader writes numbers ("1.000" in Vietnamese); a count that
+    stopped at its limit says "more than"."""
+    from babel.numbers import format_decimal
+
+    language = current_language()
+    figure = format_decimal(total, locale="vi_VN" if language == "vi" else "en_US")
+    return figure if exact else shown_in(said("more than {count}", count=figure), language)

@@ -220,3 +220,21 @@ def test_the_walk_would_see_english_left_on_a_page() -> None:
     assert english_on("<p>the file is not a PDF</p>") == ["the file is not a PDF"]
     assert english_on('<img alt="The first page">') == ["The first page"]
     assert not english_on("<p>Tệp in dấu MẬT</p><a>English</a><script>var is = 1</script>")
+
+
+@pytest.mark.parametrize(
+    ("lang", "exact", "shown"),
+    [
+        ("vi", True, "12.345"),
+        ("en", True, "12,345"),
+        ("vi", False, "hơn 1.000"),
+        ("en", False, "more than 1,000"),
+    ],
+)
+def test_counts_are_written_as_the_reader_writes_them(
+    app: Flask, lang: str, exact: bool, shown: str
+) -> None:
+    from registry.web.i18n import result_count
+
+    with app.test_request_context(f"/tra-cuu?lang={lang}"):
+        assert result_count(12_345 if exact else 1000, exact) == shown
