@@ -8,6 +8,7 @@ so no foreign page can act through a visitor's browser.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
 
@@ -33,7 +34,7 @@ from ..services.issuing.steps import (
 )
 from ..services.issuing.withdrawal import withdraw_and_recall
 from ..services.people.access import can_see, takes_part
-from ..services.people.accounts import user_for_token
+from ..services.people.accounts import active_token, note_token_use, token_use_due
 from ..services.setup.keys import open_configured_signer, organisation_key, personal_key
 from ..services.setup.reference_data import current_issuer
 from ..services.workers import pdf_workers
@@ -59,11 +60,15 @@ def token_user() -> None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         abort(401, shown(said("use Authorization: Bearer <token>")))
-    with instance_of().sessions.begin() as writing:  # last_used_at, in a write of its own
-        found = user_for_token(writing, token.strip())
-        user_id = found.id if found is not None else None
-    if user_id is None:
-        abort(401, shown(said("the token is unknown, revoked, or its account is inactive")))
+    now = datetime.now(UTC)
+    with instance_of().reading_sessions() as reading:
+        found = active_token(reading, token.strip())
+        if found is None:
+            abort(401, shown(said("the token is unknown, revoked, or its account is inactive")))
+        user_id, token_id, due = found.user_id, found.id, token_use_due(found, now)
+    if due:  # last_used_at, in a short write of its own, at most once a minute
+        with instance_of().sessions.begin() as writing:
+            note_token_use(writing, token_id, now)
     g.user = db_session().get(User, user_id)
 
 

@@ -20,21 +20,26 @@ from .users import ROLES
 __all__ = [
     "LOCKOUT",
     "MAX_FAILED_LOGINS",
+    "TOKEN_USE_RESOLUTION",
+    "active_token",
     "authenticate",
     "create_api_token",
     "end_sessions",
     "log_out",
+    "note_token_use",
     "revoke_api_token",
     "session_fingerprint",
     "set_active",
     "set_password",
     "set_roles",
+    "token_use_due",
     "user_for_token",
     "user_tokens",
 ]
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
+TOKEN_USE_RESOLUTION = timedelta(minutes=1)  # how exactly a token's last use is kept
 _TOKEN_PREFIX = "svb_"
 # Compared against when the login is unknown, so that both paths cost one scrypt.
 _DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
@@ -226,8 +231,8 @@ def revoke_api_token(
     record_event(session, actor=actor, action=AuditAction.TOKEN_REVOKE, details={"token": token_id})
 
 
-def user_for_token(session: Session, token: str) -> User | None:
-    """The active account a bearer token belongs to, or None."""
+def active_token(session: Session, token: str) -> ApiToken | None:
+    """The unrevoked token ``token`` of an active account, or None (reads only)."""
     if not token.startswith(_TOKEN_PREFIX) or len(token) > 200:
         return None
     found = session.scalars(
@@ -235,7 +240,28 @@ def user_for_token(session: Session, token: str) -> User | None:
             ApiToken.token_sha256 == _digest(token), ApiToken.revoked_at.is_(None)
         )
     ).first()
-    if found is None or not found.user.active:
+    return found if found is not None and found.user.active else None
+
+
+def token_use_due(token: ApiToken, now: datetime) -> bool:
+    """Whether ``token``'s last use is older than TOKEN_USE_RESOLUTION: a program calling
+    many times a second then costs one write a minute, not one per call."""
+    return token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_RESOLUTION
+
+
+def note_token_use(session: Session, token_id: int, now: datetime) -> None:
+    """Record that token ``token_id`` was used at ``now`` (if it still exists)."""
+    token = session.get(ApiToken, token_id)
+    if token is not None:
+        token.last_used_at = now
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    """The active account a bearer token belongs to, or None; its use noted when due."""
+    found = active_token(session, token)
+    if found is None:
         return None
-    found.last_used_at = datetime.now(UTC)
+    now = datetime.now(UTC)
+    if token_use_due(found, now):
+        found.last_used_at = now
     return found.user

@@ -328,3 +328,40 @@ def test_the_draft_life_through_the_api(
     late = client.post(f"{base}/revise", data={"subject": "Muộn"}, headers=clerk)
     _check(spec, "/documents/{document_id}/revise", "post", late)
     assert late.status_code == 400
+
+
+def test_a_tokens_use_is_noted_at_most_once_a_minute(
+    client: FlaskClient, demo_instance: Instance
+) -> None:
+    """A program calling many times a minute costs one write, not one per call; a use
+    after the minute is noted again; a revoked token is refused at once."""
+    from datetime import UTC, datetime, timedelta
+
+    from registry.models import ApiToken, User
+    from registry.services.people.accounts import TOKEN_USE_RESOLUTION, create_api_token
+
+    label = "tests (a minute)"
+    with demo_instance.sessions.begin() as session:
+        user = session.query(User).filter_by(login="vanthu").one()
+        clerk = {"Authorization": f"Bearer {create_api_token(session, user, label, actor='t')}"}
+
+    def last_used() -> datetime | None:
+        with demo_instance.sessions() as session:
+            return session.query(ApiToken).filter_by(label=label).one().last_used_at
+
+    assert client.get("/api/v1/documents", headers=clerk).status_code == 200
+    first = last_used()
+    assert first is not None and datetime.now(UTC) - first < TOKEN_USE_RESOLUTION
+    for _ in range(3):
+        assert client.get("/api/v1/documents", headers=clerk).status_code == 200
+    assert last_used() == first
+    with demo_instance.sessions.begin() as session:
+        token = session.query(ApiToken).filter_by(label=label).one()
+        token.last_used_at = first - 2 * TOKEN_USE_RESOLUTION
+    assert client.get("/api/v1/documents", headers=clerk).status_code == 200
+    later = last_used()
+    assert later is not None and later > first
+    with demo_instance.sessions.begin() as session:
+        token = session.query(ApiToken).filter_by(label=label).one()
+        token.revoked_at = datetime.now(UTC) - timedelta(seconds=1)
+    assert client.get("/api/v1/documents", headers=clerk).status_code == 401
