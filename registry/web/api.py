@@ -39,7 +39,14 @@ from ..services.setup.keys import open_configured_signer, organisation_key, pers
 from ..services.setup.reference_data import current_issuer
 from ..services.workers import pdf_workers
 from .auth import roles_required
-from .context import db_session, end_transaction, instance_of, signing_tools_of, viewer
+from .context import (
+    db_session,
+    end_transaction,
+    instance_of,
+    reads,
+    signing_tools_of,
+    viewer,
+)
 from .forms import draft_request, revision_request, well_formed
 from .messages import shown
 from .public import verify_upload
@@ -107,6 +114,7 @@ def openapi() -> Response:
 
 
 @api.post("/verify")
+@reads
 def verify() -> Any:
     """The report of DESIGN §5 for a PDF sent as multipart ``file`` or as the request body."""
     upload = request.files.get("file")

@@ -55,19 +55,29 @@ def db_session() -> Session:
     if "db_session" not in g:
         instance = instance_of()
         view = current_app.view_functions.get(request.endpoint or "")
-        reading = request.method in ("GET", "HEAD") and not getattr(view, WRITES, False)
+        reading = getattr(view, READS, False) or (
+            request.method in ("GET", "HEAD") and not getattr(view, WRITES, False)
+        )
         g.db_session = (instance.reading_sessions if reading else instance.sessions)()
     found: Session = g.db_session
     return found
 
 
 WRITES = "sovanban_writes"
+READS = "sovanban_reads"
 View = TypeVar("View", bound=Callable[..., Any])
 
 
 def writes(view: View) -> View:
     """Mark a GET view that changes the register (a download that is recorded)."""
     setattr(view, WRITES, True)
+    return view
+
+
+def reads(view: View) -> View:
+    """Mark a POST view whose session only reads (verifying an upload): on SQLite it takes
+    no write lock; what it records, it writes in a short transaction of its own."""
+    setattr(view, READS, True)
     return view
 
 

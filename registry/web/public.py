@@ -38,6 +38,7 @@ from .context import (
     instance_of,
     page_number,
     public_viewer,
+    reads,
     viewer,
 )
 from .i18n import current_language
@@ -170,12 +171,13 @@ def verify_upload(data: bytes, *, pages: bool) -> Any:
     )
     user = g.get("user")
     if user is not None:  # a verification by a logged-in person is part of the record
-        record_verification(db_session(), verified.report, actor=user.login)
-        db_session().commit()
+        with instance_of().sessions.begin() as writing:
+            record_verification(writing, verified.report, actor=user.login)
     return verified
 
 
 @public.route("/kiem-tra", methods=["GET", "POST"])
+@reads
 def verify_page() -> Any:
     if request.method == "GET":
         return render_template("verify.html")

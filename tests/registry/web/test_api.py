@@ -365,3 +365,34 @@ def test_a_tokens_use_is_noted_at_most_once_a_minute(
         token = session.query(ApiToken).filter_by(label=label).one()
         token.revoked_at = datetime.now(UTC) - timedelta(seconds=1)
     assert client.get("/api/v1/documents", headers=clerk).status_code == 401
+
+
+def test_a_verification_by_an_account_is_recorded_and_an_anonymous_one_is_not(
+    client: FlaskClient, tokens: dict[str, str], issued_pdf: bytes, demo_instance: Instance
+) -> None:
+    """The upload is verified without holding the database's write lock; the account's
+    verification is then written to the audit chain in a transaction of its own."""
+    import hashlib
+
+    from registry.models import AuditEvent
+    from registry.services.archive.audit_chain import verify_chain
+
+    def verifications() -> list[AuditEvent]:
+        with demo_instance.sessions() as session:
+            return list(session.query(AuditEvent).filter_by(action="document:verify").all())
+
+    before = len(verifications())
+    anonymous = client.post("/api/v1/verify", data=issued_pdf, content_type="application/pdf")
+    assert anonymous.status_code == 200 and len(verifications()) == before
+    signer = {"Authorization": f"Bearer {tokens['signer']}"}
+    answer = client.post(
+        "/api/v1/verify", data=issued_pdf, content_type="application/pdf", headers=signer
+    )
+    assert answer.status_code == 200
+    recorded = verifications()
+    assert len(recorded) == before + 1
+    assert recorded[-1].actor == "nguyentrongvan"
+    assert recorded[-1].details["sha256"] == hashlib.sha256(issued_pdf).hexdigest()
+    assert recorded[-1].details["indication"] == answer.get_json()["indication"]
+    with demo_instance.sessions() as session:
+        assert verify_chain(session).intact
