@@ -91,11 +91,15 @@ wrk.headers["Authorization"] = "Bearer {token}"
     return script
 
 
-def _raw_verify_ms(served: Served, pdf: bytes) -> float:
+def _raw_verify_ms(served: Served, pdf: bytes) -> tuple[float, float]:
+    """pyHanko's validation of the notice's signatures, with the one-pass hex-string reader
+    this process has installed (signing/hex_strings.py), and as pyHanko ships it."""
+    from pyhanko.pdf_utils import generic
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
 
     from certs.trust import TrustStore
+    from signing.hex_strings import _library_reader, read_hex_string
 
     trust = TrustStore.from_paths(anchors=[served.instance / "pki" / "root-ca.pem"])
     context = trust.validation_context()
@@ -104,7 +108,13 @@ def _raw_verify_ms(served: Served, pdf: bytes) -> float:
         for signature in PdfFileReader(io.BytesIO(pdf)).embedded_signatures:
             validate_pdf_signature(signature, context)
 
-    return median_ms(raw, 20)
+    faster = median_ms(raw, 20)
+    generic.read_hex_string_from_stream = _library_reader
+    try:
+        shipped = median_ms(raw, 20)
+    finally:
+        generic.read_hex_string_from_stream = read_hex_string
+    return faster, shipped
 
 
 def _floor_p50_ms(workers: int, seconds: int, connections: int) -> float:
@@ -151,11 +161,12 @@ def main() -> None:
                     "document": (served.base + "/van-ban/1", None),
                 }
                 results = {}
+                raw: dict[str, float] = {}
                 chosen = {name: targets[name] for name in options.targets.split(",")}
                 for label, (target, lua) in chosen.items():
                     _warm(target, options.connections, lua)
                     results[label] = run_wrk(target, options.seconds, options.connections, lua)
-                raw = {"verify": _raw_verify_ms(served, pdf)}
+                raw["verify"], shipped = _raw_verify_ms(served, pdf)
                 log = served.log.read_text("utf-8", "replace")
         if {"lookup", "document"} & set(results):
             raw["lookup"] = raw["document"] = _floor_p50_ms(
@@ -182,6 +193,9 @@ def main() -> None:
                 f"{(cost[label] if label == 'verify' else p.get(50, 0)) / raw[label]:.1f}",
             )
             print(f"  {label:<9}" + "".join(f"{cell:>9}" for cell in cells))
+        print(
+            f"  (pyHanko's validation as it ships, without our hex-string reader: {shipped:.1f} ms)"
+        )
         if "Traceback" in log:
             print("  the server logged a traceback:\n" + log[-3000:])
 
