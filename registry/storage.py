@@ -68,12 +68,23 @@ class BlobStore(Protocol):
         """Remove a file ``files`` found (a leftover; never called for a referenced blob)."""
         ...
 
+    def unreachable(self) -> str:
+        """Why the store cannot take and give blobs now, or "" when it can (readiness)."""
+        ...
+
 
 class LocalBlobStore:
     """Blobs as files under ``root``: ``ab/cd/abcd…`` (two levels keep folders small)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
+
+    def unreachable(self) -> str:
+        if not self.root.is_dir():
+            return "the blob folder is missing"
+        if not os.access(self.root, os.R_OK | os.W_OK | os.X_OK):
+            return "the blob folder cannot be read and written"
+        return ""
 
     def path_for(self, sha256: str) -> Path:
         """The file of ``sha256``; refuses anything but a lower-case hex digest."""

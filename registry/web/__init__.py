@@ -97,12 +97,14 @@ def create_app(instance: Instance, *, pki: PkiServices | None = None) -> Flask:
     from .draft_life import drafts
     from .exchange import exchange
     from .handoff import handoff
+    from .health import health
     from .public import public
     from .signer import signer
     from .tasks import tasks
     from .workspace import workspace
 
     app.register_blueprint(public)
+    app.register_blueprint(health)
     app.register_blueprint(auth)
     app.register_blueprint(workspace, url_prefix="/ho-so")
     app.register_blueprint(clerk, url_prefix="/van-thu")

@@ -20,6 +20,8 @@ ROUTES: dict[str, tuple[str, str, frozenset[str]]] = {
     "public.first_page": ("GET", "/van-ban/1/trang-1.png", EVERYONE),
     "public.verify_page": ("GET", "/kiem-tra", EVERYONE),
     "public.upload_script": ("GET", "/tai-len.js", EVERYONE),
+    "health.alive": ("GET", "/healthz", EVERYONE),
+    "health.ready": ("GET", "/readyz", EVERYONE),
     "auth.login": ("GET", "/dang-nhap", EVERYONE),
     "auth.logout": ("POST", "/dang-xuat", EVERYONE),
     "auth.account": ("GET", "/tai-khoan", STAFF),
