@@ -80,9 +80,11 @@ class LocalBlobStore:
         self.root = root.resolve()
 
     def unreachable(self) -> str:
-        if not self.root.is_dir():
+        # A new instance's folder is made at its first write: its parent must be there.
+        folder = self.root if self.root.exists() else self.root.parent
+        if not folder.is_dir():
             return "the blob folder is missing"
-        if not os.access(self.root, os.R_OK | os.W_OK | os.X_OK):
+        if not os.access(folder, os.R_OK | os.W_OK | os.X_OK):
             return "the blob folder cannot be read and written"
         return ""
 

@@ -113,3 +113,11 @@ def test_files_lists_blobs_and_leftovers_and_discard_stays_inside(
     assert outside.read_text() == "mine"
     store.discard(leftover_name)
     assert [file.name for file in store.files()] == [blob_name]
+
+
+def test_the_store_says_when_it_cannot_be_reached(tmp_path: Path) -> None:
+    assert LocalBlobStore(tmp_path).unreachable() == ""
+    assert LocalBlobStore(tmp_path / "made-at-first-write").unreachable() == ""
+    assert LocalBlobStore(tmp_path / "unmounted" / "blobs").unreachable() == (
+        "the blob folder is missing"
+    )

@@ -43,7 +43,8 @@ def test_an_unreachable_database_is_not_ready_but_alive(demo_instance: Instance)
 
 
 def test_a_missing_blob_folder_is_not_ready(demo_instance: Instance, tmp_path: Path) -> None:
-    client = _client(replace(demo_instance, blobs=LocalBlobStore(tmp_path / "not-mounted")))
+    unmounted = LocalBlobStore(tmp_path / "not-mounted" / "blobs")
+    client = _client(replace(demo_instance, blobs=unmounted))
     answer = client.get("/readyz")
     assert answer.status_code == 503
     assert answer.get_json() == {
