@@ -87,7 +87,14 @@ class DatabaseConfig:
 
 @dataclass(frozen=True)
 class StorageConfig:
-    path: str = "blobs"
+    backend: Literal["local", "s3"] = "local"
+    path: str = "blobs"  # local: the folder
+    endpoint: str = ""  # s3: the server's URL ("" for AWS)
+    bucket: str = ""
+    region: str = ""
+    prefix: str = ""
+    access_key_env: str = "AWS_ACCESS_KEY_ID"
+    secret_key_env: str = "AWS_SECRET_ACCESS_KEY"
 
 
 @dataclass(frozen=True)
@@ -382,6 +389,13 @@ def _convert(hint: Any, value: object, *, path: str, source: str) -> Any:
 
 
 def _check_consistency(config: Config, source: str) -> None:
+    if config.storage.backend == "s3" and not config.storage.bucket:
+        raise ConfigError(
+            said(
+                "{source}: 'storage.bucket' must be set when 'storage.backend' is s3",
+                source=source,
+            )
+        )
     if not config.issuer.abbreviation.strip():
         raise ConfigError(said("{source}: 'issuer.abbreviation' must not be empty", source=source))
     if config.issuer.organ_id and len(config.issuer.organ_id) != 13:

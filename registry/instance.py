@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from .config import Config, load_config
+from .config import Config, StorageConfig, load_config
 from .db import READING, make_engine, make_session_factory
 from .private_files import lock_down
 from .storage import BlobStore, LocalBlobStore
@@ -18,6 +18,7 @@ __all__ = [
     "Instance",
     "instance_with_config",
     "make_private",
+    "open_blob_store",
     "open_instance",
     "resolve_config_path",
     "resolve_path",
@@ -58,7 +59,8 @@ def make_private(instance: Instance) -> list[Path]:
     (0700 folders, 0600 files); the paths whose mode changed."""
     url = instance.engine.url
     databases = [Path(url.database)] if url.get_backend_name() == "sqlite" and url.database else []
-    blobs = resolve_path(instance.folder, instance.config.storage.path)
+    storage = instance.config.storage
+    blobs = resolve_path(instance.folder, storage.path) if storage.backend == "local" else None
     return lock_down(instance.folder, blobs=blobs, databases=databases)
 
 
@@ -71,6 +73,15 @@ def open_instance(folder: Path, config_path: Path | None = None) -> Instance:
 def instance_with_config(folder: Path, config: Config) -> Instance:
     """The instance in ``folder`` run with an already loaded ``config``."""
     engine = make_engine(config.database_url(folder))
-    blobs = LocalBlobStore(resolve_path(folder, config.storage.path))
+    blobs = open_blob_store(folder, config.storage)
     reading = make_session_factory(engine.execution_options(**READING))
     return Instance(folder, config, engine, make_session_factory(engine), blobs, reading)
+
+
+def open_blob_store(folder: Path, storage: StorageConfig) -> BlobStore:
+    """The configured store: the instance's folder, or a bucket (nothing is contacted yet)."""
+    if storage.backend == "s3":
+        from .object_storage import S3BlobStore, S3Settings
+
+        return S3BlobStore(S3Settings.from_config(storage))
+    return LocalBlobStore(resolve_path(folder, storage.path))

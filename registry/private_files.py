@@ -31,10 +31,12 @@ def private_file(path: Path) -> None:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
 
 
-def lock_down(folder: Path, *, blobs: Path, databases: list[Path]) -> list[Path]:
+def lock_down(folder: Path, *, blobs: Path | None, databases: list[Path]) -> list[Path]:
     """Set the modes above on an existing instance; the paths whose mode changed. The blob
-    store is not walked: its root at 0700 closes it, however many files it holds."""
-    changed = [p for p in (folder, blobs) if p.is_dir() and _set(p, FOLDER_MODE)]
+    store is not walked: its root at 0700 closes it, however many files it holds (``None``:
+    the blobs are not in a local folder)."""
+    roots = [folder] if blobs is None else [folder, blobs]
+    changed = [p for p in roots if p.is_dir() and _set(p, FOLDER_MODE)]
     files = [Path(f"{db}{suffix}") for db in databases for suffix in _SQLITE_COMPANIONS]
     files.append(folder / "secret-key")
     for parent, folders, names in os.walk(folder):

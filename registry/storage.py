@@ -22,7 +22,15 @@ from basics.said import said
 from .errors import StorageError, StorageIntegrityError, StorageKeyError
 from .private_files import private_folder
 
-__all__ = ["BlobRef", "BlobStore", "LocalBlobStore", "StoredFile", "sha256_hex"]
+__all__ = [
+    "BlobRef",
+    "BlobStore",
+    "LocalBlobStore",
+    "StoredFile",
+    "blob_name",
+    "checked_key",
+    "sha256_hex",
+]
 
 _KEY = re.compile(r"[0-9a-f]{64}")
 
@@ -46,6 +54,20 @@ class StoredFile:
 
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def checked_key(sha256: str) -> str:
+    """``sha256`` if it is a blob key (a lower-case hex digest); anything else is refused."""
+    if not isinstance(sha256, str) or _KEY.fullmatch(sha256) is None:
+        raise StorageKeyError(
+            said("not a blob key (64 lower-case hex digits): {sha256!r:.80}", sha256=sha256)
+        )
+    return sha256
+
+
+def blob_name(sha256: str) -> str:
+    """Where a blob lives in a store: ``ab/cd/abcd…`` (two levels keep folders small)."""
+    return f"{sha256[:2]}/{sha256[2:4]}/{sha256}"
 
 
 @runtime_checkable
@@ -90,11 +112,7 @@ class LocalBlobStore:
 
     def path_for(self, sha256: str) -> Path:
         """The file of ``sha256``; refuses anything but a lower-case hex digest."""
-        if not isinstance(sha256, str) or _KEY.fullmatch(sha256) is None:
-            raise StorageKeyError(
-                said("not a blob key (64 lower-case hex digits): {sha256!r:.80}", sha256=sha256)
-            )
-        path = (self.root / sha256[:2] / sha256[2:4] / sha256).resolve()
+        path = (self.root / blob_name(checked_key(sha256))).resolve()
         # Belt and braces: even a valid key must not resolve outside the root (symlinks).
         if os.path.commonpath([self.root, path]) != str(self.root):
             raise StorageKeyError(said("blob key {sha256} leads outside the store", sha256=sha256))
@@ -161,10 +179,7 @@ class LocalBlobStore:
                         continue
                     name = entry.name
                     relative = f"{first.name}/{second.name}/{name}"
-                    is_blob = (
-                        _KEY.fullmatch(name) is not None
-                        and relative == f"{name[:2]}/{name[2:4]}/{name}"
-                    )
+                    is_blob = _KEY.fullmatch(name) is not None and relative == blob_name(name)
                     stat = entry.stat(follow_symlinks=False)
                     yield StoredFile(
                         relative,

@@ -16,6 +16,7 @@ from registry.db import make_engine, make_session_factory, migrate
 from tests.support.components import require
 from tests.support.configs import STATE_CONFIG, make_config
 from tests.support.database import POSTGRES_ADMIN_URL, Database
+from tests.support.object_store import S3Server, seaweedfs
 from tests.support.pki import RunningPki, start_pki, stop_pki
 
 
@@ -124,3 +125,10 @@ def seed_pdf() -> bytes:
     from registry.services.drafting.compose import compose_file, seed_notice_path
 
     return compose_file(load_config(None), Path("."), seed_notice_path())[1]
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
+    """A real S3-compatible server (SeaweedFS) for this test process."""
+    with seaweedfs(tmp_path_factory.mktemp("seaweedfs")) as server:
+        yield server

@@ -3,10 +3,17 @@ expiry, and renews archive copies whose timestamp authority expires within the h
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
+import pytest
+
+from registry.object_storage import S3BlobStore
+from registry.services.demo import write_demo_config
+from registry.storage import blob_name
 from tests.support.cli import Sovanban, register_seed_draft
+from tests.support.object_store import ACCESS_KEY, SECRET_KEY, S3Server
 
 
 def _archive_revisions(demo: Sovanban) -> int:
@@ -83,3 +90,49 @@ def _newest(demo: Sovanban) -> object:
     target = demo.instance / "newest.pdf"
     demo.ok("download", "1", "-o", str(target))
     return target
+
+
+def test_an_instance_on_object_storage_issues_and_sweeps_its_bucket(
+    sovanban: Sovanban, s3_server: S3Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The demo run with ``[storage] backend = "s3"``: every revision goes to the bucket,
+    none to a local folder; the sweep re-hashes them there, reports a replaced object and
+    removes an object that no revision names."""
+    sovanban.instance.mkdir()
+    folder = s3_server.new_prefix()
+    config = write_demo_config(sovanban.instance)
+    text = config.read_text("utf-8")
+    for key, value in {
+        "backend": "s3",
+        "endpoint": s3_server.endpoint,
+        "bucket": s3_server.bucket,
+        "region": "us-east-1",
+        "prefix": folder,
+    }.items():
+        text = re.sub(rf'^{key} = ".*"$', f'{key} = "{value}"', text, count=1, flags=re.M)
+    config.write_text(text, "utf-8")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+    monkeypatch.setenv("SOVANBAN_PKI_PASSPHRASE", "mat-khau-demo")
+    sovanban.ok("demo", "--no-serve")
+    assert not (sovanban.instance / "blobs").exists()
+    store = S3BlobStore(s3_server.settings(prefix=folder))
+    with sqlite3.connect(sovanban.instance / "sovanban.sqlite3") as connection:
+        digests = {row[0] for row in connection.execute("SELECT sha256 FROM files")}
+        (draft,) = connection.execute("SELECT sha256 FROM files WHERE kind = 'draft'").fetchone()
+    connection.close()
+    assert {file.sha256 for file in store.files()} == digests and len(digests) >= 4
+    clean = sovanban.ok("archive", "check", "--json").json()
+    assert clean["failed"] == [] and clean["file_problems"] == [] and clean["strays"] == []
+
+    stray = store.put(b"%PDF-1.7\n% stored by a transaction that never committed\n")
+    store.client.put_object(Bucket=s3_server.bucket, Key=store.key_for(draft), Body=b"replaced")
+    arguments = ("--no-extend", "--json", "--stray-minutes", "0", "--remove-strays")
+    result = sovanban("archive", "check", *arguments)
+    assert result.code == 1
+    sweep = result.json()
+    assert [problem["sha256"] for problem in sweep["file_problems"]] == [draft]
+    assert "corrupted" in sweep["file_problems"][0]["problem"]
+    assert [s["file"] for s in sweep["strays"]] == [blob_name(stray.sha256)]
+    assert sweep["strays_removed"] == 1 and not store.exists(stray.sha256)
+    assert {file.sha256 for file in store.files()} == digests  # nothing else touched
