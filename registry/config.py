@@ -174,6 +174,15 @@ class WebConfig:
     vgca_plugin_script: str = ""
     upload_seconds: int = 30  # a request body's time, plus its length at 64 KiB/s
     trusted_proxies: int = 0  # proxies in front (nginx: 1) whose X-Forwarded-* are believed
+    # Redis shared by the hosts of a deployment: rate limits and caches ("" = per host).
+    redis_url: str = ""
+    redis_url_env: str = "SOVANBAN_REDIS_URL"
+    redis_prefix: str = "sovanban"  # keys' prefix: several deployments may share a Redis
+
+    def shared_state_url(self) -> str:
+        """The Redis URL: the environment's override, the file's, or "" (per host)."""
+        from_env = os.environ.get(self.redis_url_env, "") if self.redis_url_env else ""
+        return from_env or self.redis_url
 
 
 @dataclass(frozen=True)

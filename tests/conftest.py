@@ -18,6 +18,7 @@ from tests.support.configs import STATE_CONFIG, make_config
 from tests.support.database import POSTGRES_ADMIN_URL, Database
 from tests.support.object_store import S3Server, seaweedfs
 from tests.support.pki import RunningPki, start_pki, stop_pki
+from tests.support.redis_server import SharedRedis, shared_redis
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -132,3 +133,9 @@ def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
     """A real S3-compatible server (SeaweedFS) for this test process."""
     with seaweedfs(tmp_path_factory.mktemp("seaweedfs")) as server:
         yield server
+
+
+@pytest.fixture
+def redis_server() -> SharedRedis:
+    """A real Redis and a key prefix of this test's own."""
+    return shared_redis()

@@ -26,6 +26,7 @@ from ..errors import RegistryError
 from ..instance import Instance
 from ..models import LARGEST_KEY
 from ..services.notifying.notifications import unread_count
+from .caches import make_caches
 from .context import PAGE_POLICY, db_session, instance_of, load_user, session_secret
 from .i18n import (
     current_language,
@@ -35,7 +36,7 @@ from .i18n import (
     result_count,
     template_words,
 )
-from .limits import RateLimiter
+from .limits import HostRateLimiter, Limiter, SharedRateLimiter
 from .messages import shown
 from .uploads import BodyDeadline
 
@@ -72,10 +73,20 @@ def create_app(instance: Instance, *, pki: PkiServices | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Vietnamese as it is written
     app.extensions["sovanban"] = instance
     counts = instance.folder / "rate-limits.sqlite3"
-    app.extensions["sovanban_limits"] = {
-        "login": RateLimiter(counts, "login", web.login_attempts_per_minute, 60.0),
-        "verify": RateLimiter(counts, "verify", web.verifications_per_minute, 60.0),
+    limits: dict[str, Limiter] = {
+        "login": HostRateLimiter(counts, "login", web.login_attempts_per_minute, 60.0),
+        "verify": HostRateLimiter(counts, "verify", web.verifications_per_minute, 60.0),
     }
+    shared = web.shared_state_url()
+    if shared:  # counted by every host; this host's count while Redis is away
+        prefix = f"{web.redis_prefix}:limits"
+        limits = {
+            name: SharedRateLimiter(shared, prefix, limiter)
+            for name, limiter in limits.items()
+            if isinstance(limiter, HostRateLimiter)
+        }
+    app.extensions["sovanban_limits"] = limits
+    app.extensions["sovanban_caches"] = make_caches(shared, web.redis_prefix)
     app.wsgi_app = BodyDeadline(  # type: ignore[method-assign]
         app.wsgi_app, web.upload_seconds, web.max_upload_mb * 1024 * 1024
     )

@@ -20,6 +20,7 @@ from ..private_files import FILE_MODE
 from ..services.people.access import Viewer
 from ..services.people.accounts import session_fingerprint
 from ..services.setup.signing_tools import SigningTools
+from .caches import Caches
 
 # Inline styles; scripts only from files of ours, never inline (an injected one cannot run).
 # The pages work without JavaScript: the one script shows upload progress, which needs to
@@ -47,6 +48,12 @@ __all__ = [
 def instance_of(app: Any = None) -> Instance:
     instance: Instance = (app or current_app).extensions["sovanban"]
     return instance
+
+
+def caches() -> Caches:
+    """The page pictures and reports kept to answer again (per process, or in Redis)."""
+    kept: Caches = current_app.extensions["sovanban_caches"]
+    return kept
 
 
 def db_session() -> Session:

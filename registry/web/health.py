@@ -1,15 +1,17 @@
-"""``/healthz`` (the process answers) and ``/readyz`` (it can serve: the database and the
-blob store reachable), for a load balancer or an orchestrator. Machine endpoints: plain
-JSON in English, never cached, no session, no rate limit."""
+"""``/healthz`` (the process answers) and ``/readyz`` (it can serve: the database, the
+blob store and, when configured, the shared Redis reachable), for a load balancer or an
+orchestrator. Machine endpoints: plain JSON in English, never cached, no session, no rate
+limit."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint
+from flask import Blueprint, current_app
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from .caches import RedisCache
 from .context import instance_of
 
 __all__ = ["health"]
@@ -28,6 +30,9 @@ def alive() -> Any:
 def ready() -> Any:
     instance = instance_of()
     checks = {"database": _database_problem(), "storage": instance.blobs.unreachable()}
+    shared = current_app.extensions["sovanban_caches"].pictures
+    if isinstance(shared, RedisCache):  # rate limits and caches shared between hosts
+        checks["redis"] = shared.unreachable()
     # Jobs run in this process (the embedded default): nothing else to reach.
     failing = {name: problem for name, problem in checks.items() if problem}
     body = {

@@ -1,22 +1,28 @@
-"""Rate limits per client address, counted together by every worker process of the host.
+"""Rate limits per client address, counted together by every worker process of the host,
+or by every host of a deployment when ``[web] redis_url`` is set.
 
-The hits live in a small SQLite file of the instance (not the register's database: a
-refused login must not wait behind an issuing transaction, and the counts are worthless
-after a restart). A limit kept per process would let four gunicorn workers take four
-times the allowed guesses.
+On one host the hits live in a small SQLite file of the instance (not the register's
+database: a refused login must not wait behind an issuing transaction, and the counts are
+worthless after a restart). A limit kept per process would let four gunicorn workers take
+four times the allowed guesses; one kept per host, two hosts twice. Across hosts the
+``limits`` library (Flask-Limiter's engine) keeps a moving window in Redis.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import threading
 import time
 from pathlib import Path
+from typing import Any, Protocol
 
 from ..private_files import private_file
 
-__all__ = ["RateLimiter"]
+__all__ = ["HostRateLimiter", "Limiter", "SharedRateLimiter"]
+
+log = logging.getLogger(__name__)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS hits (name TEXT NOT NULL, client TEXT NOT NULL, at REAL NOT NULL);
@@ -24,7 +30,13 @@ CREATE INDEX IF NOT EXISTS ix_hits ON hits (name, client, at);
 """
 
 
-class RateLimiter:
+class Limiter(Protocol):
+    def hit(self, client: str, now: float | None = None) -> float:
+        """Count a hit; 0.0 if allowed, else the seconds to wait before the next one."""
+        ...
+
+
+class HostRateLimiter:
     """At most ``limit`` hits per ``window`` seconds for each client, under ``name``."""
 
     def __init__(self, path: Path, name: str, limit: int, window: float) -> None:
@@ -73,3 +85,32 @@ class RateLimiter:
             return 0.0
         finally:
             connection.execute("COMMIT")
+
+
+class SharedRateLimiter:
+    """The same limit counted in Redis by every host. While Redis cannot be reached the
+    host's own count applies (logged): a limit that holds per host beats none, and a login
+    page that fails because a counter is away would lock everyone out."""
+
+    def __init__(
+        self, redis_url: str, prefix: str, fallback: HostRateLimiter, *, window: int = 60
+    ) -> None:
+        from limits import RateLimitItemPerSecond
+        from limits.storage import RedisStorage
+        from limits.strategies import MovingWindowRateLimiter
+
+        self.name = fallback.name
+        self.fallback = fallback
+        self._item = RateLimitItemPerSecond(fallback.limit, window, namespace=prefix)
+        storage = RedisStorage(redis_url, key_prefix=prefix, socket_timeout=2)
+        self._strategy: Any = MovingWindowRateLimiter(storage)
+
+    def hit(self, client: str, now: float | None = None) -> float:
+        try:
+            if self._strategy.hit(self._item, self.name, client):
+                return 0.0
+            stats = self._strategy.get_window_stats(self._item, self.name, client)
+            return float(max(0.1, stats.reset_time - time.time()))
+        except Exception as exc:  # noqa: BLE001 -- Redis away: count on this host instead
+            log.warning("rate limit %s counted on this host: %s", self.name, exc)
+            return self.fallback.hit(client, now)

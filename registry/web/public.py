@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
-import time
+import json
 from importlib import resources
 from typing import Any
 
@@ -33,6 +33,7 @@ from ..services.verification.pool import pool_for
 from ..services.verification.verify import record_verification
 from .auth import rate_limit
 from .context import (
+    caches,
     db_session,
     end_transaction,
     instance_of,
@@ -89,32 +90,31 @@ def search() -> Any:
     return render_template("index.html", recent=[], query=query, results=results), status
 
 
-_reports: dict[tuple[str, str], tuple[float, dict[str, Any]]] = {}
 REPORT_SECONDS = 600.0
 
 
 def _stored_report(document: Document) -> dict[str, Any] | None:
-    """The verification report of the issued copy, kept ten minutes per process (it changes
-    only when a certificate is revoked or expires)."""
+    """The verification report of the issued copy, kept ten minutes (it changes only when
+    a certificate is revoked or expires)."""
     try:
         stored, data = read_revision(document, instance_of().blobs, FileKind.ISSUED)
     except NotFoundError:
         return None
-    key = (stored.sha256, current_language())
-    cached = _reports.get(key)
-    if cached is not None and cached[0] > time.monotonic():
-        return cached[1]
+    language = current_language()
+    key = f"report:{stored.sha256}:{language}"
+    kept = caches().reports.get(key)
+    if kept is not None:
+        report: dict[str, Any] = json.loads(kept)
+        return report
     end_transaction()
     web = instance_of().config.web
     try:
         verified = pool_for(instance_of()).verify(
-            data, key[1], float(web.verify_seconds), public_viewer()
+            data, language, float(web.verify_seconds), public_viewer()
         )
     except UnusablePdfError:
         return None
-    if len(_reports) > 1000:
-        _reports.clear()
-    _reports[key] = (time.monotonic() + REPORT_SECONDS, verified.report)
+    caches().reports.put(key, json.dumps(verified.report).encode("utf-8"), REPORT_SECONDS)
     return verified.report
 
 

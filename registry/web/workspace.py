@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import threading
-from collections import OrderedDict
 from datetime import date
 from typing import Any
 
@@ -28,7 +26,7 @@ from ..services.people.users import active_signers
 from ..services.setup.reference_data import current_issuer
 from ..services.workers import pdf_workers
 from .auth import roles_required
-from .context import db_session, end_transaction, instance_of, page_number, viewer
+from .context import caches, db_session, end_transaction, instance_of, page_number, viewer
 from .i18n import current_language
 from .messages import shown
 
@@ -164,23 +162,17 @@ def attachment(document_id: int, file_id: int) -> Any:
     )
 
 
-_pictures: OrderedDict[tuple[str, int, bool], bytes] = OrderedDict()
-_pictures_lock = threading.Lock()
+PICTURE_SECONDS = 86400.0
 
 
 def rendered_page(sha256: str, data: bytes, page: int, *, outline: bool = True) -> bytes:
     """Keyed by the revision's digest: a stored revision never changes, so neither does its
-    picture (about 0.3 s to draw, 0.2 MB to keep; the 64 most recent are kept)."""
-    key = (sha256, page, outline)
-    with _pictures_lock:
-        if key in _pictures:
-            _pictures.move_to_end(key)
-            return _pictures[key]
-    png = pdf_workers(instance_of()).render(data, page - 1, outline=outline)
-    with _pictures_lock:
-        _pictures[key] = png
-        while len(_pictures) > 64:
-            _pictures.popitem(last=False)
+    picture (about 0.3 s to draw, 0.2 MB to keep)."""
+    key = f"page:{sha256}:{page}:{int(outline)}"
+    png = caches().pictures.get(key)
+    if png is None:
+        png = pdf_workers(instance_of()).render(data, page - 1, outline=outline)
+        caches().pictures.put(key, png, PICTURE_SECONDS)
     return png
 
 

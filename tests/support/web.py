@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from registry.cli import main
-from registry.instance import Instance, open_instance
+from registry.instance import Instance, open_instance, resolve_path
 from registry.models import User
 from registry.services.people.accounts import set_password
 
@@ -119,3 +122,27 @@ def prepared_by_form(app: Flask) -> tuple[int, str]:
     clerk = logged_in(app, "clerk")
     clerk.post(f"/van-thu/{document_id}/chuan-bi", data={"csrf_token": csrf_token(clerk, location)})
     return document_id, location
+
+
+def second_host(instance: Instance, folder: Path, **web: Any) -> Instance:
+    """``instance`` as another host of the deployment runs it: the same database and blob
+    store, a folder of its own (its own per-host rate-limit counts), ``[web]`` changed."""
+    shutil.copytree(
+        instance.folder,
+        folder,
+        ignore=shutil.ignore_patterns("rate-limits.sqlite3*", "*.sqlite3*", "blobs"),
+    )
+    shared = instance.config
+    config = replace(
+        shared,
+        web=replace(shared.web, **web),
+        # The database and the blobs where the first host has them, as a deployment's
+        # hosts all name the same server (worker processes open them from the config).
+        database=replace(
+            shared.database, url=instance.engine.url.render_as_string(hide_password=False)
+        ),
+        storage=replace(
+            shared.storage, path=str(resolve_path(instance.folder, shared.storage.path))
+        ),
+    )
+    return replace(instance, folder=folder, config=config)

@@ -13,7 +13,9 @@ from registry.instance import Instance
 from registry.services.setup.pki import pki_services
 from registry.storage import LocalBlobStore
 from registry.web import create_app
-from tests.support.web import PASSPHRASE
+from tests.support.pki import free_port
+from tests.support.redis_server import SharedRedis
+from tests.support.web import PASSPHRASE, second_host
 
 
 def _client(instance: Instance) -> FlaskClient:
@@ -51,3 +53,16 @@ def test_a_missing_blob_folder_is_not_ready(demo_instance: Instance, tmp_path: P
         "status": "not ready",
         "checks": {"database": "ok", "storage": "the blob folder is missing"},
     }
+
+
+def test_a_configured_redis_is_checked(
+    demo_instance: Instance, tmp_path: Path, redis_server: SharedRedis
+) -> None:
+    reached = second_host(demo_instance, tmp_path / "a", redis_url=redis_server.url)
+    answer = _client(reached).get("/readyz")
+    assert answer.status_code == 200 and answer.get_json()["checks"]["redis"] == "ok"
+    away = f"redis://127.0.0.1:{free_port()}/0"
+    answer = _client(second_host(demo_instance, tmp_path / "b", redis_url=away)).get("/readyz")
+    assert answer.status_code == 503
+    checks = answer.get_json()["checks"]
+    assert checks["redis"].startswith("unreachable:") and checks["database"] == "ok"
