@@ -9,6 +9,14 @@ timers beside this file run them (``sovanban serve`` runs them itself).
 """
 
 import os
+import shutil
+import tempfile
+
+# Every worker writes its metrics here and /metrics adds them up (prometheus_client's
+# multiprocess mode); emptied when gunicorn starts, a dead worker's gauges dropped.
+metrics_folder = os.environ.setdefault(
+    "PROMETHEUS_MULTIPROC_DIR", os.path.join(tempfile.gettempdir(), "sovanban-metrics")
+)
 
 bind = os.environ.get("SOVANBAN_BIND", "127.0.0.1:8080")
 # Sync workers: each verification already runs in a worker process of its own, and the
@@ -23,8 +31,20 @@ max_requests = 2000
 max_requests_jitter = 200
 # Behind nginx on the same host (set [web] trusted_proxies = 1 in the instance's config).
 forwarded_allow_ips = "127.0.0.1"
-accesslog = "-"
+# The service logs each request itself (request id, user, document; [web] log_format).
+accesslog = None
 errorlog = "-"
 # Bounded request heads (bodies are bounded by [web] max_upload_mb).
 limit_request_line = 8190
 limit_request_fields = 100
+
+
+def on_starting(server):  # type: ignore[no-untyped-def]
+    shutil.rmtree(metrics_folder, ignore_errors=True)
+    os.makedirs(metrics_folder, mode=0o700)
+
+
+def child_exit(server, worker):  # type: ignore[no-untyped-def]
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

@@ -178,6 +178,8 @@ class WebConfig:
     redis_url: str = ""
     redis_url_env: str = "SOVANBAN_REDIS_URL"
     redis_prefix: str = "sovanban"  # keys' prefix: several deployments may share a Redis
+    log_format: Literal["text", "json"] = "text"  # one line per request, and our messages
+    metrics_token_env: str = "SOVANBAN_METRICS_TOKEN"  # /metrics: this bearer, or loopback
 
     def shared_state_url(self) -> str:
         """The Redis URL: the environment's override, the file's, or "" (per host)."""

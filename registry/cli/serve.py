@@ -20,8 +20,10 @@ def serve_instance(app: CommandContext, host: str | None, port: int | None) -> N
     import waitress
 
     from ..web import create_app
+    from ..web.access_log import configure_logging
 
     instance = app.instance()
+    configure_logging(instance.config.web.log_format)
     variable = instance.config.pki.passphrase_env
     pki = None
     if (pki_folder(instance) / "pki.json").is_file() and os.environ.get(variable):

@@ -26,6 +26,7 @@ from ..errors import RegistryError
 from ..instance import Instance
 from ..models import LARGEST_KEY
 from ..services.notifying.notifications import unread_count
+from .access_log import log_requests
 from .caches import make_caches
 from .context import PAGE_POLICY, db_session, instance_of, load_user, session_secret
 from .i18n import (
@@ -38,6 +39,7 @@ from .i18n import (
 )
 from .limits import HostRateLimiter, Limiter, SharedRateLimiter
 from .messages import shown
+from .metrics import count_requests
 from .uploads import BodyDeadline
 
 __all__ = ["create_app", "db_session", "instance_of"]
@@ -87,6 +89,8 @@ def create_app(instance: Instance, *, pki: PkiServices | None = None) -> Flask:
         }
     app.extensions["sovanban_limits"] = limits
     app.extensions["sovanban_caches"] = make_caches(shared, web.redis_prefix)
+    log_requests(app, trust_request_id=web.trusted_proxies > 0)
+    count_requests(app)
     app.wsgi_app = BodyDeadline(  # type: ignore[method-assign]
         app.wsgi_app, web.upload_seconds, web.max_upload_mb * 1024 * 1024
     )
@@ -109,6 +113,7 @@ def create_app(instance: Instance, *, pki: PkiServices | None = None) -> Flask:
     from .exchange import exchange
     from .handoff import handoff
     from .health import health
+    from .metrics import metrics
     from .public import public
     from .signer import signer
     from .tasks import tasks
@@ -116,6 +121,7 @@ def create_app(instance: Instance, *, pki: PkiServices | None = None) -> Flask:
 
     app.register_blueprint(public)
     app.register_blueprint(health)
+    app.register_blueprint(metrics)
     app.register_blueprint(auth)
     app.register_blueprint(workspace, url_prefix="/ho-so")
     app.register_blueprint(clerk, url_prefix="/van-thu")

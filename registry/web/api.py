@@ -8,6 +8,7 @@ so no foreign page can act through a visitor's browser.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
@@ -49,6 +50,7 @@ from .context import (
 )
 from .forms import draft_request, revision_request, well_formed
 from .messages import shown
+from .metrics import measured_issue
 from .public import verify_upload
 from .workspace import pdf_response, search_query_from
 
@@ -212,7 +214,10 @@ def _with_key(document: Document, key: KeyConfig, step: Callable[..., Any]) -> A
     document_id = document.id
     secret = _secret()
     try:
-        with open_configured_signer(instance, key, secret) as opened:
+        measure: AbstractContextManager[None] = (
+            measured_issue() if step is issue_document else nullcontext()
+        )
+        with measure, open_configured_signer(instance, key, secret) as opened:
             step(database, instance.blobs, document, opened, signing_tools_of(), actor=g.user.login)
     except (SigningError, RegistryError) as exc:
         database.rollback()

@@ -38,6 +38,7 @@ from .context import (
 )
 from .forms import choice, draft_request
 from .messages import shown
+from .metrics import measured_issue
 from .workspace import failed_step_page, visible_document
 
 __all__ = ["clerk"]
@@ -156,7 +157,10 @@ def issue(document_id: int) -> Any:
     key = organisation_key(instance, request.form.get("key"))
     tools = signing_tools_of()
     try:
-        with open_configured_signer(instance, key, request.form.get("secret", "")) as signer:
+        with (
+            measured_issue(),
+            open_configured_signer(instance, key, request.form.get("secret", "")) as signer,
+        ):
             issue_document(database, instance.blobs, document, signer, tools, actor=g.user.login)
     except (RegistryError, SigningError) as exc:
         return failed_step_page(document_id, exc.said, issuing=True)

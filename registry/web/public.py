@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import time
 from importlib import resources
 from typing import Any
 
@@ -44,6 +45,7 @@ from .context import (
 )
 from .i18n import current_language
 from .messages import shown
+from .metrics import measured_verification
 from .workspace import pdf_response, rendered_page
 
 __all__ = ["public", "public_document", "verify_upload"]
@@ -166,9 +168,11 @@ def verify_upload(data: bytes, *, pages: bool) -> Any:
     # the worker's own reading would wait for.
     end_transaction()
     web = instance_of().config.web
+    started = time.perf_counter()
     verified = pool_for(instance_of()).verify(
         data, current_language(), float(web.verify_seconds), viewer(), pages=pages
     )
+    measured_verification(verified.report, time.perf_counter() - started)
     user = g.get("user")
     if user is not None:  # a verification by a logged-in person is part of the record
         with instance_of().sessions.begin() as writing:

@@ -16,6 +16,7 @@ from ..db import require_current_schema
 from ..instance import open_instance
 from ..services.setup.pki import pki_folder, pki_services
 from . import create_app
+from .access_log import configure_logging
 
 __all__ = ["app"]
 
@@ -24,6 +25,7 @@ instance = open_instance(
     Path(os.environ.get("SOVANBAN_INSTANCE", "instance")), Path(_config) if _config else None
 )
 require_current_schema(instance.engine)
+configure_logging(instance.config.web.log_format)
 _passphrase = os.environ.get(instance.config.pki.passphrase_env)
 _pki = (
     pki_services(instance, _passphrase.encode())

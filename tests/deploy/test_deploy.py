@@ -27,7 +27,11 @@ def test_gunicorn_serves_an_instance_with_the_deployment_settings(tmp_path: Path
     env.pop("SOVANBAN_CONFIG", None)
     subprocess.run([str(BIN / "sovanban"), "init"], env=env, check=True, capture_output=True)
     port = free_port()
-    env |= {"SOVANBAN_BIND": f"127.0.0.1:{port}", "SOVANBAN_WORKERS": "2"}
+    env |= {
+        "SOVANBAN_BIND": f"127.0.0.1:{port}",
+        "SOVANBAN_WORKERS": "2",
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
+    }
     command = [str(BIN / "gunicorn"), "-c", str(DEPLOY / "gunicorn.conf.py")]
     server = subprocess.Popen(
         [*command, "registry.web.wsgi:app"],
@@ -39,11 +43,19 @@ def test_gunicorn_serves_an_instance_with_the_deployment_settings(tmp_path: Path
     try:
         answer = _ready(f"http://127.0.0.1:{port}/readyz", server)
         assert answer == b'{"checks":{"database":"ok","storage":"ok"},"status":"ready"}\n'
+        for _ in range(10):
+            _ready(f"http://127.0.0.1:{port}/readyz", server)
+        # Whichever worker answered, /metrics adds both workers' counts up.
+        exposition = _ready(f"http://127.0.0.1:{port}/metrics", server).decode()
+        ready = 'sovanban_http_requests_total{endpoint="health.ready",method="GET",status="200"}'
+        assert f"{ready} 11.0" in exposition, exposition
     finally:
         server.terminate()
         _, log = server.communicate(timeout=60)
-    workers = log.decode("utf-8", "replace").count("Booting worker")
-    assert workers == 2, log[-2000:]
+    text = log.decode("utf-8", "replace")
+    assert text.count("Booting worker") == 2, text[-2000:]
+    # One line per request from the service itself, with its request id.
+    assert text.count("GET /readyz status=200") == 11, text[-2000:]
 
 
 def _ready(url: str, server: subprocess.Popen[bytes]) -> bytes:

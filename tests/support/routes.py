@@ -22,6 +22,7 @@ ROUTES: dict[str, tuple[str, str, frozenset[str]]] = {
     "public.upload_script": ("GET", "/tai-len.js", EVERYONE),
     "health.alive": ("GET", "/healthz", EVERYONE),
     "health.ready": ("GET", "/readyz", EVERYONE),
+    "metrics.exposition": ("GET", "/metrics", EVERYONE),  # on this host, or with the token
     "auth.login": ("GET", "/dang-nhap", EVERYONE),
     "auth.logout": ("POST", "/dang-xuat", EVERYONE),
     "auth.account": ("GET", "/tai-khoan", STAFF),
