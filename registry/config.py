@@ -29,6 +29,7 @@ __all__ = [
     "DatabaseConfig",
     "DocumentTypeConfig",
     "IssuerConfig",
+    "JobsConfig",
     "KeyConfig",
     "NumberingConfig",
     "PkiConfig",
@@ -242,6 +243,17 @@ class MailConfig:
 
 
 @dataclass(frozen=True)
+class JobsConfig:
+    """Background work: in the process that asks (the embedded default), or on
+    PostgreSQL's queue (procrastinate), run by ``sovanban worker`` on any host."""
+
+    engine: Literal["in-process", "procrastinate"] = "in-process"
+    seconds: int = 1800  # a run's time limit, checked between its steps
+    attempts: int = 5  # runs before a job counts as failed
+    first_retry_seconds: int = 120  # the wait after a failed run, doubled after each
+
+
+@dataclass(frozen=True)
 class Config:
     issuer: IssuerConfig
     numbering: NumberingConfig
@@ -257,6 +269,7 @@ class Config:
     limits: LimitsConfig = field(default_factory=LimitsConfig)
     distribution: DistributionConfig = field(default_factory=DistributionConfig)
     mail: MailConfig = field(default_factory=MailConfig)
+    jobs: JobsConfig = field(default_factory=JobsConfig)
     source: str = field(default="", compare=False)
 
     def database_url(self, instance: Path) -> str:
@@ -400,6 +413,15 @@ def _convert(hint: Any, value: object, *, path: str, source: str) -> Any:
 
 
 def _check_consistency(config: Config, source: str) -> None:
+    jobs = config.jobs
+    if jobs.attempts < 1 or jobs.seconds < 1 or jobs.first_retry_seconds < 0:
+        raise ConfigError(
+            said(
+                "{source}: 'jobs.attempts' and 'jobs.seconds' must be positive, "
+                "'jobs.first_retry_seconds' not negative",
+                source=source,
+            )
+        )
     if config.storage.backend == "s3" and not config.storage.bucket:
         raise ConfigError(
             said(

@@ -112,6 +112,13 @@ class MailState(enum.StrEnum):
     NONE = "none"  # no e-mail: the person has no address, or the office sends none
 
 
+class JobState(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"  # every attempt failed: the administrator sees it
+
+
 class CommentKind(enum.StrEnum):
     COMMENT = "comment"
     RETURN = "return"  # why the signer returned it
@@ -641,4 +648,32 @@ class Notification(Base):
     __table_args__ = (
         Index("ix_notifications_user_id", "user_id"),
         Index("ix_notifications_mail_state", "mail_state"),
+    )
+
+
+class JobRun(Base):
+    """A piece of background work: what it is, how far it got, how it ended. Written in
+    the transaction that asked for it, so work is asked for exactly when the change that
+    causes it commits; a run that finds its row done does nothing (a job run twice changes
+    nothing twice)."""
+
+    __tablename__ = "job_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task: Mapped[str] = mapped_column(String(64))
+    arguments: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    state: Mapped[JobState] = mapped_column(_enum(JobState, "job_state"), default=JobState.QUEUED)
+    actor: Mapped[str] = mapped_column(String(64), default="")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    done: Mapped[int] = mapped_column(Integer, default=0)  # progress: steps done
+    total: Mapped[int] = mapped_column(Integer, default=0)  # and to do (0: not known)
+    result: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    error: Mapped[str] = mapped_column(Text, default="")
+    queued_at: Mapped[datetime] = mapped_column(default=utc_now)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        Index("ix_job_runs_state", "state"),
+        Index("ix_job_runs_task", "task", "id"),
     )

@@ -104,6 +104,27 @@ class S3BlobStore:
             return _why(exc)
         return ""
 
+    def ensure_bucket(self) -> bool:
+        """Make the bucket if the server has none of that name (``sovanban init``); True
+        if it was made."""
+        if _code_of(lambda: self.client.head_bucket(Bucket=self.settings.bucket)) not in _MISSING:
+            return False
+        options: dict[str, Any] = {"Bucket": self.settings.bucket}
+        region = self.settings.region
+        if region and region != "us-east-1":  # AWS's own default takes no constraint
+            options["CreateBucketConfiguration"] = {"LocationConstraint": region}
+        try:
+            self.client.create_bucket(**options)
+        except Exception as exc:
+            raise StorageError(
+                said(
+                    "cannot make the bucket {bucket}: {value}",
+                    bucket=self.settings.bucket,
+                    value=_why(exc),
+                )
+            ) from exc
+        return True
+
     def put(self, data: bytes) -> BlobRef:
         digest = sha256_hex(data)
         ref = BlobRef(digest, len(data))
@@ -201,6 +222,15 @@ class S3BlobStore:
                 said("cannot reach the blob store: {value}", value=_why(exc))
             ) from exc
         return int(answer["ContentLength"])
+
+
+def _code_of(call: Any) -> str:
+    """The error code ``call`` fails with, or "" when it succeeds."""
+    try:
+        call()
+    except Exception as exc:  # noqa: BLE001 -- the code is the answer
+        return _code(exc) or _why(exc)
+    return ""
 
 
 def _code(exc: BaseException) -> str:

@@ -62,6 +62,7 @@ COMMANDS = {
     "comment": "draft_life:comment_command",
     "history": "draft_life:history_command",
     "mail": "mail:mail_group",
+    "worker": "worker:worker_command",
 }
 
 

@@ -35,6 +35,15 @@ def initialise(app: CommandContext) -> dict[str, object]:
         ) from exc
     instance = app.instance(require_schema=False)
     migrate(instance.engine)
+    if instance.config.jobs.engine == "procrastinate":  # its queue, in the same database
+        from ..services.jobs.postgres_queue import ensure_queue_schema
+
+        ensure_queue_schema(instance.engine)
+    if instance.config.storage.backend == "s3":  # the documents' bucket, made once
+        from ..object_storage import S3BlobStore
+
+        assert isinstance(instance.blobs, S3BlobStore)
+        instance.blobs.ensure_bucket()
     made_private = make_private(instance)
     with app.unit_of_work() as session:
         report = sync_reference_data(session, instance.config)

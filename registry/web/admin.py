@@ -10,6 +10,7 @@ from basics.said import said
 
 from ..errors import InputError
 from ..models import User
+from ..services.jobs.runs import unfinished_or_failed
 from ..services.notifying.notifications import failed_mail
 from ..services.people.accounts import revoke_api_token, set_active, user_tokens
 from ..services.people.administration import (
@@ -45,6 +46,7 @@ def _users_page(error: str = "", form: Any = None, status: int = 200) -> Any:
         "admin/users.html",
         users=users,
         failed=failed_mail(db_session()),
+        jobs=unfinished_or_failed(db_session()),
         roles=sorted(ROLES),
         error=error,
         form=form or {},

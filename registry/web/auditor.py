@@ -5,15 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, g, render_template, request
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 
 from basics.text import vietnam_date
 
-from ..services.archive.audit_chain import check_instance_chain
+from ..models import JobRun
 from ..services.archive.audit_trail import event_page
-from ..services.archive.integrity import check_all_blobs
 from ..services.archive.stats import dashboard as dashboard_figures
-from ..services.setup.trust import instance_trust_store
+from ..services.jobs.queue import ask
+from ..services.jobs.runs import recent_runs
+from ..services.jobs.tasks import CHECK_BLOBS, CHECK_CHAIN
 from .auth import roles_required
 from .context import db_session, instance_of, page_number, viewer
 from .i18n import current_language
@@ -54,22 +55,33 @@ def audit_trail() -> str:
 
 @auditor.post("/nhat-ky/kiem-tra")
 @roles_required("auditor")
-def check_chain() -> str:
-    """Check the whole hash chain now (every event, the head, every seal's timestamp)."""
-    trust = instance_trust_store(instance_of())
-    report = check_instance_chain(
-        db_session(), instance_of(), context=lambda: trust.validation_context(allow_empty=True)
-    )
-    return render_template("auditor/chain.html", report=report)
+def check_chain() -> Any:
+    """Check the whole hash chain (every event, the head, every seal's timestamp) in the
+    background; the run's page follows it."""
+    return _started(CHECK_CHAIN)
 
 
 @auditor.route("/toan-ven", methods=["GET", "POST"])
 @roles_required("auditor")
 def integrity() -> Any:
-    """Re-hash every stored revision on request (a POST: the work is not for crawlers)."""
+    """Re-hash every stored revision on request (a POST: the work is not for crawlers), in
+    the background: the page shows how far it got, then what it found."""
     if request.method == "GET":
-        return render_template("auditor/integrity.html", checked=None)
+        return render_template("auditor/integrity.html", recent=recent_runs(db_session()))
+    return _started(CHECK_BLOBS)
+
+
+@auditor.get("/viec/<int:run_id>")
+@roles_required("auditor", "admin")
+def job_run(run_id: int) -> Any:
+    run = db_session().get(JobRun, run_id)
+    if run is None or run.task not in (CHECK_BLOBS, CHECK_CHAIN):
+        abort(404)
+    return render_template("auditor/job.html", run=run)
+
+
+def _started(task: str) -> Any:
     database = db_session()
-    checked, problems = check_all_blobs(database, instance_of().blobs, actor=g.user.login)
+    run_id = ask(database, instance_of(), task, actor=g.user.login)
     database.commit()
-    return render_template("auditor/integrity.html", checked=checked, problems=problems)
+    return redirect(url_for("auditor.job_run", run_id=run_id), code=303)

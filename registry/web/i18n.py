@@ -55,6 +55,16 @@ NAMED: dict[str, Said] = {
     "status_13": said("Recalled"),
     "status_15": said("Recall accepted"),
     "status_16": said("Recall refused"),
+    "job_audit.seal": said("Seal the audit trail"),
+    "job_mail.deliver": said("Send notification mail"),
+    "job_archive.check_blobs": said("Re-hash every stored file"),
+    "job_audit.check_chain": said("Check the audit chain"),
+    "job_archive.sweep": said("Nightly archive sweep"),
+    "job_archive.check_document": said("Verify an issued document again"),
+    "job_queued": said("Waiting"),
+    "job_running": said("Running"),
+    "job_done": said("Done"),
+    "job_failed": said("Failed"),
 }
 
 

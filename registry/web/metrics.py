@@ -1,5 +1,5 @@
 """Prometheus metrics of the web service: requests and their latency, issuing and
-verification counts and times.
+verification counts and times, and the background jobs by state (every host's).
 
 ``GET /metrics`` answers a bearer token when the environment variable named by
 ``[web] metrics_token_env`` holds one, and otherwise only a scraper on this host
@@ -22,10 +22,13 @@ from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     generate_latest,
     multiprocess,
 )
+
+from ..services.jobs.runs import run_counts
 
 __all__ = ["count_requests", "measured_issue", "measured_verification", "metrics"]
 
@@ -51,6 +54,12 @@ VERIFY_SECONDS = Histogram(
     "sovanban_verification_seconds",
     "Time to verify an uploaded PDF",
     buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)
+JOB_RUNS = Gauge(
+    "sovanban_job_runs",
+    "Background job runs by task and state (read from the register at each scrape)",
+    ["task", "state"],
+    multiprocess_mode="mostrecent",
 )
 _LOOPBACK = {"127.0.0.1", "::1"}
 
@@ -98,6 +107,9 @@ def exposition() -> Any:
             abort(404)
     elif request.remote_addr not in _LOOPBACK:
         abort(404)
+    with current_app.extensions["sovanban"].reading_sessions() as session:
+        for (task, state), count in run_counts(session).items():
+            JOB_RUNS.labels(task, state).set(count)
     registry: Any = None
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()

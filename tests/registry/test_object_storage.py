@@ -176,3 +176,12 @@ def test_the_configuration_selects_the_store(
         make_config(storage={"backend": "s3"})
     with pytest.raises(ConfigError, match=r"'storage\.backend' must be one of"):
         make_config(storage={"backend": "ftp"})
+
+
+def test_init_makes_the_bucket_once(s3_server: S3Server) -> None:
+    store = S3BlobStore(s3_server.settings(bucket=f"made-{s3_server.new_prefix()[2:12]}"))
+    assert "404" in store.unreachable()
+    assert store.ensure_bucket() is True
+    assert store.unreachable() == "" and store.ensure_bucket() is False
+    store.put(PDF)
+    assert store.get(hashlib.sha256(PDF).hexdigest()) == PDF

@@ -51,6 +51,7 @@ ROUTES: dict[str, tuple[str, str, frozenset[str]]] = {
     "auditor.audit_trail": ("GET", "/kiem-soat/nhat-ky", frozenset({"auditor", "admin"})),
     "auditor.integrity": ("GET", "/kiem-soat/toan-ven", frozenset({"auditor"})),
     "auditor.check_chain": ("POST", "/kiem-soat/nhat-ky/kiem-tra", frozenset({"auditor"})),
+    "auditor.job_run": ("GET", "/kiem-soat/viec/1", frozenset({"auditor", "admin"})),
     "admin.users": ("GET", "/quan-tri/", frozenset({"admin"})),
     "admin.add": ("POST", "/quan-tri/nguoi-dung", frozenset({"admin"})),
     "admin.account": ("GET", "/quan-tri/nguoi-dung/vanthu", frozenset({"admin"})),

@@ -34,7 +34,15 @@ from .integrity import (
     unrecorded_revisions,
 )
 
-__all__ = ["ExpiringCertificate", "FailedDocument", "Progress", "SweepReport", "sweep_archive"]
+__all__ = [
+    "ExpiringCertificate",
+    "FailedDocument",
+    "Findings",
+    "Progress",
+    "SweepReport",
+    "check_document",
+    "sweep_archive",
+]
 
 # (stage, items done, items in the stage): "files", "documents", "archive copies"
 Progress = Callable[[str, int, int], None]
@@ -89,7 +97,7 @@ class SweepReport:
 
 
 @dataclass
-class _Found:
+class Findings:
     """What the sweep of the issued documents gathers on its way."""
 
     failed: list[FailedDocument] = field(default_factory=list)
@@ -121,10 +129,10 @@ def sweep_archive(
     documents = session.scalars(
         select(Document).where(Document.status == DocumentStatus.ISSUED).order_by(Document.id)
     ).all()
-    found = _Found(disagreements=unrecorded_revisions(session))
+    found = Findings(disagreements=unrecorded_revisions(session))
     for index, document in enumerate(documents, start=1):
         progress("documents", index, len(documents))
-        _check_document(session, instance, document, horizon, found)
+        check_document(session, instance, document, horizon, found)
     extended: list[int] = []
     not_extended: list[int] = []
     tools = renew_with() if renew_with is not None and found.needs_archive else None
@@ -158,8 +166,8 @@ def sweep_archive(
     return report
 
 
-def _check_document(
-    session: Session, instance: Instance, document: Document, horizon: datetime, found: _Found
+def check_document(
+    session: Session, instance: Instance, document: Document, horizon: datetime, found: Findings
 ) -> None:
     label = document.number.rendered if document.number else f"#{document.id}"
     try:

@@ -9,6 +9,8 @@ import pytest
 from flask import Flask
 from prometheus_client import REGISTRY
 
+from registry.instance import Instance
+from registry.models import JobRun, JobState
 from tests.support.web import PASSPHRASE
 
 
@@ -70,6 +72,13 @@ def test_requests_issues_and_verifications_are_counted(
     text = exposition.get_data(as_text=True)
     assert 'sovanban_verifications_total{indication="TOTAL-PASSED"}' in text
     assert 'endpoint="api.issue"' in text and "/api/v1/documents/" not in text  # no raw paths
+
+
+def test_background_jobs_are_counted_by_state(app: Flask, demo_instance: Instance) -> None:
+    with demo_instance.sessions.begin() as session:
+        session.add(JobRun(task="audit.seal", arguments={}, actor="t", state=JobState.FAILED))
+    text = app.test_client().get("/metrics").get_data(as_text=True)
+    assert 'sovanban_job_runs{state="failed",task="audit.seal"}' in text
 
 
 def test_metrics_are_shown_only_on_this_host_or_with_the_token(
