@@ -11,13 +11,15 @@ from registry.db import make_engine, make_session_factory
 from registry.models import Document, DocumentStatus, FileKind, NumberEntry
 from registry.services.archive.audit_chain import verify_chain
 from registry.services.archive.integrity import check_blobs
-from registry.storage import LocalBlobStore
+from registry.storage import BlobStore, LocalBlobStore
 
 
-def assert_register_sound(url: str, blobs_root: Path) -> dict[int, str]:
+def assert_register_sound(url: str, blobs: Path | BlobStore) -> dict[int, str]:
     """Every number used by exactly one issued (or withdrawn) document or void with a reason,
     none skipped; every issued document numbered; every stored revision present and intact;
-    the audit chain unbroken. Returns the issued documents' numbers by document id."""
+    the audit chain unbroken. Returns the issued documents' numbers by document id.
+    ``blobs``: the store, or the folder of a local one."""
+    store = LocalBlobStore(blobs) if isinstance(blobs, Path) else blobs
     engine = make_engine(url)
     try:
         with make_session_factory(engine)() as session:
@@ -42,7 +44,7 @@ def assert_register_sound(url: str, blobs_root: Path) -> dict[int, str]:
             ):
                 assert document.id in used, f"issued document #{document.id} has no number"
                 assert FileKind.ISSUED in {file.kind for file in document.files}
-            problems = [p for _, p in check_blobs(session, LocalBlobStore(blobs_root)) if p]
+            problems = [p for _, p in check_blobs(session, store) if p]
             assert problems == [], problems
             chain = verify_chain(session)
             assert chain.intact, chain.problems
