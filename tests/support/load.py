@@ -8,10 +8,27 @@ import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Protocol
 
-from tests.support.served import ApiClient, Served
+from tests.support.served import ApiClient
 
-__all__ = ["IssueRun", "issue_concurrently", "verify_all"]
+__all__ = ["IssueRun", "LoadTarget", "issue_concurrently", "verify_all"]
+
+
+class LoadTarget(Protocol):
+    """Where the notices go: a served instance, or one host of several."""
+
+    @property
+    def base(self) -> str: ...
+    @property
+    def clerk_token(self) -> str: ...
+    @property
+    def signer_token(self) -> str: ...
+    @property
+    def passphrase(self) -> str: ...
+    @property
+    def draft(self) -> bytes: ...
+
 
 STEPS = ("register", "prepare", "sign", "issue")
 
@@ -25,7 +42,7 @@ class IssueRun:
 
 
 def _one_notice(
-    served: Served, clerk: ApiClient, signer: ApiClient, index: int
+    served: LoadTarget, clerk: ApiClient, signer: ApiClient, index: int
 ) -> tuple[int, str, dict[str, float]]:
     """(document id, its number, seconds per step) of one draft taken to issued."""
     fields = {
@@ -54,15 +71,21 @@ def _one_notice(
     return document, answer["number"]["rendered"], timings
 
 
-def issue_concurrently(served: Served, documents: int, clients: int) -> IssueRun:
-    """``clients`` threads issuing ``documents`` notices between them; errors collected."""
+def issue_concurrently(
+    served: LoadTarget, documents: int, clients: int, bases: tuple[str, ...] = ()
+) -> IssueRun:
+    """``clients`` threads issuing ``documents`` notices between them; errors collected.
+    With ``bases`` (several hosts), the clients are spread over them in turn."""
     run = IssueRun()
     counter = iter(range(documents))
     lock = threading.Lock()
+    hosts = iter(bases * clients if bases else [served.base] * clients)
 
     def client() -> None:
-        clerk = ApiClient(served.base, served.clerk_token)
-        signer = ApiClient(served.base, served.signer_token)
+        with lock:
+            base = next(hosts)
+        clerk = ApiClient(base, served.clerk_token)
+        signer = ApiClient(base, served.signer_token)
         while True:
             with lock:
                 index = next(counter, None)
@@ -89,7 +112,7 @@ def issue_concurrently(served: Served, documents: int, clients: int) -> IssueRun
     return run
 
 
-def verify_all(served: Served, document_ids: list[int], clients: int = 4) -> dict[int, str]:
+def verify_all(served: LoadTarget, document_ids: list[int], clients: int = 4) -> dict[int, str]:
     """Each issued PDF downloaded and sent to the verification endpoint; its indication."""
     verdicts: dict[int, str] = {}
     pending = iter(document_ids)

@@ -107,7 +107,6 @@ class Findings:
 
 
 def sweep_archive(
-    session: Session,
     instance: Instance,
     *,
     actor: str,
@@ -118,33 +117,38 @@ def sweep_archive(
     progress: Progress = lambda _stage, _done, _total: None,
 ) -> SweepReport:
     """Sweep the whole archive; the tools ``renew_with`` gives (asked for only when a copy
-    needs renewing) renew the archive copies; without them they are reported not renewed."""
+    needs renewing) renew the archive copies; without them they are reported not renewed.
+    The checks read without a lock; each renewal, and the record of the sweep, is a short
+    transaction of its own, so registering, signing and issuing never wait for the sweep."""
     horizon = datetime.now(UTC) + timedelta(days=days)
-    total = session.scalar(select(func.count()).select_from(DocumentFile)) or 0
-    files, problems = 0, []
-    for files, problem in check_blobs(session, instance.blobs):
-        progress("files", files, total)
-        if problem is not None:
-            problems.append(problem)
-    documents = session.scalars(
-        select(Document).where(Document.status == DocumentStatus.ISSUED).order_by(Document.id)
-    ).all()
-    found = Findings(disagreements=unrecorded_revisions(session))
-    for index, document in enumerate(documents, start=1):
-        progress("documents", index, len(documents))
-        check_document(session, instance, document, horizon, found)
+    with instance.reading_sessions() as session:
+        total = session.scalar(select(func.count()).select_from(DocumentFile)) or 0
+        files, problems = 0, []
+        for files, problem in check_blobs(session, instance.blobs):
+            progress("files", files, total)
+            if problem is not None:
+                problems.append(problem)
+        documents = session.scalars(
+            select(Document).where(Document.status == DocumentStatus.ISSUED).order_by(Document.id)
+        ).all()
+        found = Findings(disagreements=unrecorded_revisions(session))
+        for index, document in enumerate(documents, start=1):
+            progress("documents", index, len(documents))
+            check_document(session, instance, document, horizon, found)
     extended: list[int] = []
     not_extended: list[int] = []
     tools = renew_with() if renew_with is not None and found.needs_archive else None
     for index, document_id in enumerate(found.needs_archive, start=1):
         progress("archive copies", index, len(found.needs_archive))
-        renewing = session.get(Document, document_id)
-        assert renewing is not None
-        done = tools is not None and extend_document(
-            session, instance.blobs, renewing, tools, actor=actor
-        )
+        done = False
+        if tools is not None:
+            with instance.sessions.begin() as session:
+                renewing = session.get(Document, document_id)
+                assert renewing is not None
+                done = extend_document(session, instance.blobs, renewing, tools, actor=actor)
         (extended if done else not_extended).append(document_id)
-    strays = stray_files(session, instance.blobs, grace=stray_grace)
+    with instance.reading_sessions() as session:
+        strays = stray_files(session, instance.blobs, grace=stray_grace)
     if remove_strays:
         for stray in strays:
             instance.blobs.discard(stray.file.name)
@@ -162,7 +166,10 @@ def sweep_archive(
         strays=tuple(strays),
         strays_removed=len(strays) if remove_strays else 0,
     )
-    record_event(session, actor=actor, action=AuditAction.ARCHIVE_CHECK, details=report.counts())
+    with instance.sessions.begin() as session:
+        record_event(
+            session, actor=actor, action=AuditAction.ARCHIVE_CHECK, details=report.counts()
+        )
     return report
 
 
