@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 from basics.said import said
 
-from .errors import ConfigError, StorageError, StorageIntegrityError, StorageKeyError
-from .storage import BlobRef, StoredFile, blob_name, checked_key, sha256_hex
+from .errors import ConfigError, StorageError, StorageKeyError
+from .storage import BlobRef, StoredFile, blob_name, checked_key, intact, sha256_hex
 
 if TYPE_CHECKING:
     from .config import StorageConfig
@@ -159,14 +159,7 @@ class S3BlobStore:
             raise StorageError(
                 said("cannot read blob {sha256}: {value}", sha256=sha256, value=_why(exc))
             ) from exc
-        if sha256_hex(data) != sha256:
-            raise StorageIntegrityError(
-                said(
-                    "blob {sha256} is corrupted: its content no longer matches its SHA-256",
-                    sha256=sha256,
-                )
-            )
-        return data
+        return intact(sha256, data)
 
     def exists(self, sha256: str) -> bool:
         return self._size_of(self.key_for(sha256)) is not None

@@ -29,6 +29,7 @@ __all__ = [
     "StoredFile",
     "blob_name",
     "checked_key",
+    "intact",
     "sha256_hex",
 ]
 
@@ -63,6 +64,18 @@ def checked_key(sha256: str) -> str:
             said("not a blob key (64 lower-case hex digits): {sha256!r:.80}", sha256=sha256)
         )
     return sha256
+
+
+def intact(sha256: str, data: bytes) -> bytes:
+    """``data`` if it is what ``sha256`` names; a corrupted or replaced blob is refused."""
+    if sha256_hex(data) != sha256:
+        raise StorageIntegrityError(
+            said(
+                "blob {sha256} is corrupted: its content no longer matches its SHA-256",
+                sha256=sha256,
+            )
+        )
+    return data
 
 
 def blob_name(sha256: str) -> str:
@@ -149,14 +162,7 @@ class LocalBlobStore:
             raise StorageError(
                 said("cannot read blob {sha256}: {value}", sha256=sha256, value=exc.strerror or exc)
             ) from exc
-        if sha256_hex(data) != sha256:
-            raise StorageIntegrityError(
-                said(
-                    "blob {sha256} is corrupted: its content no longer matches its SHA-256",
-                    sha256=sha256,
-                )
-            )
-        return data
+        return intact(sha256, data)
 
     def exists(self, sha256: str) -> bool:
         return self.path_for(sha256).is_file()

@@ -23,6 +23,7 @@ from registry.services.jobs.queue import ask, wait_for
 from registry.services.jobs.tasks import CHECK_BLOBS, SEAL, seal_due
 from tests.support.hosts import Deployment, deployment
 from tests.support.invariants import assert_register_sound
+from tests.support.load import notice_fields
 from tests.support.object_store import ACCESS_KEY, SECRET_KEY, S3Server
 from tests.support.redis_server import SharedRedis
 from tests.support.served import ApiClient, ApiError
@@ -36,12 +37,7 @@ def _issue_one(deployed: Deployment, index: int, issued: dict[int, str]) -> None
     """One notice through the hosts, beginning on the one its index names; a step cut off
     by a dead host is looked up and carried on from where it got, on the other host."""
     turn = index
-    fields = {
-        "type": "TB",
-        "subject": f"Thông báo số {index} qua hai máy chủ",
-        "signer": "nguyentrongvan",
-        "recipients": "- Các chi bộ trực thuộc,\n- Lưu Văn phòng.",
-    }
+    fields = notice_fields(f"Thông báo số {index} qua hai máy chủ")
     secret = {"secret": deployed.passphrase}
     document: int | None = None
     for _ in range(40):

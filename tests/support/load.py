@@ -12,7 +12,7 @@ from typing import Protocol
 
 from tests.support.served import ApiClient
 
-__all__ = ["IssueRun", "LoadTarget", "issue_concurrently", "verify_all"]
+__all__ = ["IssueRun", "LoadTarget", "issue_concurrently", "notice_fields", "verify_all"]
 
 
 class LoadTarget(Protocol):
@@ -41,16 +41,21 @@ class IssueRun:
     seconds: float = 0.0
 
 
+def notice_fields(subject: str) -> dict[str, str]:
+    """The form of a notice registered through the API: its type, subject, signer, recipients."""
+    return {
+        "type": "TB",
+        "subject": subject,
+        "signer": "nguyentrongvan",
+        "recipients": "- Các chi bộ trực thuộc,\n- Lưu Văn phòng.",
+    }
+
+
 def _one_notice(
     served: LoadTarget, clerk: ApiClient, signer: ApiClient, index: int
 ) -> tuple[int, str, dict[str, float]]:
     """(document id, its number, seconds per step) of one draft taken to issued."""
-    fields = {
-        "type": "TB",
-        "subject": f"Thông báo kết luận số {index} của Ban Thường vụ",
-        "signer": "nguyentrongvan",
-        "recipients": "- Các chi bộ trực thuộc,\n- Lưu Văn phòng.",
-    }
+    fields = notice_fields(f"Thông báo kết luận số {index} của Ban Thường vụ")
     secret = {"secret": served.passphrase}
     started = time.perf_counter()
     document = clerk.register(served.draft, fields)["id"]
