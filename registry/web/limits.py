@@ -92,16 +92,14 @@ class SharedRateLimiter:
     host's own count applies (logged): a limit that holds per host beats none, and a login
     page that fails because a counter is away would lock everyone out."""
 
-    def __init__(
-        self, redis_url: str, prefix: str, fallback: HostRateLimiter, *, window: int = 60
-    ) -> None:
+    def __init__(self, redis_url: str, prefix: str, fallback: HostRateLimiter) -> None:
         from limits import RateLimitItemPerSecond
         from limits.storage import RedisStorage
         from limits.strategies import MovingWindowRateLimiter
 
         self.name = fallback.name
         self.fallback = fallback
-        self._item = RateLimitItemPerSecond(fallback.limit, window, namespace=prefix)
+        self._item = RateLimitItemPerSecond(fallback.limit, int(fallback.window), namespace=prefix)
         storage = RedisStorage(redis_url, key_prefix=prefix, socket_timeout=2)
         self._strategy: Any = MovingWindowRateLimiter(storage)
 

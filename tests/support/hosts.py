@@ -52,7 +52,7 @@ class Deployment:
     def start(self, name: str) -> None:
         """Start the web host or the worker ``name`` (again)."""
         log = (self.folder / f"{name}.log").open("ab")
-        env = {**self.env, "SOVANBAN_INSTANCE": str(self.instance(self._home(name)))}
+        env = {**self.env, "SOVANBAN_INSTANCE": str(self.instance(name))}
         if name == "worker":
             command = [*SOVANBAN, "--instance", env["SOVANBAN_INSTANCE"], "worker"]
         else:
@@ -77,9 +77,6 @@ class Deployment:
     def stop_all(self) -> None:
         for name in list(self.processes):
             self.kill(name)
-
-    def _home(self, name: str) -> str:
-        return "worker" if name == "worker" else name
 
 
 def _configure(config: Path, settings: dict[str, dict[str, str]]) -> None:

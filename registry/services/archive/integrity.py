@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ...audit import AuditAction, record_event
+from ...audit import AuditAction
 from ...errors import StorageError
 from ...models import AuditEvent, Document, DocumentFile, FileKind, Handoff
 from ...storage import BlobStore, StoredFile
@@ -23,7 +23,6 @@ __all__ = [
     "BlobProblem",
     "Disagreement",
     "StrayFile",
-    "check_all_blobs",
     "check_blobs",
     "stray_files",
     "unrecorded_revisions",
@@ -151,20 +150,3 @@ def _unreferenced(session: Session, files: list[StoredFile]) -> list[StrayFile]:
         for file in files
         if file.sha256 not in referenced
     ]
-
-
-def check_all_blobs(
-    session: Session, blobs: BlobStore, *, actor: str
-) -> tuple[int, list[BlobProblem]]:
-    """Re-hash every stored revision at once (the auditor's "check now"); recorded."""
-    checked, problems = 0, []
-    for checked, problem in check_blobs(session, blobs):  # noqa: B007 - the count is the last
-        if problem is not None:
-            problems.append(problem)
-    record_event(
-        session,
-        actor=actor,
-        action=AuditAction.ARCHIVE_CHECK_BLOBS,
-        details={"checked": checked, "problems": len(problems)},
-    )
-    return checked, problems

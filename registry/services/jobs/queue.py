@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from typing import Any
@@ -126,8 +127,6 @@ def run_unfinished_here(instance: Instance) -> int:
 
 def wait_for(instance: Instance, run_id: int, seconds: float) -> JobRun:
     """The run once finished, or as it is after ``seconds`` (tests, commands)."""
-    import time
-
     deadline = time.monotonic() + seconds
     while True:
         with instance.reading_sessions() as session:
