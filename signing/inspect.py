@@ -87,7 +87,7 @@ def field_values(reader: Any) -> dict[str, str]:
         for reference in reader.root["/AcroForm"]["/Fields"]:
             field = reference.get_object()
             values[str(field.get("/T", ""))] = str(field["/V"]) if "/V" in field else ""
-    except (KeyError, TypeError, ValueError, AttributeError):
+    except Exception:  # noqa: BLE001 - a damaged or hostile form: what was read so far
         return values
     return values
 

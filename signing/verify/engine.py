@@ -28,6 +28,7 @@ from basics.said import said
 from certs.trust import TrustStore
 
 from ..errors import UnusablePdfError
+from ..inspect import field_values
 from .ades import long_term_findings
 from .collect import Collected, collect_signatures
 from .deadline import Deadline, VerificationTimeout, deadline
@@ -190,9 +191,17 @@ def _verify_bytes(
     if found:
         overlays = found
         findings += [_overlay_finding(overlay) for overlay in overlays]
-    limit.check()
+    form_values = tuple(field_values(reader).items())
+    limit.check()  # also when the time ran out while the form was read
     sha256 = hashlib.sha256(data).hexdigest()
-    return DocumentReport(sha256, len(data), tuple(reports), tuple(findings), overlays=overlays)
+    return DocumentReport(
+        sha256,
+        len(data),
+        tuple(reports),
+        tuple(findings),
+        overlays=overlays,
+        form_values=form_values,
+    )
 
 
 def _check(findings: list[Finding], name: str, run: Callable[[], _T]) -> _T | None:

@@ -141,6 +141,15 @@ class DocumentReport:
     findings: tuple[Finding, ...] = ()
     registry: RegistryNote | None = field(default=None)
     overlays: tuple[Overlay, ...] = ()
+    # The form fields' values as the engine read them (None: it read none, e.g. timed out),
+    # so that the register's lookup of the number field need not parse the file again.
+    form_values: tuple[tuple[str, str], ...] | None = field(default=None, repr=False)
+
+    def form_value(self, name: str) -> str | None:
+        """The field ``name``'s value ("" when empty or absent); None: the form was not read."""
+        if self.form_values is None:
+            return None
+        return dict(self.form_values).get(name, "")
 
     @property
     def verdict(self) -> tuple[str, str | None]:
