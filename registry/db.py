@@ -10,16 +10,19 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from typing import TYPE_CHECKING, Any
 
 from basics.said import said
 
 from .errors import ConfigError, NotInitialisedError, RegistryError
 from .private_files import private_file
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
+
+# SQLAlchemy is imported where it is used: a one-shot ``verify`` reads the register with the
+# database driver alone and never loads it (a third of that process's time).
 
 __all__ = [
     "READING",
@@ -29,6 +32,7 @@ __all__ = [
     "make_session_factory",
     "migrate",
     "require_current_schema",
+    "schema_refusal",
 ]
 
 # Issuing holds the lock while it signs (~0.3 s); eight busy writers on two cores can keep
@@ -38,6 +42,9 @@ SQLITE_BUSY_TIMEOUT_MS = 180_000
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for ``url`` with the connection settings the registry relies on."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
     try:
         if url.startswith("sqlite"):
             engine = create_engine(
@@ -73,6 +80,8 @@ READING = {READING_OPTION: True}  # engine.execution_options(**READING): read-on
 
 
 def _tune_sqlite(engine: Engine) -> None:
+    from sqlalchemy import event
+
     database = engine.url.database
     if database and database != ":memory:" and not database.startswith("file:"):
         path = Path(database)
@@ -104,6 +113,8 @@ def _tune_sqlite(engine: Engine) -> None:
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    from sqlalchemy.orm import sessionmaker
+
     return sessionmaker(engine, expire_on_commit=False)
 
 
@@ -125,6 +136,7 @@ def _alembic_config(engine: Engine) -> Any:
 def migrate(engine: Engine) -> None:
     """Create or upgrade the schema to the newest migration (idempotent)."""
     from alembic import command
+    from sqlalchemy.exc import OperationalError
 
     try:
         command.upgrade(_alembic_config(engine), "head")
@@ -134,7 +146,9 @@ def migrate(engine: Engine) -> None:
 
 def require_current_schema(engine: Engine) -> None:
     """Refuse to work on a database that ``sovanban init`` has not brought up to date."""
-    head = SCHEMA_HEAD
+    from sqlalchemy import inspect, text
+    from sqlalchemy.exc import OperationalError
+
     database = engine.url.database
     if engine.dialect.name == "sqlite" and database and not Path(database).is_file():
         # Connecting would create an empty file: say so instead, and write nothing.
@@ -148,13 +162,21 @@ def require_current_schema(engine: Engine) -> None:
             )
     except OperationalError as exc:
         raise NotInitialisedError(said("cannot open the database: {orig}", orig=exc.orig)) from exc
+    refusal = schema_refusal(current)
+    if refusal is not None:
+        raise refusal
+
+
+def schema_refusal(current: str | None) -> NotInitialisedError | None:
+    """Why a database at schema ``current`` (None: no schema) cannot be worked on, if it cannot."""
     if current is None:
-        raise NotInitialisedError(said("the instance has no database yet: run 'sovanban init'"))
-    if current != head:
-        raise NotInitialisedError(
+        return NotInitialisedError(said("the instance has no database yet: run 'sovanban init'"))
+    if current != SCHEMA_HEAD:
+        return NotInitialisedError(
             said(
                 "the database schema is {current}, this version needs {head}: run 'sovanban init'",
                 current=current,
-                head=head,
+                head=SCHEMA_HEAD,
             )
         )
+    return None

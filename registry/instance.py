@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
-
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from typing import TYPE_CHECKING
 
 from .config import Config, StorageConfig, load_config
-from .db import READING, make_engine, make_session_factory
 from .private_files import lock_down
 from .storage import BlobStore, LocalBlobStore
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
 
 __all__ = [
     "Instance",
@@ -26,15 +28,55 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class Instance:
-    folder: Path
-    config: Config
+class _Database:
     engine: Engine
     sessions: sessionmaker[Session]
-    blobs: BlobStore
     # Sessions for reading only: on SQLite they never take the write lock, so a page or a
     # search never waits behind someone's write (the engine is shared).
     reading_sessions: sessionmaker[Session]
+
+
+@dataclass(frozen=True)
+class Instance:
+    """An opened instance. Its database engine is made when first asked for: a command that
+    reads the register with the driver alone (``verify``) never loads SQLAlchemy."""
+
+    folder: Path
+    config: Config
+    blobs: BlobStore
+    _database: list[_Database] = field(default_factory=list, repr=False, compare=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    @property
+    def database_url(self) -> str:
+        return self.config.database_url(self.folder)
+
+    @property
+    def has_engine(self) -> bool:
+        return bool(self._database)
+
+    @property
+    def engine(self) -> Engine:
+        return self._opened().engine
+
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        return self._opened().sessions
+
+    @property
+    def reading_sessions(self) -> sessionmaker[Session]:
+        return self._opened().reading_sessions
+
+    def _opened(self) -> _Database:
+        if not self._database:
+            with self._lock:
+                if not self._database:
+                    from .db import READING, make_engine, make_session_factory
+
+                    engine = make_engine(self.database_url)
+                    reading = make_session_factory(engine.execution_options(**READING))
+                    self._database.append(_Database(engine, make_session_factory(engine), reading))
+        return self._database[0]
 
 
 def resolve_path(folder: Path, configured: str) -> Path:
@@ -64,18 +106,22 @@ def make_private(instance: Instance) -> list[Path]:
     return lock_down(instance.folder, blobs=blobs, databases=databases)
 
 
-def open_instance(folder: Path, config_path: Path | None = None) -> Instance:
-    """Open (without creating anything) the instance in ``folder``."""
+def open_instance(
+    folder: Path, config_path: Path | None = None, *, lazy_database: bool = False
+) -> Instance:
+    """Open (without creating anything) the instance in ``folder``; its database engine
+    now (a wrong URL refused here), or when first used with ``lazy_database``."""
     folder = folder.expanduser().resolve()
-    return instance_with_config(folder, load_config(resolve_config_path(folder, config_path)))
+    config = load_config(resolve_config_path(folder, config_path))
+    return instance_with_config(folder, config, lazy_database=lazy_database)
 
 
-def instance_with_config(folder: Path, config: Config) -> Instance:
+def instance_with_config(folder: Path, config: Config, *, lazy_database: bool = False) -> Instance:
     """The instance in ``folder`` run with an already loaded ``config``."""
-    engine = make_engine(config.database_url(folder))
-    blobs = open_blob_store(folder, config.storage)
-    reading = make_session_factory(engine.execution_options(**READING))
-    return Instance(folder, config, engine, make_session_factory(engine), blobs, reading)
+    instance = Instance(folder, config, open_blob_store(folder, config.storage))
+    if not lazy_database:
+        instance.engine  # noqa: B018 -- made now: a wrong database URL is refused on opening
+    return instance
 
 
 def open_blob_store(folder: Path, storage: StorageConfig) -> BlobStore:

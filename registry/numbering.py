@@ -13,7 +13,6 @@ so numbers are neither reused nor skipped.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Literal
@@ -23,19 +22,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from basics.said import said
-from basics.text import nfc
 
 from .audit import AuditAction, record_event
 from .errors import DuplicateNumberError, NumberingError, SeriesClosedError
 from .models import DocumentType, Issuer, NumberEntry, Series, SeriesPeriod, Term
+from .number_text import DocumentNumber, Scheme
 
 __all__ = [
-    "DocumentNumber",
     "Period",
     "allocate_number",
     "close_series",
     "notation_for",
-    "number_in_field",
     "number_line",
     "period_for",
     "record_number",
@@ -43,43 +40,11 @@ __all__ = [
     "series_key_for",
 ]
 
-Scheme = Literal["party", "state"]
-
-
-@dataclass(frozen=True)
-class DocumentNumber:
-    """A number as the register keeps it: the integer, the notation, and how it is written."""
-
-    scheme: Scheme
-    number: int
-    notation: str
-
-    @property
-    def rendered(self) -> str:
-        """``17-CTr/ĐUK`` (party) or ``05/QĐ-UBND`` (state); leading zero below 10."""
-        separator = "-" if self.scheme == "party" else "/"
-        return f"{self.number:02d}{separator}{self.notation}"
-
-    @property
-    def so_line(self) -> str:
-        """The number line of the document: ``Số 17-CTr/ĐUK`` or ``Số: 05/QĐ-UBND``."""
-        return f"Số {self.rendered}" if self.scheme == "party" else f"Số: {self.rendered}"
-
 
 def number_line(entry: NumberEntry, issuer: Issuer) -> str:
     """The number line a document issued with ``entry`` prints: ``Số 01-TB/ĐUK``."""
     scheme: Scheme = "state" if issuer.scheme == "state" else "party"
     return DocumentNumber(scheme, entry.number, entry.notation).so_line
-
-
-_IN_FIELD = re.compile(r"^\s*(?:Số\s*:?\s*)?(\d{1,8})(?=\D|$)")
-
-
-def number_in_field(value: str) -> int | None:
-    """The number a file's number field holds: "01" (a field over the blank) or the whole
-    line "Số 01-TB/ĐUK" (a field that prints its line); None when it holds none."""
-    found = _IN_FIELD.match(nfc(value))
-    return int(found.group(1)) if found else None
 
 
 @dataclass(frozen=True)

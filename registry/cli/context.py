@@ -9,17 +9,19 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from sqlalchemy.orm import Session
 
 from basics.files import write_atomically
 
 from ..db import require_current_schema
 from ..instance import Instance, open_instance
-from ..models import Issuer
-from ..services.setup.reference_data import current_issuer
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from ..models import Issuer
 
 __all__ = ["CommandContext", "echo_json", "pass_app", "read_secret", "write_file_atomically"]
 
@@ -36,7 +38,8 @@ class CommandContext:
 
     def instance(self, *, require_schema: bool = True) -> Instance:
         if self._instance is None:
-            self._instance = open_instance(self.folder, self.config_path)
+            # The database engine when first used: ``verify`` may read with the driver alone.
+            self._instance = open_instance(self.folder, self.config_path, lazy_database=True)
         if require_schema and not self._schema_checked:
             require_current_schema(self._instance.engine)
             self._schema_checked = True
@@ -44,7 +47,7 @@ class CommandContext:
 
     def close(self) -> None:
         """Return the database connections when the command ends (not left to the collector)."""
-        if self._instance is not None:
+        if self._instance is not None and self._instance.has_engine:
             self._instance.engine.dispose()
             self._instance = None
 
@@ -72,6 +75,8 @@ class CommandContext:
             session.close()
 
     def issuer(self, session: Session) -> Issuer:
+        from ..services.setup.reference_data import current_issuer
+
         return current_issuer(session, self.instance().config)
 
 

@@ -12,7 +12,7 @@ from signing.handoff import HandoffRefused
 from ..errors import InputError
 from ..services.drafting.documents import find_document
 from ..services.issuing.handoff import accept_handoff, create_handoff, open_handoff, take_download
-from ..services.verification.verify import trust_material
+from ..services.verification.trust_material import trust_material
 from .context import CommandContext, echo_json, pass_app, write_file_atomically
 from .signing import signing_tools_for
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import gc
 import sys
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +18,9 @@ import click
 from basics.said import said
 from signing.errors import UnusablePdfError
 from signing.verify.engine import MAX_PDF_BYTES
-from signing.verify.etsi_xml import to_etsi_xml
 
-from ..services.verification.verify import verify_for_instance
+from ..services.verification.register_rows import RegisterRows, driver_rows
+from ..services.verification.verify_rows import verify_with_rows
 from .context import CommandContext, echo_json, pass_app
 from .language import in_terminal_language
 
@@ -73,18 +75,17 @@ def verify_command(
     # What is loaded by now lives as long as the command: left out of the collector's full
     # passes while the files are verified, which their many ASN.1 objects trigger (~5 %).
     gc.freeze()
+    instance = app.instance(require_schema=False)
     try:
         with (
-            app.unit_of_work() as session,
+            _register(app) as rows,
             click.progressbar(
                 files, label="verifying", file=sys.stderr, hidden=not path.is_dir()
             ) as bar,
         ):
             for file in bar:
                 try:
-                    report = verify_for_instance(
-                        session, app.instance(), _read(file), online=online
-                    )
+                    report = verify_with_rows(rows, instance, _read(file), online=online)
                 except UnusablePdfError as exc:
                     if not path.is_dir():
                         click.echo(f"sovanban: {file}: {in_terminal_language(exc.said)}", err=True)
@@ -95,6 +96,8 @@ def verify_command(
                 data = report.as_dict(lang)
                 results.append({"path": str(file), **data})
                 if as_xml:
+                    from signing.verify.etsi_xml import to_etsi_xml  # lxml: only when asked
+
                     xml = to_etsi_xml(report, lang)
                 worst = max(worst, EXIT[str(data["indication"])])
     finally:
@@ -116,6 +119,21 @@ def verify_command(
     else:
         _human(results[0], lang)
     sys.exit(worst)
+
+
+@contextmanager
+def _register(app: CommandContext) -> Iterator[RegisterRows]:
+    """The register read with the database driver alone where the URL allows (no ORM to
+    load: a third of a one-file run), else in a session; the operator sees all of it."""
+    instance = app.instance(require_schema=False)
+    with driver_rows(instance.database_url) as rows:  # the schema checked on opening
+        if rows is not None:
+            yield rows
+            return
+    from ..services.verification.register_rows import SessionRows
+
+    with app.unit_of_work() as session:
+        yield SessionRows(session)
 
 
 def _human(result: dict[str, Any], lang: str) -> None:

@@ -32,7 +32,7 @@ from ..services.issuing.handoff import (
     handoff_by_token,
     take_download,
 )
-from ..services.verification.verify import trust_material
+from ..services.verification.trust_material import trust_material
 from ..words import STATUS_WORDS
 from .auth import roles_required
 from .context import PAGE_POLICY, db_session, instance_of, signing_tools_of, writes

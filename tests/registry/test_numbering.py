@@ -10,8 +10,8 @@ from sqlalchemy import func, select, update
 from registry.config import Config
 from registry.errors import DuplicateNumberError, NumberingError, SeriesClosedError
 from registry.models import NumberEntry, SeriesPeriod
+from registry.number_text import DocumentNumber
 from registry.numbering import (
-    DocumentNumber,
     allocate_number,
     close_series,
     record_number,

@@ -4,23 +4,30 @@ registered revision, or nothing. Told apart by the file's hash and the number it
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any, ClassVar, Literal
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from signing.field_names import NUMBER_FIELD
 from signing.inspect import pdf_field_value
+from signing.verify.report import DocumentReport
 
-from ...models import Document, DocumentFile, FileKind, NumberEntry, Secrecy
-from ...numbering import number_in_field, number_line
+from ...number_text import number_in_field
 from ...storage import BlobStore
-from ..people.access import Viewer, can_see
+from .register_rows import RegisteredFile, RegisterRows, files_numbered, registered_file
 
-__all__ = ["ExtendsRegistered", "InRegister", "NotInRegister", "RegisterMatch", "match_register"]
+__all__ = [
+    "ExtendsRegistered",
+    "InRegister",
+    "MayConfirm",
+    "NotInRegister",
+    "RegisterMatch",
+    "match_register",
+    "operator_may_confirm",
+]
 
-_REGISTERED_KINDS = (FileKind.ISSUED, FileKind.ARCHIVE)
+# Whether the register may confirm this revision to whoever asks (see ``match_register``).
+MayConfirm = Callable[[RegisteredFile], bool]
 
 
 @dataclass(frozen=True)
@@ -64,56 +71,43 @@ RegisterMatch = InRegister | ExtendsRegistered | NotInRegister
 
 
 def match_register(
-    session: Session, blobs: BlobStore, sha256: str, data: bytes, viewer: Viewer | None = None
+    rows: RegisterRows,
+    blobs: BlobStore,
+    data: bytes,
+    report: DocumentReport,
+    may_confirm: MayConfirm,
 ) -> RegisterMatch:
-    """What the register says of ``data`` (whose SHA-256 is ``sha256``) to ``viewer``
-    (``None``: the operator). A secret document the viewer may not see is answered for as an
+    """What the register says of ``data`` (verified in ``report``) to someone. A document
+    ``may_confirm`` refuses (a secret one the asker may not see) is answered for as an
     unknown file is: neither its existence, id nor number is confirmed."""
-    in_field = pdf_field_value(data, NUMBER_FIELD)
+    in_field = report.form_value(NUMBER_FIELD)
+    if in_field is None:
+        in_field = pdf_field_value(data, NUMBER_FIELD)
+    sha256 = report.sha256
     in_file = number_in_field(in_field)
-    exact = session.scalars(
-        select(DocumentFile).where(
-            DocumentFile.sha256 == sha256, DocumentFile.kind.in_(_REGISTERED_KINDS)
-        )
-    ).first()
-    if exact is not None and _may_confirm(viewer, exact.document):
-        registered = exact.document.number
+    exact = registered_file(rows, sha256)
+    if exact is not None and may_confirm(exact):
         return InRegister(
-            document_id=exact.document.id,
-            number=registered.rendered if registered else None,
-            revision=exact.kind.value,
-            number_agrees=registered is not None and _holds(in_field, registered, exact.document),
+            document_id=exact.document_id,
+            number=exact.rendered,
+            revision=exact.kind,
+            number_agrees=exact.holds(in_field),
         )
     shown = _SO_PREFIX.sub("", in_field) or None  # "01-TB/ĐUK" of "Số 01-TB/ĐUK"; or "01"
     if in_file is None:
         return NotInRegister(shown)
-    candidates = session.scalars(
-        select(DocumentFile)
-        .join(NumberEntry, NumberEntry.document_id == DocumentFile.document_id)
-        .where(DocumentFile.kind.in_(_REGISTERED_KINDS), NumberEntry.number == in_file)
-    ).all()
-    for stored in candidates:
-        owner = stored.document
-        if owner.number is None or not _holds(in_field, owner.number, owner):
-            continue
-        if not _may_confirm(viewer, owner):
+    for stored in files_numbered(rows, in_file):
+        if stored.rendered is None or not stored.holds(in_field) or not may_confirm(stored):
             continue
         original = blobs.get(stored.sha256)
         if data.startswith(original):
-            return ExtendsRegistered(owner.id, owner.number.rendered, len(data) - len(original))
+            return ExtendsRegistered(stored.document_id, stored.rendered, len(data) - len(original))
     return NotInRegister(shown)
 
 
 _SO_PREFIX = re.compile(r"^\s*Số\s*:?\s*")
 
 
-def _holds(in_field: str, entry: NumberEntry, document: Document) -> bool:
-    """The number field holds ``entry``: its number (a field over the blank) or its whole
-    number line (a field that prints the line)."""
-    return in_field in (f"{entry.number:02d}", number_line(entry, document.issuer))
-
-
-def _may_confirm(viewer: Viewer | None, document: Document) -> bool:
-    # Whoever holds an ordinary issued document may learn that it is registered; a secret
-    # one is confirmed only to those who may see it.
-    return viewer is None or document.secrecy == Secrecy.NONE or can_see(viewer, document)
+def operator_may_confirm(stored: RegisteredFile) -> bool:
+    """The operator at the instance's terminal sees the whole register, secret or not."""
+    return True

@@ -201,3 +201,16 @@ def test_a_foreign_signature_prints_its_verdict_and_no_library_traceback(tmp_pat
     assert result.returncode == 2, result.stderr
     assert result.stderr == ""
     assert "CHƯA KẾT LUẬN" in result.stdout
+
+
+def test_a_damaged_database_is_one_line_and_the_file_untouched(
+    sovanban: Sovanban, issued: Path
+) -> None:
+    database = sovanban.instance / "sovanban.sqlite3"
+    for suffix in ("-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    database.write_bytes(b"this is not a database" * 100)
+    result = sovanban("verify", str(issued))
+    assert result.code == 1 and result.out == ""
+    assert result.err == "sovanban: database error: file is not a database\n"
+    assert database.read_bytes() == b"this is not a database" * 100

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from flask.testing import FlaskClient
 
-from registry.db import make_engine
 from registry.instance import Instance
 from registry.services.setup.pki import pki_services
 from registry.storage import LocalBlobStore
@@ -34,14 +33,17 @@ def test_a_running_instance_is_alive_and_ready(client: FlaskClient) -> None:
 
 
 def test_an_unreachable_database_is_not_ready_but_alive(demo_instance: Instance) -> None:
-    gone = make_engine("postgresql+psycopg://nobody@127.0.0.1:1/nothing?connect_timeout=2")
-    client = _client(replace(demo_instance, engine=gone))
+    config = demo_instance.config
+    unreachable = "postgresql+psycopg://nobody@127.0.0.1:1/nothing?connect_timeout=2"
+    gone = replace(config, database=replace(config.database, url=unreachable, url_env=""))
+    instance = Instance(demo_instance.folder, gone, demo_instance.blobs)
+    client = _client(instance)
     assert client.get("/healthz").status_code == 200
     answer = client.get("/readyz")
     assert answer.status_code == 503
     checks = answer.get_json()["checks"]
     assert checks["database"].startswith("unreachable:") and checks["storage"] == "ok"
-    gone.dispose()
+    instance.engine.dispose()
 
 
 def test_a_missing_blob_folder_is_not_ready(demo_instance: Instance, tmp_path: Path) -> None:
