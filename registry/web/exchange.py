@@ -13,19 +13,15 @@ from signing.errors import SigningError
 
 from ..edxml.model import STATUS_CODES
 from ..errors import InputError, RegistryError
-from ..services.exchange.distribution import (
-    AppliedStatus,
-    receive,
-    record_delivery_failure,
-    send_document,
-)
-from ..services.exchange.transport import TransportError, transport_for
+from ..services.exchange.distribution import AppliedStatus, outgoing_package, receive
 from ..services.issuing.steps import attach_file
+from ..services.jobs.queue import ask
+from ..services.jobs.sending import SEND
 from ..services.setup.keys import open_configured_signer, organisation_key
 from .auth import roles_required
 from .context import db_session, instance_of, signing_tools_of
 from .messages import shown
-from .workspace import visible_document
+from .workspace import document_page_with, visible_document
 
 __all__ = ["exchange"]
 
@@ -36,24 +32,21 @@ _PACKAGE_LIMIT = 64 * 1024 * 1024  # as the command line takes them
 @exchange.post("/<int:document_id>/gui")
 @roles_required("clerk")
 def send(document_id: int) -> Any:
-    """Send the issued document to its recipients with an OrganId; a package that does not
-    leave is recorded and the clerks told."""
+    """Send the issued document to its recipients with an OrganId, as a job: the package is
+    checked here (a document that cannot be sent is said at once), delivered by the queue
+    with its retries; the document's page shows how it goes, and a package that never
+    leaves is recorded and the clerks told."""
     instance = instance_of()
     database = db_session()
     document = visible_document(document_id)
     try:
-        send_document(database, instance, document, transport_for(instance), actor=g.user.login)
-    except TransportError as exc:
+        outgoing_package(database, instance, document)
+    except RegistryError as exc:
         database.rollback()
-        record_delivery_failure(
-            database, visible_document(document_id), exc.said, actor=g.user.login
-        )
-        database.commit()
-        return render_template(
-            "error.html", code=502, message=shown(exc.said), back=document_id
-        ), 502
+        return document_page_with(document_id, shown(exc.said)), 400
+    ask(database, instance, SEND, actor=g.user.login, document_id=document_id)
     database.commit()
-    return redirect(url_for("workspace.document_page", document_id=document_id))
+    return redirect(url_for("workspace.document_page", document_id=document_id), code=303)
 
 
 @exchange.route("/nhan-goi-tin", methods=["GET", "POST"])

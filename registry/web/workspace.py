@@ -21,6 +21,8 @@ from ..services.archive.search import SearchQuery, search_documents
 from ..services.drafting.documents import document_types, read_revision
 from ..services.drafting.draft_checks import secrecy_disagreement
 from ..services.issuing.steps import record_failed_step
+from ..services.jobs.runs import runs_for_document
+from ..services.jobs.sending import SEND
 from ..services.people.access import can_see, takes_part
 from ..services.people.users import active_signers
 from ..services.setup.reference_data import current_issuer
@@ -112,8 +114,10 @@ def document_page_with(document_id: int, error: str = "") -> str:
     prepared = [e for e in events if e.action == AuditAction.DOCUMENT_PREPARE]
     kept = prepared[-1].details.get("notes", []) if prepared else []
     notes = [shown(Said.from_record(note)) for note in kept]
+    sending = runs_for_document(db_session(), SEND, document.id) if follows else []
     return render_template(
         "workspace/document.html",
+        sending=sending,
         document=document,
         events=events,
         pages=pages,

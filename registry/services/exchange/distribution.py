@@ -51,11 +51,15 @@ from .transport import Transport
 
 __all__ = [
     "AppliedStatus",
+    "Outgoing",
     "ReceivedPackage",
     "document_id_of",
     "export_package",
+    "outgoing_package",
     "recall_document",
     "receive",
+    "record_delivery_failure",
+    "record_sent",
     "send_document",
 ]
 
@@ -178,18 +182,28 @@ def export_package(
     return content, write_package(content)
 
 
-def send_document(
+@dataclass(frozen=True)
+class Outgoing:
+    """A package ready to leave, and what is recorded once it has."""
+
+    name: str  # "<DocumentId>-<kind>": the same package is sent under the same name
+    package: bytes
+    document_id: str  # edXML's DocumentId, by which receivers know a package seen before
+    sent_at: datetime
+    business: BusinessType
+    organ_ids: tuple[str, ...]
+
+
+def outgoing_package(
     session: Session,
     instance: Instance,
     document: Document,
-    transport: Transport,
     *,
-    actor: str,
     business: BusinessType = BusinessType.NEW,
     reason: str = "",
     replaces: Sequence[str] = (),
-) -> str:
-    """Build and deliver the package; the receivers' sending time is recorded."""
+) -> Outgoing:
+    """The package of ``document`` for its receivers with an OrganId (read only)."""
     content, package = export_package(
         session, instance, document, business=business, reason=reason, replaces=replaces
     )
@@ -202,24 +216,55 @@ def send_document(
                 id=document.id,
             )
         )
-    kind = business.name.lower()
-    where = transport.deliver(f"{content.document_id}-{kind}", package)
-    for recipient, _ in receivers:
-        if business != BusinessType.RECALL:
-            recipient.sent_at = content.sent_at
+    return Outgoing(
+        name=f"{content.document_id}-{business.name.lower()}",
+        package=package,
+        document_id=content.document_id,
+        sent_at=content.sent_at,
+        business=business,
+        organ_ids=tuple(organ.organ_id for _, organ in receivers),
+    )
+
+
+def record_sent(
+    session: Session, document: Document, outgoing: Outgoing, where: str, *, actor: str
+) -> None:
+    """The package has left: the receivers' sending time and the event."""
+    if outgoing.business != BusinessType.RECALL:
+        for recipient, _ in _receivers(session, document):
+            recipient.sent_at = outgoing.sent_at
             recipient.delivery_status = ""
             recipient.delivered_at = None
     record_event(
         session,
         actor=actor,
-        action=AuditAction(f"document:send-{kind}"),
+        action=AuditAction(f"document:send-{outgoing.business.name.lower()}"),
         document=document,
         details={
-            "document_id": content.document_id,
-            "to": [o.organ_id for _, o in receivers],
+            "document_id": outgoing.document_id,
+            "to": list(outgoing.organ_ids),
             "where": where,
         },
     )
+
+
+def send_document(
+    session: Session,
+    instance: Instance,
+    document: Document,
+    transport: Transport,
+    *,
+    actor: str,
+    business: BusinessType = BusinessType.NEW,
+    reason: str = "",
+    replaces: Sequence[str] = (),
+) -> str:
+    """Build and deliver the package now; the receivers' sending time is recorded."""
+    outgoing = outgoing_package(
+        session, instance, document, business=business, reason=reason, replaces=replaces
+    )
+    where = transport.deliver(outgoing.name, outgoing.package)
+    record_sent(session, document, outgoing, where, actor=actor)
     return where
 
 

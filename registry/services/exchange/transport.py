@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Protocol
 
 from basics.files import write_atomically
-from basics.said import said
+from basics.said import Said, said
 
 from ...config import DistributionConfig
 from ...errors import RegistryError
@@ -22,7 +22,12 @@ __all__ = ["DirectoryTransport", "HttpTransport", "Transport", "TransportError",
 
 
 class TransportError(RegistryError):
-    """A package could not be delivered (after the configured retries)."""
+    """A package could not be delivered (after the configured retries). ``worth_retrying``
+    is false when the endpoint refused the package itself: later attempts would not help."""
+
+    def __init__(self, message: str | Said, *, worth_retrying: bool = True) -> None:
+        super().__init__(message)
+        self.worth_retrying = worth_retrying
 
 
 class Transport(Protocol):
@@ -70,7 +75,7 @@ class HttpTransport:
         headers = {"Content-Type": "application/xml; charset=utf-8", "X-Package-Name": name}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
-        last = ""
+        last, refused = "", False
         for attempt in range(self.retries + 1):
             if attempt:
                 self.sleep(min(30.0, 2.0**attempt))  # back off: 2, 4, 8 … seconds
@@ -82,11 +87,13 @@ class HttpTransport:
                 last = f"HTTP {exc.code} {exc.reason}"
                 exc.close()
                 if 400 <= exc.code < 500 and exc.code not in (408, 429):
-                    break  # the endpoint refuses this package: sending again will not help
+                    refused = True  # the endpoint refuses this package: sending again won't help
+                    break
             except (urllib.error.URLError, OSError) as exc:
                 last = str(getattr(exc, "reason", exc))
         raise TransportError(
-            said("{url} did not take {name}: {last}", url=self.url, name=name, last=last)
+            said("{url} did not take {name}: {last}", url=self.url, name=name, last=last),
+            worth_retrying=not refused,
         )
 
 

@@ -21,7 +21,7 @@ from ...errors import ConfigError
 from ...instance import Instance
 from ...models import JobRun, JobState
 from .runner import retry_delay, run_job
-from .tasks import TASKS
+from .tasks import FAILED, TASKS
 
 __all__ = [
     "ask",
@@ -71,7 +71,7 @@ def _run(instance: Instance, run_id: int) -> JobState | None:
     def asking(session: Session, task: str, arguments: dict[str, Any]) -> int:
         return ask(session, instance, task, actor="service", **arguments)
 
-    return run_job(instance, run_id, TASKS, asking)
+    return run_job(instance, run_id, TASKS, asking, FAILED)
 
 
 @cache

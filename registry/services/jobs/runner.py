@@ -14,13 +14,22 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from basics.said import said
+from basics.said import Said, as_said, said
 
-from ...errors import RegistryError
+from ...errors import InputError, RegistryError
 from ...instance import Instance
 from ...models import JobRun, JobState
 
-__all__ = ["Ask", "Finish", "JobContext", "JobTimeLimit", "Task", "retry_delay", "run_job"]
+__all__ = [
+    "Ask",
+    "Failed",
+    "Finish",
+    "JobContext",
+    "JobTimeLimit",
+    "Task",
+    "retry_delay",
+    "run_job",
+]
 
 log = logging.getLogger(__name__)
 
@@ -64,13 +73,29 @@ class JobContext:
 
 Task = Callable[..., Finish]  # (context, **arguments) -> the last change
 
+# What a task records when its run has failed for good (the last attempt, or a failure no
+# attempt would mend), in the transaction that marks it FAILED: (session, actor, arguments,
+# the reason).
+Failed = Callable[[Session, str, dict[str, Any], Said], None]
+
+
+def worth_retrying(exc: Exception) -> bool:
+    """Input that cannot be used, or an error that says so, fails the same way next time."""
+    return not isinstance(exc, InputError) and bool(getattr(exc, "worth_retrying", True))
+
 
 def retry_delay(first_seconds: float, attempt: int) -> float:
     """Seconds before the next attempt after ``attempt`` failed ones: doubling each time."""
     return float(first_seconds * 2 ** max(0, attempt - 1))
 
 
-def run_job(instance: Instance, run_id: int, tasks: dict[str, Task], ask: Ask) -> JobState | None:
+def run_job(
+    instance: Instance,
+    run_id: int,
+    tasks: dict[str, Task],
+    ask: Ask,
+    failed: dict[str, Failed] | None = None,
+) -> JobState | None:
     """Attempt the run once; its state afterwards (QUEUED: to be tried again), or None when
     there is no such run. A finished run is left as it is."""
     with instance.sessions.begin() as session:
@@ -94,14 +119,21 @@ def run_job(instance: Instance, run_id: int, tasks: dict[str, Task], ask: Ask) -
             run.state, run.finished_at, run.error = JobState.DONE, datetime.now(UTC), ""
         return JobState.DONE
     except Exception as exc:  # noqa: BLE001 -- every failure is recorded, then retried
-        reason = exc.message if isinstance(exc, RegistryError) else f"{type(exc).__name__}: {exc}"
-        final = attempt >= instance.config.jobs.attempts
+        why = (
+            exc.said if isinstance(exc, RegistryError) else as_said(f"{type(exc).__name__}: {exc}")
+        )
+        reason = str(why)
+        final = attempt >= instance.config.jobs.attempts or not worth_retrying(exc)
         log.warning("job %s #%s attempt %s failed: %s", task, run_id, attempt, reason)
         with instance.sessions.begin() as session:
             run = session.get(JobRun, run_id, with_for_update=True)
             if run is None:
                 return None
+            if run.state in (JobState.DONE, JobState.FAILED):  # a duplicate ended it first
+                return run.state
             run.state = JobState.FAILED if final else JobState.QUEUED
             run.error = reason[:2000]
             run.finished_at = datetime.now(UTC) if final else None
+            if final and failed and task in failed:
+                failed[task](session, actor, arguments, why)
             return run.state

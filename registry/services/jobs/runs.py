@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from ...models import JobRun, JobState
 
-__all__ = ["recent_runs", "run_counts", "unfinished_or_failed"]
+__all__ = ["recent_runs", "run_counts", "runs_for_document", "unfinished_or_failed"]
 
 
 def recent_runs(session: Session, *, limit: int = 20) -> list[JobRun]:
@@ -30,3 +30,14 @@ def run_counts(session: Session) -> dict[tuple[str, str], int]:
         select(JobRun.task, JobRun.state, func.count()).group_by(JobRun.task, JobRun.state)
     )
     return {(task, state.value): count for task, state, count in rows}
+
+
+def runs_for_document(
+    session: Session, task: str, document_id: int, *, limit: int = 3, among: int = 500
+) -> list[JobRun]:
+    """The newest runs of ``task`` for a document (its sending attempts), newest first,
+    looked for among the task's ``among`` newest runs: older ones ended long ago."""
+    newest = session.scalars(
+        select(JobRun).where(JobRun.task == task).order_by(JobRun.id.desc()).limit(among)
+    )
+    return [run for run in newest if run.arguments.get("document_id") == document_id][:limit]

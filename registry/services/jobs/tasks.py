@@ -22,9 +22,10 @@ from ..issuing.steps import extend_document
 from ..notifying.mail import deliver_mail
 from ..setup.signing_tools import SigningTools, signing_tools, timestamping_secret
 from ..setup.trust import instance_trust_store
-from .runner import Finish, JobContext, Task
+from .runner import Failed, Finish, JobContext, Task
+from .sending import SEND, send, send_failed
 
-__all__ = ["SEAL", "TASKS", "seal_due"]
+__all__ = ["FAILED", "SEAL", "SEND", "TASKS", "seal_due"]
 
 SEAL = "audit.seal"
 MAIL = "mail.deliver"
@@ -180,4 +181,8 @@ TASKS: dict[str, Task] = {
     CHECK_CHAIN: check_chain,
     SWEEP: sweep,
     CHECK_DOCUMENT: check_one_document,
+    SEND: send,
 }
+
+# What a task records once its run has failed for good.
+FAILED: dict[str, Failed] = {SEND: send_failed}

@@ -180,10 +180,11 @@ def test_the_http_transport_retries_then_gives_up(
     assert transport.deliver("p1", b"<edXML/>").endswith("(200)")
     assert received == [b"<edXML/>"] and waits == [2.0, 4.0]
     failures.extend([500, 500, 500])
-    with pytest.raises(TransportError, match="HTTP 500"):
+    with pytest.raises(TransportError, match="HTTP 500") as busy:
         transport.deliver("p2", b"<edXML/>")
+    assert busy.value.worth_retrying  # the queue tries again later
     failures.clear()
     failures.append(400)  # refused for good: no retry
-    with pytest.raises(TransportError, match="HTTP 400"):
+    with pytest.raises(TransportError, match="HTTP 400") as refused:
         transport.deliver("p3", b"<edXML/>")
-    assert failures == []
+    assert failures == [] and not refused.value.worth_retrying

@@ -10,22 +10,45 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from pyhanko.pdf_utils.reader import PdfFileReader
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from basics.said import Said
 from registry.audit import AuditAction
 from registry.edxml import OrganInfo, StatusPackage, read_package, write_status
 from registry.instance import Instance
-from registry.models import AuditEvent, Document, Notification, NotificationKind
+from registry.models import (
+    AuditEvent,
+    Document,
+    JobRun,
+    JobState,
+    Notification,
+    NotificationKind,
+)
+from registry.services.drafting.documents import DraftRequest, register_draft
 from registry.services.exchange.transport import TransportError
+from registry.services.jobs.queue import wait_for
+from registry.services.jobs.sending import SEND
+from registry.services.setup.reference_data import current_issuer
 from tests.support.pdfs import text_pdf
 from tests.support.web import PASSPHRASE, csrf_token, logged_in
+
+
+def _sending(instance: Instance) -> JobRun:
+    """The newest sending run, once it has ended."""
+    with instance.reading_sessions() as session:
+        newest = session.scalars(
+            select(JobRun.id).where(JobRun.task == SEND).order_by(JobRun.id.desc()).limit(1)
+        ).one()
+    return wait_for(instance, newest, 30)
 
 
 def test_send_then_a_recipients_status_arrives(app: Flask, demo_instance: Instance) -> None:
     clerk = logged_in(app, "clerk")
     sent = clerk.post("/van-thu/1/gui", data={"csrf_token": csrf_token(clerk, "/ho-so/1")})
-    assert sent.status_code == 302
+    assert sent.status_code == 303 and sent.headers["Location"].endswith("/ho-so/1")
+    assert _sending(demo_instance).state == JobState.DONE
+    page = clerk.get("/ho-so/1").get_data(as_text=True)
+    assert 'id="sending-' in page and "Đã xử lý xong" in page
     outbox = Path(demo_instance.folder) / "outbox"
     (package,) = [p for p in outbox.glob("*new.edxml")]
     document_id = read_package(package.read_bytes()).document_id
@@ -65,9 +88,11 @@ def test_a_package_that_does_not_leave_is_recorded_and_the_clerks_told(
 ) -> None:
     class Down:
         def deliver(self, name: str, package: bytes) -> str:
-            raise TransportError("http://truc.example.vn/edxml did not take it: 503")
+            raise TransportError(
+                "http://truc.example.vn/edxml did not take it: 503", worth_retrying=False
+            )
 
-    monkeypatch.setattr("registry.web.exchange.transport_for", lambda _instance: Down())
+    monkeypatch.setattr("registry.services.jobs.sending.transport_for", lambda _instance: Down())
 
     def sent_times() -> list[object]:
         with demo_instance.sessions() as session:
@@ -77,8 +102,11 @@ def test_a_package_that_does_not_leave_is_recorded_and_the_clerks_told(
 
     before = sent_times()
     clerk = logged_in(app, "clerk")
-    refused = clerk.post("/van-thu/1/gui", data={"csrf_token": csrf_token(clerk, "/ho-so/1")})
-    assert refused.status_code == 502 and "503" in refused.get_data(as_text=True)
+    asked = clerk.post("/van-thu/1/gui", data={"csrf_token": csrf_token(clerk, "/ho-so/1")})
+    assert asked.status_code == 303
+    assert _sending(demo_instance).state == JobState.FAILED
+    page = clerk.get("/ho-so/1").get_data(as_text=True)
+    assert 'id="sending-' in page and "503" in page and "Thất bại" in page
     with demo_instance.sessions() as session:
         failed = session.scalars(
             select(AuditEvent).where(AuditEvent.action == AuditAction.DOCUMENT_SEND_FAILED)
@@ -89,6 +117,34 @@ def test_a_package_that_does_not_leave_is_recorded_and_the_clerks_told(
         ).all()
         assert told and all(n.document_id == 1 for n in told)
     assert sent_times() == before  # nothing recorded as sent
+
+
+def test_a_document_that_cannot_be_sent_is_said_at_once(
+    app: Flask, demo_instance: Instance
+) -> None:
+    """A draft has no package: the clerk reads why on the page, and no job is asked for."""
+    with demo_instance.sessions.begin() as session:
+        runs = session.scalar(select(func.count()).select_from(JobRun))
+        draft = register_draft(
+            session,
+            demo_instance.blobs,
+            current_issuer(session, demo_instance.config),
+            DraftRequest(
+                pdf=text_pdf("Dự thảo"),
+                type_code="TB",
+                subject="Dự thảo chưa ký",
+                signer_login="nguyentrongvan",
+            ),
+            actor="vanthu",
+        )
+    clerk = logged_in(app, "clerk")
+    refused = clerk.post(
+        f"/van-thu/{draft.id}/gui", data={"csrf_token": csrf_token(clerk, f"/ho-so/{draft.id}")}
+    )
+    assert refused.status_code == 400
+    assert 'id="step-error"' in refused.get_data(as_text=True)
+    with demo_instance.reading_sessions() as session:
+        assert session.scalar(select(func.count()).select_from(JobRun)) == runs
 
 
 def test_an_attachment_is_signed_listed_and_downloaded(app: Flask, demo_instance: Instance) -> None:
