@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, g, redirect, render_template, request, url_for
 
 from basics.said import said
 from signing.errors import SigningError
 
 from ..errors import InputError, RegistryError
-from ..models import DocumentStatus, Secrecy, Urgency, User
+from ..models import DocumentStatus, JobRun, JobState, Secrecy, Urgency, User
+from ..services.archive import register_book as register_book_service
 from ..services.archive.register_book import (
     BOOK_FORMATS,
     book_periods,
@@ -22,6 +23,8 @@ from ..services.drafting.compose import compose_data
 from ..services.drafting.documents import document_types, register_draft
 from ..services.issuing.steps import issue_document, prepare_in_instance
 from ..services.issuing.withdrawal import withdraw_and_recall
+from ..services.jobs.book_export import BOOK_EXPORT
+from ..services.jobs.queue import ask
 from ..services.people.users import active_signers, find_user
 from ..services.setup.keys import open_configured_signer, organisation_key
 from ..services.setup.reference_data import current_issuer
@@ -190,6 +193,18 @@ def register_book() -> Any:
     period = request.args.get("ky") or (periods[0] if periods else "")
     rows = book_rows(database, period, viewer()) if period in periods else []
     kind = request.args.get("dinh_dang", "")
+    if kind in BOOK_FORMATS and len(rows) > register_book_service.QUEUED_FROM_ROWS:
+        run_id = ask(
+            database,
+            instance_of(),
+            BOOK_EXPORT,
+            actor=g.user.login,
+            period=period,
+            kind=kind,
+            user_id=g.user.id,
+        )
+        database.commit()
+        return redirect(url_for("clerk.book_export", run_id=run_id), code=303)
     if kind in BOOK_FORMATS and rows:
         book = export_book(database, instance_of(), period, kind, viewer(), actor=g.user.login)
         database.commit()
@@ -199,3 +214,35 @@ def register_book() -> Any:
             headers={"Content-Disposition": f'attachment; filename="{book.filename}"'},
         )
     return render_template("clerk/book.html", rows=rows, periods=periods, period=period)
+
+
+def _book_export_run(run_id: int) -> JobRun:
+    """A book export this account asked for (anyone else's is not found)."""
+    run = db_session().get(JobRun, run_id)
+    if run is None or run.task != BOOK_EXPORT or run.actor != g.user.login:
+        abort(404)
+    return run
+
+
+@clerk.get("/so-van-ban/xuat/<int:run_id>")
+@roles_required("clerk", "auditor")
+def book_export(run_id: int) -> Any:
+    """A large period's export: how far it is (the page refreshes itself), then its file."""
+    return render_template("clerk/book_export.html", run=_book_export_run(run_id))
+
+
+@clerk.get("/so-van-ban/xuat/<int:run_id>/tai")
+@roles_required("clerk", "auditor")
+def book_export_file(run_id: int) -> Any:
+    run = _book_export_run(run_id)
+    if run.state != JobState.DONE:
+        abort(404)
+    blobs, sha256 = instance_of().blobs, str(run.result["sha256"])
+    if not blobs.exists(sha256):
+        abort(410)  # kept for a week, then swept away: export it again
+    data = blobs.get(sha256)
+    return Response(
+        data,
+        mimetype=str(run.result["mimetype"]),
+        headers={"Content-Disposition": f'attachment; filename="{run.result["filename"]}"'},
+    )

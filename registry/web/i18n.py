@@ -61,6 +61,8 @@ NAMED: dict[str, Said] = {
     "job_audit.check_chain": said("Check the audit chain"),
     "job_archive.sweep": said("Nightly archive sweep"),
     "job_archive.check_document": said("Verify an issued document again"),
+    "job_exchange.send": said("Send electronically (edXML)"),
+    "job_book.export": said("Export the register book"),
     "job_queued": said("Waiting"),
     "job_running": said("Running"),
     "job_done": said("Done"),

@@ -36,6 +36,16 @@ ROUTES: dict[str, tuple[str, str, frozenset[str]]] = {
     "clerk.issue": ("POST", "/van-thu/1/ban-hanh", frozenset({"clerk"})),
     "clerk.withdraw": ("POST", "/van-thu/1/thu-hoi", frozenset({"clerk"})),
     "clerk.register_book": ("GET", "/van-thu/so-van-ban", frozenset({"clerk", "auditor"})),
+    "clerk.book_export": (
+        "GET",
+        "/van-thu/so-van-ban/xuat/999999",
+        frozenset({"clerk", "auditor"}),
+    ),  # none such
+    "clerk.book_export_file": (
+        "GET",
+        "/van-thu/so-van-ban/xuat/999999/tai",
+        frozenset({"clerk", "auditor"}),
+    ),
     "signer.inbox": ("GET", "/ky/", frozenset({"signer"})),
     "tasks.waiting": ("GET", "/viec-can-lam/", STAFF),
     "exchange.send": ("POST", "/van-thu/999999/gui", frozenset({"clerk"})),  # sends nothing

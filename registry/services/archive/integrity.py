@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 
 from ...audit import AuditAction
 from ...errors import StorageError
-from ...models import AuditEvent, Document, DocumentFile, FileKind, Handoff
+from ...models import AuditEvent, Document, DocumentFile, FileKind, Handoff, JobRun, JobState
 from ...storage import BlobStore, StoredFile
+from .register_book import BOOK_EXPORT, EXPORT_KEPT
 
 __all__ = [
     "BlobProblem",
@@ -114,7 +115,8 @@ class StrayFile:
 def stray_files(
     session: Session, blobs: BlobStore, *, grace: timedelta = STRAY_GRACE
 ) -> list[StrayFile]:
-    """Files of the store older than ``grace`` that no revision or hand-off refers to."""
+    """Files of the store older than ``grace`` that no revision, hand-off or recent book
+    export refers to."""
     cutoff = datetime.now(UTC) - grace
     found = []
     batch: list[StoredFile] = []
@@ -135,6 +137,18 @@ def stray_files(
 _BATCH = 500  # digests asked about per query (the files table has an index on sha256)
 
 
+def _kept_exports(session: Session) -> set[str]:
+    """The register books exported by a job in the last ``EXPORT_KEPT``, waiting to be
+    downloaded (few: one per large export asked for)."""
+    since = datetime.now(UTC) - EXPORT_KEPT
+    runs = session.scalars(
+        select(JobRun).where(
+            JobRun.task == BOOK_EXPORT, JobRun.state == JobState.DONE, JobRun.finished_at >= since
+        )
+    )
+    return {str(run.result["sha256"]) for run in runs if "sha256" in run.result}
+
+
 def _unreferenced(session: Session, files: list[StoredFile]) -> list[StrayFile]:
     if not files:
         return []
@@ -145,6 +159,7 @@ def _unreferenced(session: Session, files: list[StoredFile]) -> list[StrayFile]:
     referenced.update(
         session.scalars(select(Handoff.base_sha256).where(Handoff.base_sha256.in_(digests)))
     )
+    referenced.update(_kept_exports(session))
     return [
         StrayFile(file, "referenced by no revision")
         for file in files

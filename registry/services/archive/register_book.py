@@ -6,7 +6,7 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -25,8 +25,11 @@ from ..people.access import Viewer, can_see
 from ..setup.fonts import configured_fonts
 
 __all__ = [
+    "BOOK_EXPORT",
     "BOOK_FORMATS",
     "COLUMNS",
+    "EXPORT_KEPT",
+    "QUEUED_FROM_ROWS",
     "BookExport",
     "BookRow",
     "book_cover",
@@ -37,7 +40,16 @@ __all__ = [
     "book_xlsx",
     "export_book",
     "inert",
+    "record_export",
+    "render_book",
 ]
+
+# A period with more rows than this (a year of a busy office) is exported by a job: the
+# clerk follows it on a page and downloads the file when it is ready.
+QUEUED_FROM_ROWS = 2000
+BOOK_EXPORT = "book.export"  # that job's name
+# How long a job's export stays in the blob store for its download; then it is a stray.
+EXPORT_KEPT = timedelta(days=7)
 
 COLUMNS = (
     "Số, ký hiệu văn bản",
@@ -253,6 +265,16 @@ def export_book(
 ) -> BookExport:
     """The register book of ``period`` (default: the newest) as ``kind``, rows as ``viewer``
     may see them; the export is recorded in the audit trail."""
+    book = render_book(session, instance, period, kind, viewer)
+    record_export(session, book, actor=actor)
+    return book
+
+
+def render_book(
+    session: Session, instance: Instance, period: str | None, kind: str, viewer: Viewer
+) -> BookExport:
+    """The book of ``period`` as ``kind``, reading only (a job renders a large period
+    outside any write and records the export when it ends)."""
     if kind not in BOOK_FORMATS:
         raise InputError(said("No book format {kind!r} (csv, xlsx, pdf)", kind=kind))
     periods = book_periods(session)
@@ -274,10 +296,13 @@ def export_book(
         data = book_xlsx(rows, cover)
     else:
         data = book_pdf(rows, cover, instance.config, instance.folder)
+    return BookExport(chosen, kind, data, len(rows))
+
+
+def record_export(session: Session, book: BookExport, *, actor: str) -> None:
     record_event(
         session,
         actor=actor,
         action=AuditAction.REGISTER_EXPORT,
-        details={"period": chosen, "format": kind, "rows": len(rows)},
+        details={"period": book.period, "format": book.kind, "rows": book.rows},
     )
-    return BookExport(chosen, kind, data, len(rows))

@@ -22,10 +22,11 @@ from ..issuing.steps import extend_document
 from ..notifying.mail import deliver_mail
 from ..setup.signing_tools import SigningTools, signing_tools, timestamping_secret
 from ..setup.trust import instance_trust_store
+from .book_export import BOOK_EXPORT, export_book_job
 from .runner import Failed, Finish, JobContext, Task
 from .sending import SEND, send, send_failed
 
-__all__ = ["FAILED", "SEAL", "SEND", "TASKS", "seal_due"]
+__all__ = ["BOOK_EXPORT", "FAILED", "SEAL", "SEND", "TASKS", "seal_due"]
 
 SEAL = "audit.seal"
 MAIL = "mail.deliver"
@@ -182,6 +183,7 @@ TASKS: dict[str, Task] = {
     SWEEP: sweep,
     CHECK_DOCUMENT: check_one_document,
     SEND: send,
+    BOOK_EXPORT: export_book_job,
 }
 
 # What a task records once its run has failed for good.

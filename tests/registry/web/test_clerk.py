@@ -198,3 +198,30 @@ def test_the_signer_returns_the_clerk_revises_both_read_the_history(
     with demo_instance.sessions() as session:
         found = session.get(Document, document_id)
         assert found is not None and found.status == DocumentStatus.DRAFT
+
+
+def test_a_large_periods_book_is_exported_by_a_job(
+    app: Flask, demo_instance: Instance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the threshold the export is a job: the clerk follows it on a page of its own,
+    then downloads the same file a small period gives at once; nobody else sees it."""
+    from registry.services.archive import register_book
+    from registry.services.jobs.queue import wait_for
+
+    clerk = logged_in(app, "clerk")
+    at_once = clerk.get("/van-thu/so-van-ban", query_string={"dinh_dang": "csv"})
+    assert at_once.status_code == 200
+    monkeypatch.setattr(register_book, "QUEUED_FROM_ROWS", 0)
+    asked = clerk.get("/van-thu/so-van-ban", query_string={"dinh_dang": "csv"})
+    assert asked.status_code == 303
+    page_url = asked.headers["Location"]
+    run_id = int(page_url.rsplit("/", 1)[1])
+    assert wait_for(demo_instance, run_id, 30).state.value == "done"
+    page = clerk.get(page_url).get_data(as_text=True)
+    assert 'id="book-file"' in page and "Đã xử lý xong" in page
+    download = clerk.get(f"{page_url}/tai")
+    assert download.status_code == 200 and download.data == at_once.data
+    assert "attachment" in download.headers["Content-Disposition"]
+    auditor = logged_in(app, "auditor")  # allowed on the book, but this export is not theirs
+    assert auditor.get(page_url).status_code == 404
+    assert auditor.get(f"{page_url}/tai").status_code == 404
