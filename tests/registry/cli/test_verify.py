@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.support.cli import Sovanban
 
 
@@ -35,6 +37,18 @@ def test_the_issued_notice_is_registered_and_passes(sovanban: Sovanban, issued: 
     }
     human = sovanban("verify", str(issued))
     assert human.code == 0 and "HỢP LỆ" in human.out and "Nguyễn Trọng Vân" in human.out
+
+
+def test_a_database_url_with_driver_options_is_read_through_sqlalchemy(
+    sovanban: Sovanban, issued: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Options in the URL only SQLAlchemy knows how to pass on: the register is read in a
+    session instead of by the driver alone, with the same answer."""
+    database = sovanban.instance / "sovanban.sqlite3"
+    monkeypatch.setenv("SOVANBAN_DATABASE_URL", f"sqlite:///{database}?timeout=5")
+    result = sovanban("verify", str(issued), "--json")
+    assert result.code == 0, result.err
+    assert result.json()["registry"]["status"] == "registered"
 
 
 def test_an_extended_copy_differs_and_garbage_fails(
