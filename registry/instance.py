@@ -44,6 +44,7 @@ class Instance:
     folder: Path
     config: Config
     blobs: BlobStore
+    # Made once, then shared by copies made with dataclasses.replace (as the engine was).
     _database: list[_Database] = field(default_factory=list, repr=False, compare=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
