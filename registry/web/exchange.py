@@ -13,7 +13,7 @@ from signing.errors import SigningError
 
 from ..edxml.model import STATUS_CODES
 from ..errors import InputError, RegistryError
-from ..services.exchange.distribution import AppliedStatus, outgoing_package, receive
+from ..services.exchange.distribution import AppliedStatus, receive, sendable_receivers
 from ..services.issuing.steps import attach_file
 from ..services.jobs.queue import ask
 from ..services.jobs.sending import SEND
@@ -40,7 +40,7 @@ def send(document_id: int) -> Any:
     database = db_session()
     document = visible_document(document_id)
     try:
-        outgoing_package(database, instance, document)
+        sendable_receivers(database, document)
     except RegistryError as exc:
         database.rollback()
         return document_page_with(document_id, shown(exc.said)), 400

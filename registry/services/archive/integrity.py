@@ -118,6 +118,7 @@ def stray_files(
     """Files of the store older than ``grace`` that no revision, hand-off or recent book
     export refers to."""
     cutoff = datetime.now(UTC) - grace
+    kept = _kept_exports(session)
     found = []
     batch: list[StoredFile] = []
     for file in blobs.files():
@@ -128,9 +129,9 @@ def stray_files(
             continue
         batch.append(file)
         if len(batch) == _BATCH:
-            found.extend(_unreferenced(session, batch))
+            found.extend(_unreferenced(session, batch, kept))
             batch = []
-    found.extend(_unreferenced(session, batch))
+    found.extend(_unreferenced(session, batch, kept))
     return found
 
 
@@ -149,7 +150,7 @@ def _kept_exports(session: Session) -> set[str]:
     return {str(run.result["sha256"]) for run in runs if "sha256" in run.result}
 
 
-def _unreferenced(session: Session, files: list[StoredFile]) -> list[StrayFile]:
+def _unreferenced(session: Session, files: list[StoredFile], kept: set[str]) -> list[StrayFile]:
     if not files:
         return []
     digests = [file.sha256 for file in files]
@@ -159,7 +160,7 @@ def _unreferenced(session: Session, files: list[StoredFile]) -> list[StrayFile]:
     referenced.update(
         session.scalars(select(Handoff.base_sha256).where(Handoff.base_sha256.in_(digests)))
     )
-    referenced.update(_kept_exports(session))
+    referenced.update(kept)
     return [
         StrayFile(file, "referenced by no revision")
         for file in files

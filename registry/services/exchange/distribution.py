@@ -61,6 +61,7 @@ __all__ = [
     "record_delivery_failure",
     "record_sent",
     "send_document",
+    "sendable_receivers",
 ]
 
 PRIORITY = {Urgency.NORMAL: 0, Urgency.URGENT: 1, Urgency.VERY_URGENT: 2, Urgency.FLASH: 3}
@@ -106,21 +107,10 @@ def _receivers(session: Session, document: Document) -> list[tuple[Recipient, Or
     return receivers
 
 
-def export_package(
-    session: Session,
-    instance: Instance,
-    document: Document,
-    *,
-    business: BusinessType = BusinessType.NEW,
-    reason: str = "",
-    replaces: Sequence[str] = (),
-    at: datetime | None = None,
-) -> tuple[EdxmlDocument, bytes]:
-    """The edXML package of an issued document, its signed PDF attached."""
-    if (
-        document.status not in (DocumentStatus.ISSUED, DocumentStatus.WITHDRAWN)
-        or document.number is None
-    ):
+def _number_to_send(document: Document) -> NumberEntry:
+    """The number of a document that may be sent; :class:`InputError` for one that may not."""
+    entry = document.number
+    if document.status not in (DocumentStatus.ISSUED, DocumentStatus.WITHDRAWN) or entry is None:
         raise InputError(
             said(
                 "Document #{id} is at “{status}”: only issued documents are sent",
@@ -135,9 +125,39 @@ def export_package(
                 id=document.id,
             )
         )
+    return entry
+
+
+def sendable_receivers(session: Session, document: Document) -> list[tuple[Recipient, OrganInfo]]:
+    """The receivers a package of ``document`` goes to; :class:`InputError` when it cannot be
+    sent (not issued, secret, or no recipient with an OrganId). Cheap: no package is built."""
+    _number_to_send(document)
+    receivers = _receivers(session, document)
+    if not receivers:
+        raise InputError(
+            said(
+                "document #{id} has no recipient with an OrganId: add the bodies to the "
+                "directory (sovanban organs add) or give organ_id in the recipients",
+                id=document.id,
+            )
+        )
+    return receivers
+
+
+def export_package(
+    session: Session,
+    instance: Instance,
+    document: Document,
+    *,
+    business: BusinessType = BusinessType.NEW,
+    reason: str = "",
+    replaces: Sequence[str] = (),
+    at: datetime | None = None,
+) -> tuple[EdxmlDocument, bytes]:
+    """The edXML package of an issued document, its signed PDF attached."""
+    entry = _number_to_send(document)
     assert document.issued_at is not None and document.document_date is not None
     stored, pdf = read_revision(document, instance.blobs, FileKind.ISSUED)
-    entry = document.number
     name = entry.rendered.replace("/", "-")
     content = EdxmlDocument(
         sender=_sender(instance.config),
@@ -204,18 +224,10 @@ def outgoing_package(
     replaces: Sequence[str] = (),
 ) -> Outgoing:
     """The package of ``document`` for its receivers with an OrganId (read only)."""
+    receivers = sendable_receivers(session, document)
     content, package = export_package(
         session, instance, document, business=business, reason=reason, replaces=replaces
     )
-    receivers = _receivers(session, document)
-    if not receivers:
-        raise InputError(
-            said(
-                "document #{id} has no recipient with an OrganId: add the bodies to the "
-                "directory (sovanban organs add) or give organ_id in the recipients",
-                id=document.id,
-            )
-        )
     return Outgoing(
         name=f"{content.document_id}-{business.name.lower()}",
         package=package,

@@ -33,11 +33,9 @@ def run_counts(session: Session) -> dict[tuple[str, str], int]:
 
 
 def runs_for_document(
-    session: Session, task: str, document_id: int, *, limit: int = 3, among: int = 500
+    session: Session, task: str, document_id: int, *, limit: int = 3
 ) -> list[JobRun]:
-    """The newest runs of ``task`` for a document (its sending attempts), newest first,
-    looked for among the task's ``among`` newest runs: older ones ended long ago."""
-    newest = session.scalars(
-        select(JobRun).where(JobRun.task == task).order_by(JobRun.id.desc()).limit(among)
-    )
-    return [run for run in newest if run.arguments.get("document_id") == document_id][:limit]
+    """The newest runs of ``task`` for a document (its sending attempts), newest first."""
+    about = JobRun.arguments["document_id"].as_integer() == document_id
+    newest = select(JobRun).where(JobRun.task == task, about).order_by(JobRun.id.desc())
+    return list(session.scalars(newest.limit(limit)))
