@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import time
+import weakref
 
 
 def allocate(megabytes: int) -> int:
@@ -23,3 +25,26 @@ def die() -> None:
 
 def pid() -> int:
     return os.getpid()
+
+
+class _Node:
+    """An object that refers to itself: freed by the collector, never by reference counts."""
+
+    def __init__(self) -> None:
+        self.itself = self
+
+
+_left_behind: list[weakref.ref[_Node]] = []
+
+
+def leave_a_cycle() -> int:
+    """Leave garbage that only the collector frees (as a PDF's objects and their reader);
+    the frozen objects' count, as the task ends."""
+    node = _Node()
+    _left_behind.append(weakref.ref(node))
+    return gc.get_freeze_count()
+
+
+def cycles_left() -> tuple[int, int]:
+    """How many of the cycles earlier tasks left are still in memory; the frozen count."""
+    return sum(1 for ref in _left_behind if ref() is not None), gc.get_freeze_count()

@@ -68,3 +68,19 @@ def test_a_page_past_every_limit_but_memory_costs_one_worker_only() -> None:
     finally:
         workers.pool.close()
     assert load_config(None).limits.worker_memory_mb == 1024
+
+
+def test_a_tasks_garbage_is_freed_when_it_ends_and_what_the_first_loaded_is_kept(
+    pool: WorkerPool,
+) -> None:
+    # A PDF's objects refer back to their reader: a task leaves cycles, which used to pile
+    # up over ten tasks and cost a long full pass of the collector in the middle of one.
+    frozen_at_start = pool.run(worker_tasks.leave_a_cycle, seconds=30)
+    pool.run(worker_tasks.leave_a_cycle, seconds=30)
+    left, frozen = pool.run(worker_tasks.cycles_left, seconds=30)
+    assert left == 0
+    # After the first task of a kind, what it loaded is kept out of the collector's passes;
+    # a kind seen before adds nothing more.
+    assert frozen > frozen_at_start
+    after_the_first_of_its_kind = pool.run(worker_tasks.cycles_left, seconds=30)[1]
+    assert pool.run(worker_tasks.cycles_left, seconds=30)[1] == after_the_first_of_its_kind
