@@ -126,6 +126,24 @@ def _floor_p50_ms(workers: int, seconds: int, connections: int) -> float:
         return run_wrk(base + "/", seconds, connections).percentiles.get(50, 0)
 
 
+def _served_floor_core_ms(
+    workers: int, seconds: int, connections: int, script: Path, root: Path, library: str
+) -> tuple[float, WrkResult]:
+    """CPU per verification of benchmarks/floor_verify_app.py (pyHanko in the web process)
+    under the same gunicorn and the same wrk load as ours."""
+    env = {**os.environ, "FLOOR_TRUST_ROOT": str(root), "FLOOR_LIBRARY": library}
+    with (
+        tempfile.TemporaryDirectory(prefix="sovanban-") as folder,
+        gunicorn(
+            "benchmarks.floor_verify_app:app", Path(folder) / "log", workers=workers, env=env
+        ) as base,
+    ):
+        _warm(base + "/", connections, script)
+        result = run_wrk(base + "/", seconds, connections, script)
+    cores = os.cpu_count() or 1
+    return (cores * 1000 / result.per_second if result.per_second else 0.0), result
+
+
 def _warm(url: str, connections: int, script: Path | None) -> None:
     run_wrk(url, 5, connections, script)
 
@@ -168,6 +186,14 @@ def main() -> None:
                     results[label] = run_wrk(target, options.seconds, options.connections, lua)
                 raw["verify"], shipped = _raw_verify_ms(served, pdf)
                 log = served.log.read_text("utf-8", "replace")
+                root = served.instance / "pki" / "root-ca.pem"
+            # Once ours has stopped: the same workers and load on pyHanko alone.
+            floors = {
+                library: _served_floor_core_ms(
+                    options.workers, options.seconds, options.connections, script, root, library
+                )
+                for library in (("shipped", "patched") if "verify" in results else ())
+            }
         if {"lookup", "document"} & set(results):
             raw["lookup"] = raw["document"] = _floor_p50_ms(
                 options.workers, options.seconds, options.connections
@@ -196,6 +222,11 @@ def main() -> None:
         print(
             f"  (pyHanko's validation as it ships, without our hex-string reader: {shipped:.1f} ms)"
         )
+        for library, (core_ms, result) in floors.items():
+            print(
+                f"  served floor, pyHanko {library} in the web process: {result.per_second:.1f} "
+                f"req/s, {core_ms:.0f} core-ms; ours / floor {cost['verify'] / core_ms:.2f}"
+            )
         if "Traceback" in log:
             print("  the server logged a traceback:\n" + log[-3000:])
 
