@@ -51,6 +51,20 @@ def median_ms(job: Callable[[], object], runs: int) -> float:
     return statistics.median(times)
 
 
+def interleaved_median_ms(jobs: dict[str, Callable[[], object]], runs: int) -> dict[str, float]:
+    """Median wall time of each job in milliseconds, the jobs taking turns run after run (after
+    one warm-up call each), so that the machine's drift falls on all of them alike."""
+    for job in jobs.values():
+        job()
+    times: dict[str, list[float]] = {label: [] for label in jobs}
+    for _ in range(runs):
+        for label, job in jobs.items():
+            started = time.perf_counter()
+            job()
+            times[label].append((time.perf_counter() - started) * 1000)
+    return {label: statistics.median(found) for label, found in times.items()}
+
+
 def demo_pki(key_type: KeyType = "rsa") -> tuple[DemoPki, PkiServices]:
     """A throw-away demo PKI of ``key_type`` keys and its in-process services."""
     folder = Path(tempfile.mkdtemp(prefix="sovanban-bench-")) / "pki"
@@ -78,3 +92,22 @@ def scratch_postgres(prefix: str) -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@contextmanager
+def library_as_shipped() -> Iterator[None]:
+    """pyHanko and asn1crypto without our two fixes of their internals (signing/hex_strings.py,
+    certs/name_prep.py) for the time of the block: the floor as an expert gets it."""
+    from asn1crypto import x509
+    from pyhanko.pdf_utils import generic
+
+    from certs import name_prep
+    from signing.hex_strings import _library_reader, read_hex_string
+
+    generic.read_hex_string_from_stream = _library_reader
+    x509.NameTypeAndValue._ldap_string_prep = name_prep._library_prep
+    try:
+        yield
+    finally:
+        generic.read_hex_string_from_stream = read_hex_string
+        name_prep.install()

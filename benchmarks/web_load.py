@@ -44,7 +44,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import median_ms, scratch_postgres
+from benchmarks.common import library_as_shipped, median_ms, scratch_postgres
 from tests.support.served import ApiClient, Served, gunicorn, serve
 
 __all__ = ["WrkResult", "run_wrk"]
@@ -111,14 +111,12 @@ wrk.headers["Authorization"] = "Bearer {token}"
 
 
 def _raw_verify_ms(served: Served, pdf: bytes) -> tuple[float, float]:
-    """pyHanko's validation of the notice's signatures, with the one-pass hex-string reader
-    this process has installed (signing/hex_strings.py), and as pyHanko ships it."""
-    from pyhanko.pdf_utils import generic
+    """pyHanko's validation of the notice's signatures in a warm loop, with our two fixes of
+    the libraries' internals installed, and as pyHanko ships."""
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
 
     from certs.trust import TrustStore
-    from signing.hex_strings import _library_reader, read_hex_string
 
     trust = TrustStore.from_paths(anchors=[served.instance / "pki" / "root-ca.pem"])
     context = trust.validation_context()
@@ -128,11 +126,8 @@ def _raw_verify_ms(served: Served, pdf: bytes) -> tuple[float, float]:
             validate_pdf_signature(signature, context)
 
     faster = median_ms(raw, 20)
-    generic.read_hex_string_from_stream = _library_reader
-    try:
+    with library_as_shipped():
         shipped = median_ms(raw, 20)
-    finally:
-        generic.read_hex_string_from_stream = read_hex_string
     return faster, shipped
 
 
