@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from basics.collector import tidy_after
 from basics.said import said
 from signing.errors import UnusablePdfError
 from signing.verify.engine import MAX_PDF_BYTES
@@ -93,6 +94,9 @@ def verify_command(
                     results.append({"path": str(file), "indication": None, "error": exc.message})
                     worst = max(worst, UNUSABLE)
                     continue
+                finally:
+                    if len(files) > 1:  # a file follows: free this one's garbage first
+                        tidy_after("verify")
                 data = report.as_dict(lang)
                 results.append({"path": str(file), **data})
                 if as_xml:

@@ -21,6 +21,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
+from basics.collector import tidy_after
 from basics.said import said
 from signing.errors import UnusablePdfError
 from signing.inspect import PdfFacts, inspect_within
@@ -47,9 +48,6 @@ def _start_worker(memory_mb: int, setup: Callable[..., None] | None, args: tuple
     gc.freeze()
 
 
-_settled: set[str] = set()
-
-
 def _guarded(function: Callable[..., Result], args: tuple[Any, ...]) -> Result:
     try:
         return function(*args)
@@ -58,21 +56,7 @@ def _guarded(function: Callable[..., Result], args: tuple[Any, ...]) -> Result:
             said("working on this file needs more memory than the limit")
         ) from None
     finally:
-        _tidy(function)
-
-
-def _tidy(function: Callable[..., Any]) -> None:
-    """Free the task's garbage now. A PDF's objects refer back to their reader, so a file
-    leaves thousands of objects in cycles, which the collector's passes during the next
-    tasks promoted and walked again until a full pass freed ten files' worth at once
-    (20-80 ms every eleventh verification). Freed here, with the long-lived objects frozen,
-    it costs about 1 ms. After the first task of a kind, what it loaded (modules imported
-    on first use, caches) is frozen too."""
-    gc.collect()
-    kind = function.__qualname__
-    if kind not in _settled:
-        _settled.add(kind)
-        gc.freeze()
+        tidy_after(function.__qualname__)
 
 
 class WorkerPool:
