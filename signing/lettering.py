@@ -15,6 +15,7 @@ not by baseline).
 
 from __future__ import annotations
 
+import copy
 import io
 import weakref
 import zlib
@@ -25,8 +26,10 @@ from typing import Any
 
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.content import PdfContent, ResourceType
+from pyhanko.pdf_utils.font.api import FontEngine
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulator
 from pyhanko.pdf_utils.generic import pdf_name
+from pyhanko.pdf_utils.writer import PdfFileWriter
 
 from basics.said import said
 
@@ -116,11 +119,42 @@ def _always_embedded(path: Path) -> frozenset[int]:
 
 class _ReducedFontEngine(GlyphAccumulator):
     """pyHanko's engine, its font program cut by :func:`embedded_program` rather than by
-    subsetting the font with its layout tables at every update."""
+    subsetting the font with its layout tables at every update.
+
+    Parsing the font (fontTools reads its glyph table, HarfBuzz its face) costs 2-3 ms, twice
+    an issue; so each face is parsed once per process, by :func:`_parsed`, and every update's
+    engine is that engine rebound to the update's writer (:meth:`for_writer`): the parsed
+    font is only read from then on, since the program embedded is cut from the file.
+    """
 
     def __init__(self, writer: Any, path: Path) -> None:
         super().__init__(writer=writer, font_handle=io.BytesIO(font_bytes(path)), font_size=1)
-        cidfont = self.cidfont_obj
+        self._path = path
+        self._base_name = self.cidfont_obj.name.split("+", 1)[1]
+        # Read now every table shaping and measuring will read, so that engines of
+        # updates written at once in several threads never make fontTools read the file.
+        for tag in self.tt.keys():  # noqa: SIM118  # a TTFont has no __iter__
+            self.tt[tag]
+        self.tt.getGlyphOrder()
+        self._reverse_cmap  # noqa: B018  # built once here, shared by the rebound engines
+        self._set_font_file()
+
+    def for_writer(self, writer: Any) -> _ReducedFontEngine:
+        """This engine for ``writer``: the parsed font shared, the glyphs used, the subset
+        name and the font object the update's own."""
+        engine = copy.copy(self)
+        FontEngine.__init__(engine, writer, self._base_name, embedded_subset=True, font_size=1)
+        engine._font_ref = writer.allocate_placeholder()
+        cidfont_type: Any = type(self.cidfont_obj)  # CIDFontType2 (TrueType) or Type0 (CFF)
+        engine.cidfont_obj = cidfont_type(self.tt, self._base_name, engine.subset_prefix)
+        engine._glyphs = {}
+        engine._cid_to_unicode = {}
+        engine._subset_created = engine._write_prepared = False
+        engine._set_font_file()
+        return engine
+
+    def _set_font_file(self) -> None:
+        cidfont, path = self.cidfont_obj, self._path
 
         def set_font_file(target: Any) -> Any:
             program = embedded_program(path, _always_embedded(path).union(self._glyphs))
@@ -137,6 +171,12 @@ class _ReducedFontEngine(GlyphAccumulator):
         """Nothing to cut here: :func:`embedded_program` cuts the program when it is written."""
 
 
+@lru_cache(maxsize=16)
+def _parsed(path: Path) -> _ReducedFontEngine:
+    """The engine of ``path`` every update's engine is rebound from (its writer unused)."""
+    return _ReducedFontEngine(PdfFileWriter(), path)  # type: ignore[no-untyped-call]
+
+
 # writer → {font file → engine}: an engine lives as long as the update it writes into.
 _engines: weakref.WeakKeyDictionary[Any, dict[Path, GlyphAccumulator]] = weakref.WeakKeyDictionary()
 
@@ -145,7 +185,7 @@ def _engine(writer: Any, path: Path) -> GlyphAccumulator:
     per_writer = _engines.setdefault(writer, {})
     engine = per_writer.get(path)
     if engine is None:
-        engine = _ReducedFontEngine(writer, path)
+        engine = _parsed(path).for_writer(writer)
         per_writer[path] = engine
     return engine
 
