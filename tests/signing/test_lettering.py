@@ -85,6 +85,8 @@ def test_updates_share_the_parsed_font_and_each_embeds_only_its_own_line() -> No
     assert _engine(first, path).tt is _engine(second, path).tt  # parsed once
     assert _engine(first, path) is not _engine(second, path)
     assert _engine(first, path) is _engine(first, path)  # one engine per face and update
+    parsed = _engine(first, path).tt  # every table read already: threads share it unlocked
+    assert set(parsed.reader.keys()) <= set(parsed.tables)
 
     earlier = _page_with_line(first, path, "Hà Tĩnh, ngày 20 tháng 4 năm 2023")
     later = _page_with_line(second, path, "Số 07-TB/ĐUK")
