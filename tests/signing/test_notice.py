@@ -134,6 +134,13 @@ def test_the_archive_copy_is_b_lta_and_passes_ades_offline(
         flow.store.validation_context(fetching=True),
     )
     assert archive.startswith(flow.issued)
+    # Both signatures' validation data come in the document timestamp's revision, the first
+    # after the issued file (pyHanko may add the timestamp's own data after it).
+    reader = PdfFileReader(io.BytesIO(archive))
+    (stamp,) = (s for s in reader.embedded_signatures if s.sig_object_type == "/DocTimeStamp")
+    assert stamp.signed_revision == PdfFileReader(io.BytesIO(flow.issued)).xrefs.total_revisions
+    dss = reader.get_historical_resolver(stamp.signed_revision).root["/DSS"]
+    assert len(dss["/VRI"]) == 2  # one entry per signature
     found = statuses(archive, flow.store)
     assert found[ORGANISATION_FIELD].modification_level == ModificationLevel.LTA_UPDATES
     assert found[SIGNER_FIELD].modification_level == ModificationLevel.FORM_FILLING
@@ -157,6 +164,20 @@ def test_the_archive_copy_is_b_lta_and_passes_ades_offline(
             signature.field_name,
             result.ades_subindic,
         )
+
+
+def test_poppler_pdfsig_trusts_both_signatures_of_the_archive_copy(
+    running_pki: RunningPki, signing: NoticeSigning, flow: Flow, tmp_path: Path
+) -> None:
+    archive = signing.extend(
+        flow.issued,
+        LocalTimeStamper(running_pki.services.tsa),
+        flow.store.validation_context(fetching=True),
+    )
+    report = pdfsig_report(archive, running_pki.pki.folder / "root-ca.pem", tmp_path)
+    assert report.count("Signature Validation: Signature is Valid.") == 2, report
+    assert report.count("Certificate Validation: Certificate is Trusted.") == 2, report
+    assert report.count("Signature #") == 3, report  # and the document timestamp
 
 
 def fill_again(issued: bytes, value: str) -> bytes:
