@@ -36,6 +36,7 @@ from .lettering import StampFonts, font_bytes, line_width, set_line
 __all__ = [
     "Appearance",
     "InMemoryFontFactory",
+    "LineStampStyle",
     "PlannedStampStyle",
     "StampFonts",
     "line_appearance",
@@ -44,6 +45,7 @@ __all__ = [
 _LEADING = 1.2  # as block_layout.py reserves
 _ASCENT = 0.95  # of the size: from a text box's top to its first baseline
 _SMALLEST = 4.0  # points: a text set smaller to fit its box never goes below this
+_BELOW_MIDDLE = 0.3  # of the size: a line centred in a box has its baseline this far down
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,49 @@ class _PlannedStamp(stamp.BaseStamp):
         return commands
 
 
+@dataclass(frozen=True)
+class LineStampStyle(stamp.BaseStampStyle):
+    """One line (``text`` with the signing's parameters) flush right and centred in the
+    field, smaller if it would not fit: an attachment's stamp."""
+
+    font: Path = Path()
+    text: str = "%(number)s; %(time)s"
+    size: float = 10.0
+    border_width: int = 0
+
+    def create_stamp(
+        self, writer: Any, box: layout.BoxConstraints, text_params: dict[str, Any]
+    ) -> Any:
+        return _LineStamp(writer, self, box, text_params)
+
+
+class _LineStamp(stamp.BaseStamp):
+    def __init__(
+        self,
+        writer: Any,
+        style: LineStampStyle,
+        box: layout.BoxConstraints,
+        params: dict[str, Any],
+    ) -> None:
+        super().__init__(writer=writer, style=style, box=box)
+        self.params = params
+
+    def render(self) -> bytes:
+        style: LineStampStyle = self.style
+        line = style.text % self.params
+        room = self.box.width - 2
+        size = style.size
+        width = line_width(self.writer, style.font, line, size)
+        if width > room:
+            size = max(_SMALLEST, size * room / width)
+            width = line_width(self.writer, style.font, line, size)
+        # The line's capitals and x-height sit about the box's middle.
+        baseline = self.box.height / 2 - size * _BELOW_MIDDLE
+        x = max(1.0, self.box.width - 1 - width)
+        drawn = set_line(self, self.writer, style.font, line, x=x, baseline=baseline, size=size)
+        return b"q " + drawn + b" Q"
+
+
 class LineAppearance(AppearanceContent):
     """A text field's appearance that prints one line as its plan says (line_appearance)."""
 
@@ -229,14 +274,7 @@ class Appearance:
             inner_content_layout=text_below,
         )
         # Attachments (NĐ 30 Phụ lục I §II.8b): no image, black serif text, 10 pt.
-        self.attachment_style = stamp.TextStampStyle(
-            stamp_text="%(number)s; %(time)s",
-            text_box_style=TextBoxStyle(
-                font=InMemoryFontFactory(str(fonts.regular), font_size=10), font_size=10
-            ),
-            border_width=0,
-            inner_content_layout=_rule(high, mid, layout.InnerScaling.SHRINK_TO_FIT),
-        )
+        self.attachment_style = LineStampStyle(font=fonts.regular, size=10)
         self.number_style = TextBoxStyle(
             font=InMemoryFontFactory(str(fonts.regular), font_size=13),
             font_size=13,

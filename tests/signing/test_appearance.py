@@ -222,3 +222,51 @@ def _has(command: str) -> bool:
     import shutil
 
     return shutil.which(command) is not None
+
+
+def _words(pdf: bytes) -> list[tuple[str, float, float, float, float]]:
+    """Each word pdftotext reads on page 1, with its box (x0, top, x1, bottom; top-left origin)."""
+    import re
+
+    html = subprocess.run(
+        ["pdftotext", "-bbox", "-f", "1", "-l", "1", "-", "-"],
+        input=pdf,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    found = re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>',
+        html,
+    )
+    return [(text, float(x0), float(y0), float(x1), float(y1)) for x0, y0, x1, y1, text in found]
+
+
+@pytest.mark.parametrize(
+    "number", ["25-TB/ĐUK", "1234-QĐ/TU-VPTU-BTCTU-UBKTTU-BTGTU-BDVTU-ĐUKCCQT-HĐND"]
+)
+def test_an_attachments_stamp_reads_number_and_time_top_right_within_its_box(
+    running_pki: RunningPki, signing: NoticeSigning, number: str
+) -> None:
+    from basics.text import iso_vietnam
+    from signing.timestamps import LocalTimeStamper
+    from tests.support.flow import MOMENT
+    from tests.support.pdfs import blank_pdf
+
+    require("pdftotext (poppler-utils)", _has("pdftotext"), "not on PATH")
+    organisation = load_pkcs12_signer(running_pki.pki.key_path("organisation"), PASSPHRASE)
+    signed = signing.sign_attachment(
+        blank_pdf(),
+        organisation,
+        LocalTimeStamper(running_pki.services.tsa),
+        number=number,
+        at=MOMENT,
+    )
+    words = _words(signed)
+    assert " ".join(word[0] for word in words) == f"{number}; {iso_vietnam(MOMENT)}"
+    # The field: 270 x 25 points, 30 from the right edge and 25 from the top of an A4 page.
+    left, top, right, bottom = 595 - 300, 25.0, 595 - 30, 50.0
+    assert all(left <= x0 and x1 <= right + 0.5 for _, x0, _, x1, _ in words)
+    assert all(top <= y0 and y1 <= bottom for _, _, y0, _, y1 in words)
+    assert words[-1][3] > right - 3  # flush right
+    heights = {round(y1 - y0, 1) for _, _, y0, _, y1 in words}
+    assert len(heights) == 1  # one line, one size
