@@ -13,7 +13,8 @@ notice cut to its first paragraph, one page; the whole reference notice, six pag
   and again without them, as pyHanko ships;
 - sign: our signer's signature (visible Vietnamese stamp, certification, timestamp);
 - issue: our issuing step (number and date filled, organisation's stamp and signature);
-- issue+lta: issuing plus the B-LTA archive copy (revocation data, document timestamp).
+- issue+lta: issuing plus the B-LTA archive copy (revocation data, document timestamp);
+- attachment: the organisation's signature on an attachment (its one-line stamp, B-T).
 Medians in milliseconds, the floors and ours taking turns run after run (the machine's
 drift falls on all alike); the ratios are ours / floor. Each issue takes
 another number, as a real run of issues does. Plain is timed once, on the first RSA
@@ -154,6 +155,9 @@ def bench(key_type: KeyType, notice: str, runs: int, *, with_plain: bool) -> lis
         ),
         "our issue (fill + seal, B-T)": issue,
         "our issue + B-LTA archive copy": issue_and_archive,
+        "our attachment (stamp, B-T)": lambda: ours.sign_attachment(
+            draft, organisation, stamper, number="25-TB/ĐUK"
+        ),
     }
     found = interleaved_median_ms({"floor": floor, "shipped": floor_as_shipped, **ours_jobs}, runs)
     lowest, shipped = found["floor"], found["shipped"]
