@@ -12,7 +12,6 @@ the default stamp font would garble it silently.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from typing import Any
 from pyhanko import stamp
 from pyhanko.pdf_utils import layout
 from pyhanko.pdf_utils.content import AppearanceContent, ResourceType
-from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
+from pyhanko.pdf_utils.font.api import FontEngineFactory
 from pyhanko.pdf_utils.generic import pdf_name
 from pyhanko.pdf_utils.images import PdfImage
 from pyhanko.pdf_utils.text import TextBoxStyle
@@ -31,13 +30,13 @@ from basics.said import said
 from .block_layout import Rect, StampLayout
 from .errors import SigningError
 from .field_plans import LinePlan
-from .lettering import StampFonts, font_bytes, line_width, set_line
+from .lettering import StampFonts, line_width, set_line, text_box_engine
 
 __all__ = [
     "Appearance",
-    "InMemoryFontFactory",
     "LineStampStyle",
     "PlannedStampStyle",
+    "StampFontFactory",
     "StampFonts",
     "line_appearance",
 ]
@@ -49,25 +48,16 @@ _BELOW_MIDDLE = 0.3  # of the size: a line centred in a box has its baseline thi
 
 
 @dataclass(frozen=True)
-class InMemoryFontFactory(GlyphAccumulatorFactory):
-    """A font factory that reads the font file once and never leaves a file open.
+class StampFontFactory(FontEngineFactory):
+    """The font of pyHanko's text boxes (the styles of fields prepared without a plan): each
+    box its own engine, rebound from the stamp face parsed once (lettering.py), its program
+    cut as the stamps' are rather than subset by fontTools at every signature."""
 
-    pyHanko's factory opens the file for every signature and does not close it.
-    """
+    font_file: Path
+    font_size: float
 
-    def create_font_engine(self, writer, obj_stream=None):  # type: ignore[no-untyped-def]
-        if obj_stream is None and writer.stream_xrefs and self.create_objstream_if_needed:
-            obj_stream = writer.prepare_object_stream()
-        return GlyphAccumulator(
-            writer=writer,
-            font_handle=io.BytesIO(font_bytes(Path(self.font_file))),
-            font_size=self.font_size,
-            ot_script_tag=self.ot_script_tag,
-            ot_language_tag=self.ot_language_tag,
-            writing_direction=self.writing_direction,
-            bcp47_lang_code=self.bcp47_lang_code,
-            obj_stream=obj_stream,
-        )
+    def create_font_engine(self, writer: Any, obj_stream: Any = None) -> Any:
+        return text_box_engine(writer, self.font_file, self.font_size, obj_stream)
 
 
 @dataclass(frozen=True)
@@ -242,7 +232,7 @@ class Appearance:
         self.qr_code = qr_code
         self.signature_image = _image(signature_image)
         self.seal_image = _image(seal_image)
-        small = TextBoxStyle(font=InMemoryFontFactory(str(fonts.regular), font_size=7), font_size=7)
+        small = TextBoxStyle(font=StampFontFactory(fonts.regular, font_size=7), font_size=7)
         mid, low, high = (
             layout.AxisAlignment.ALIGN_MID,
             layout.AxisAlignment.ALIGN_MIN,
@@ -276,13 +266,13 @@ class Appearance:
         # Attachments (NĐ 30 Phụ lục I §II.8b): no image, black serif text, 10 pt.
         self.attachment_style = LineStampStyle(font=fonts.regular, size=10)
         self.number_style = TextBoxStyle(
-            font=InMemoryFontFactory(str(fonts.regular), font_size=13),
+            font=StampFontFactory(fonts.regular, font_size=13),
             font_size=13,
             # The number stands against "-TB/ĐUK".
             box_layout_rule=_rule(high, mid, layout.InnerScaling.NO_SCALING),
         )
         self.date_style = TextBoxStyle(
-            font=InMemoryFontFactory(str(fonts.italic), font_size=13),
+            font=StampFontFactory(fonts.italic, font_size=13),
             font_size=13,
             box_layout_rule=_rule(mid, mid, layout.InnerScaling.SHRINK_TO_FIT),
         )

@@ -35,7 +35,14 @@ from basics.said import said
 
 from .errors import SigningError
 
-__all__ = ["StampFonts", "embedded_program", "font_bytes", "line_width", "set_line"]
+__all__ = [
+    "StampFonts",
+    "embedded_program",
+    "font_bytes",
+    "line_width",
+    "set_line",
+    "text_box_engine",
+]
 
 
 @dataclass(frozen=True)
@@ -139,11 +146,20 @@ class _ReducedFontEngine(GlyphAccumulator):
         self._reverse_cmap  # noqa: B018  # built once here, shared by the rebound engines
         self._set_font_file()
 
-    def for_writer(self, writer: Any) -> _ReducedFontEngine:
+    def for_writer(
+        self, writer: Any, *, size: float = 1, obj_stream: Any = None
+    ) -> _ReducedFontEngine:
         """This engine for ``writer``: the parsed font shared, the glyphs used, the subset
         name and the font object the update's own."""
         engine = copy.copy(self)
-        FontEngine.__init__(engine, writer, self._base_name, embedded_subset=True, font_size=1)
+        FontEngine.__init__(
+            engine,
+            writer,
+            self._base_name,
+            embedded_subset=True,
+            obj_stream=obj_stream,
+            font_size=size,  # type: ignore[arg-type]  # pyHanko says int, means points
+        )
         engine._font_ref = writer.allocate_placeholder()
         cidfont_type: Any = type(self.cidfont_obj)  # CIDFontType2 (TrueType) or Type0 (CFF)
         engine.cidfont_obj = cidfont_type(self.tt, self._base_name, engine.subset_prefix)
@@ -188,6 +204,14 @@ def _engine(writer: Any, path: Path) -> GlyphAccumulator:
         engine = _parsed(path).for_writer(writer)
         per_writer[path] = engine
     return engine
+
+
+def text_box_engine(
+    writer: Any, path: Path, size: float, obj_stream: Any = None
+) -> GlyphAccumulator:
+    """An engine of its own for one of pyHanko's text boxes, which fix the engine's size when
+    they make it: rebound from the face parsed once, its program cut as the stamps' are."""
+    return _parsed(path).for_writer(writer, size=size, obj_stream=obj_stream)
 
 
 def line_width(writer: Any, path: Path, text: str, size: float) -> float:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -226,8 +227,6 @@ def _has(command: str) -> bool:
 
 def _words(pdf: bytes) -> list[tuple[str, float, float, float, float]]:
     """Each word pdftotext reads on page 1, with its box (x0, top, x1, bottom; top-left origin)."""
-    import re
-
     html = subprocess.run(
         ["pdftotext", "-bbox", "-f", "1", "-l", "1", "-", "-"],
         input=pdf,
@@ -270,3 +269,51 @@ def test_an_attachments_stamp_reads_number_and_time_top_right_within_its_box(
     assert words[-1][3] > right - 3  # flush right
     heights = {round(y1 - y0, 1) for _, _, y0, _, y1 in words}
     assert len(heights) == 1  # one line, one size
+
+
+def test_fields_prepared_without_a_plan_print_their_text_and_verify(
+    running_pki: RunningPki, signing: NoticeSigning, seed_pdf: bytes, tmp_path: Path
+) -> None:
+    """Configured boxes (no line or stamp plans): pyHanko's text boxes, in the stamp fonts."""
+    from basics.text import iso_vietnam
+    from signing.prepare import prepare_pdf
+    from signing.timestamps import LocalTimeStamper
+    from tests.support.flow import MOMENT
+
+    require("pdftotext (poppler-utils)", _has("pdftotext"), "not on PATH")
+    placement = find_placement(seed_pdf, signer_name="Nguyễn Trọng Vân")
+    boxes = replace(placement, number_line=None, date_line=None, block=None)
+    stamper = LocalTimeStamper(running_pki.services.tsa)
+    signed = signing.sign(
+        prepare_pdf(seed_pdf, boxes),
+        load_pkcs12_signer(running_pki.pki.key_path("signer"), PASSPHRASE),
+        stamper,
+        email=SIGNER_EMAIL,
+        at=MOMENT,
+    )
+    issued = signing.issue(
+        signed,
+        load_pkcs12_signer(running_pki.pki.key_path("organisation"), PASSPHRASE),
+        stamper,
+        number_text="25",
+        date_text="Hà Tĩnh, ngày 20 tháng 4 năm 2026",
+        email=ORG_EMAIL,
+        at=MOMENT,
+    )
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=issued, capture_output=True, check=True
+    ).stdout.decode()
+    for printed in ("Hà Tĩnh, ngày 20 tháng 4 năm 2026", SIGNER_EMAIL, ORG_EMAIL):
+        assert printed in text
+    assert re.search(r"Số\s+25", text)
+    assert text.count(iso_vietnam(MOMENT)) == 2  # both stamps' times
+    report = verify_pdf(
+        issued,
+        trust=TrustStore.from_paths(anchors=[running_pki.pki.folder / "root-ca.pem"]),
+        roles=ROLES,
+        crls=crls(running_pki),
+    )
+    assert [s.intact and s.valid and s.trusted for s in report.signatures] == [True, True]
+    assert [s.modifications for s in report.signatures] == ["form_filling", "none"]
+    pdfsig = pdfsig_report(issued, running_pki.pki.folder / "root-ca.pem", tmp_path)
+    assert pdfsig.count("Signature Validation: Signature is Valid.") == 2, pdfsig
