@@ -14,6 +14,8 @@ notice cut to its first paragraph, one page; the whole reference notice, six pag
 - sign: our signer's signature (visible Vietnamese stamp, certification, timestamp);
 - issue: our issuing step (number and date filled, organisation's stamp and signature);
 - issue+lta: issuing plus the B-LTA archive copy (revocation data, document timestamp);
+- sign and issue in configured boxes: the same, the fields placed at configured boxes (no
+  line or stamp plans: pyHanko's text boxes draw the number, the date and the stamps' text);
 - attachment: the organisation's signature on an attachment (its one-line stamp, B-T).
 Medians in milliseconds, the floors and ours taking turns run after run (the machine's
 drift falls on all alike); the ratios are ours / floor. Each issue takes
@@ -28,6 +30,7 @@ import io
 import itertools
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -113,7 +116,18 @@ def bench(key_type: KeyType, notice: str, runs: int, *, with_plain: bool) -> lis
     pki, services = demo_pki(key_type)
     holder, office, folder = SIGNER, OFFICE, pki.folder
     draft = NOTICES[notice]()
-    prepared = prepare_pdf(draft, find_placement(draft, signer_name=holder.name))
+    placement = find_placement(draft, signer_name=holder.name)
+    prepared = prepare_pdf(draft, placement)
+    # The same fields at boxes an office configures: no line or stamp plans, so the number,
+    # the date and the stamps' text are pyHanko's text boxes (the seal's box wide enough).
+    seal = placement.organisation
+    configured = replace(
+        placement,
+        number_line=None,
+        date_line=None,
+        block=None,
+        organisation=replace(seal, x2=seal.x1 + 180),
+    )
     faces = default_font_faces()
     ours = NoticeSigning(
         Appearance(StampFonts(stamp_font(faces.regular), stamp_font(faces.italic)))
@@ -122,6 +136,8 @@ def bench(key_type: KeyType, notice: str, runs: int, *, with_plain: bool) -> lis
     organisation = load_pkcs12_signer(pki.key_path("organisation"), PASSPHRASE)
     stamper = LocalTimeStamper(services.tsa)
     signed = ours.sign(prepared, signer, stamper, email=holder.email)
+    prepared_in_boxes = prepare_pdf(draft, configured)
+    signed_in_boxes = ours.sign(prepared_in_boxes, signer, stamper, email=holder.email)
     store = TrustStore.from_paths(anchors=[folder / "root-ca.pem"])
     crls = [asn1_crl.CertificateList.load(services.crl(label)) for label in (ROOT, ISSUING)]
     numbers = itertools.count(2)
@@ -134,6 +150,16 @@ def bench(key_type: KeyType, notice: str, runs: int, *, with_plain: bool) -> lis
             stamper,
             number_text=number,
             number_line=f"Số {number}-TB/ĐUK",
+            date_text="Hà Tĩnh, ngày 20 tháng 4 năm 2023",
+            email=office.email,
+        )
+
+    def issue_in_boxes() -> bytes:
+        return ours.issue(
+            signed_in_boxes,
+            organisation,
+            stamper,
+            number_text=f"{next(numbers):02d}",
             date_text="Hà Tĩnh, ngày 20 tháng 4 năm 2023",
             email=office.email,
         )
@@ -155,6 +181,10 @@ def bench(key_type: KeyType, notice: str, runs: int, *, with_plain: bool) -> lis
         ),
         "our issue (fill + seal, B-T)": issue,
         "our issue + B-LTA archive copy": issue_and_archive,
+        "our sign, configured boxes": lambda: ours.sign(
+            prepared_in_boxes, signer, stamper, email=holder.email
+        ),
+        "our issue, configured boxes": issue_in_boxes,
         "our attachment (stamp, B-T)": lambda: ours.sign_attachment(
             draft, organisation, stamper, number="25-TB/ĐUK"
         ),
