@@ -78,17 +78,21 @@ class PlannedStampStyle(stamp.BaseStampStyle):
         return _PlannedStamp(writer, self, box, text_params)
 
 
-class _PlannedStamp(stamp.BaseStamp):
+class _StampWithParams(stamp.BaseStamp):
+    """A stamp that draws its text from the signing's parameters (e-mail, time, number)."""
+
     def __init__(
         self,
         writer: Any,
-        style: PlannedStampStyle,
+        style: stamp.BaseStampStyle,
         box: layout.BoxConstraints,
         params: dict[str, Any],
     ) -> None:
         super().__init__(writer=writer, style=style, box=box)
         self.params = params
 
+
+class _PlannedStamp(_StampWithParams):
     def render(self) -> bytes:
         style: PlannedStampStyle = self.style
         plan = style.plan
@@ -162,17 +166,7 @@ class LineStampStyle(stamp.BaseStampStyle):
         return _LineStamp(writer, self, box, text_params)
 
 
-class _LineStamp(stamp.BaseStamp):
-    def __init__(
-        self,
-        writer: Any,
-        style: LineStampStyle,
-        box: layout.BoxConstraints,
-        params: dict[str, Any],
-    ) -> None:
-        super().__init__(writer=writer, style=style, box=box)
-        self.params = params
-
+class _LineStamp(_StampWithParams):
     def render(self) -> bytes:
         style: LineStampStyle = self.style
         line = style.text % self.params
