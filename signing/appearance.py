@@ -232,8 +232,8 @@ class Appearance:
             layout.AxisAlignment.ALIGN_MIN,
             layout.AxisAlignment.ALIGN_MAX,
         )
-        text_below = _rule(mid, low, layout.InnerScaling.NO_SCALING)
-        text_above = _rule(mid, high, layout.InnerScaling.NO_SCALING)
+        text_below = _rule(mid, low, layout.InnerScaling.SHRINK_TO_FIT)
+        text_above = _rule(mid, high, layout.InnerScaling.SHRINK_TO_FIT)
         image_below = _rule(mid, low, layout.InnerScaling.SHRINK_TO_FIT)
         image_above = _rule(mid, high, layout.InnerScaling.SHRINK_TO_FIT)
         self.signer_style = stamp.TextStampStyle(

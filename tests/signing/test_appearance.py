@@ -225,10 +225,11 @@ def _has(command: str) -> bool:
     return shutil.which(command) is not None
 
 
-def _words(pdf: bytes) -> list[tuple[str, float, float, float, float]]:
-    """Each word pdftotext reads on page 1, with its box (x0, top, x1, bottom; top-left origin)."""
+def _words(pdf: bytes, page: int = 0) -> list[tuple[str, float, float, float, float]]:
+    """Each word pdftotext reads on ``page`` (0-based), with its box (x0, top, x1, bottom;
+    top-left origin)."""
     html = subprocess.run(
-        ["pdftotext", "-bbox", "-f", "1", "-l", "1", "-", "-"],
+        ["pdftotext", "-bbox", "-f", str(page + 1), "-l", str(page + 1), "-", "-"],
         input=pdf,
         capture_output=True,
         check=True,
@@ -317,3 +318,10 @@ def test_fields_prepared_without_a_plan_print_their_text_and_verify(
     assert [s.modifications for s in report.signatures] == ["form_filling", "none"]
     pdfsig = pdfsig_report(issued, running_pki.pki.folder / "root-ca.pem", tmp_path)
     assert pdfsig.count("Signature Validation: Signature is Valid.") == 2, pdfsig
+    # The seal's box is narrower than the office's e-mail at 7 pt: the text shrinks into it.
+    seal = boxes.organisation
+    height = 841.89  # A4, as the composer makes it
+    (email,) = (w for w in _words(issued, seal.page) if w[0] == ORG_EMAIL)
+    _, x0, top, x1, bottom = email
+    assert seal.x1 - 0.5 <= x0 and x1 <= seal.x2 + 0.5
+    assert height - seal.y2 - 0.5 <= top and bottom <= height - seal.y1 + 0.5
