@@ -10,7 +10,9 @@ engine per face; the stamp fonts are already reduced to the characters stamps us
 tables and hinting taken out and the program compressed once per process (HarfBuzz still
 shapes with the layout tables; glyph ids are kept). Lines are set at an exact baseline and
 size (pyHanko's text boxes round the size to whole points and place lines by box alignment,
-not by baseline).
+not by baseline). Each face is parsed once per process and its engine rebound to every
+update; pyHanko's own text boxes (fields prepared without a plan) get an engine each from
+the same parsed face (:func:`text_box_engine`), since a text box fixes its engine's size.
 """
 
 from __future__ import annotations
