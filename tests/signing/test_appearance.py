@@ -276,6 +276,8 @@ def test_fields_prepared_without_a_plan_print_their_text_and_verify(
     running_pki: RunningPki, signing: NoticeSigning, seed_pdf: bytes, tmp_path: Path
 ) -> None:
     """Configured boxes (no line or stamp plans): pyHanko's text boxes, in the stamp fonts."""
+    from pypdf import PdfReader
+
     from basics.text import iso_vietnam
     from signing.prepare import prepare_pdf
     from signing.timestamps import LocalTimeStamper
@@ -320,7 +322,7 @@ def test_fields_prepared_without_a_plan_print_their_text_and_verify(
     assert pdfsig.count("Signature Validation: Signature is Valid.") == 2, pdfsig
     # The seal's box is narrower than the office's e-mail at 7 pt: the text shrinks into it.
     seal = boxes.organisation
-    height = 841.89  # A4, as the composer makes it
+    height = float(PdfReader(io.BytesIO(issued)).pages[seal.page].mediabox.top)
     (email,) = (w for w in _words(issued, seal.page) if w[0] == ORG_EMAIL)
     _, x0, top, x1, bottom = email
     assert seal.x1 - 0.5 <= x0 and x1 <= seal.x2 + 0.5
